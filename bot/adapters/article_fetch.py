@@ -1,0 +1,93 @@
+"""Fetching one web page for on-demand analysis: main text through trafilatura, falling back to
+the page's description; every hop checked against the address guard; size- and time-capped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import httpx
+import trafilatura
+
+from bot.adapters.feed_parse import FeedparserParser
+from bot.adapters.net_guard import AddressGuard
+from bot.domain.models import Article
+from bot.domain.text import html_to_text, one_line
+from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError, ParseError
+
+MAX_REDIRECTS = 5
+
+
+class WebArticleFetcher:
+    """Implements ``bot.ports.ArticleFetcher``."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        guard: AddressGuard,
+        *,
+        max_body_bytes: int = 5_000_000,
+        timeout_s: float = 15.0,
+    ) -> None:
+        self._client = client
+        self._guard = guard
+        self._max_body = max_body_bytes
+        self._timeout = timeout_s
+
+    async def fetch_article(self, url: str) -> Article:
+        try:
+            async with asyncio.timeout(self._timeout):
+                body, content_type, final_url = await self._get(url)
+        except TimeoutError as exc:
+            raise FetchError(url, f"no answer within {self._timeout:g}s") from exc
+        return await asyncio.to_thread(extract, body, content_type, final_url)
+
+    async def _get(self, url: str) -> tuple[bytes, str, str]:
+        for _ in range(MAX_REDIRECTS + 1):
+            await self._guard.check(url)
+            try:
+                async with self._client.stream("GET", url, follow_redirects=False) as response:
+                    if response.is_redirect:
+                        url = str(response.url.join(response.headers.get("Location", "")))
+                        continue
+                    if response.status_code >= 400:
+                        raise HTTPStatusError(url, response.status_code)
+                    chunks, size = [], 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > self._max_body:
+                            raise BodyTooLargeError(url, f"page exceeds the {self._max_body}-byte cap")
+                        chunks.append(chunk)
+                    return b"".join(chunks), response.headers.get("Content-Type", ""), url
+            except httpx.HTTPError as exc:
+                raise FetchError(url, exc.__class__.__name__) from exc
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def extract(body: bytes, content_type: str, url: str) -> Article:
+    """Title and main text of a page (or the first entry of a feed), plain text only."""
+    if "xml" in content_type or body.lstrip()[:5] in (b"<?xml", b"<rss ", b"<feed"):
+        try:
+            feed = FeedparserParser().parse(body, url)
+        except ParseError:
+            feed = None
+        if feed and feed.entries:
+            first = feed.entries[0]
+            return Article(title=first.title, text=first.summary, published=first.published)
+    html = body.decode("utf-8", "replace")
+    text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = one_line(html_to_text(meta.title or "")) if meta else ""
+    description = html_to_text(meta.description or "") if meta else ""
+    published = _date(meta.date) if meta and meta.date else None
+    text = text.strip() or description
+    if not text and not title:
+        raise ParseError(f"no article text found at {url}")
+    return Article(title=title, text=text, published=published)
+
+
+def _date(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        return None

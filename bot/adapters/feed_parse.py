@@ -1,0 +1,66 @@
+"""Feed bytes to plain-text entries, with feedparser (RSS 0.9x/1.0/2.0, Atom, RDF, broken XML)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from bot.domain.text import html_to_text, one_line
+from bot.errors import ParseError
+from bot.ports import ParsedEntry, ParsedFeed
+
+MAX_ENTRIES = 500
+MAX_TITLE = 500
+MAX_SUMMARY = 20_000
+
+
+def _when(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _summary(entry: Any) -> str:
+    content = entry.get("content") or []
+    for part in content:
+        value = part.get("value") if isinstance(part, dict) else None
+        if value:
+            return html_to_text(str(value), MAX_SUMMARY)
+    return html_to_text(str(entry.get("summary") or entry.get("description") or ""), MAX_SUMMARY)
+
+
+class FeedparserParser:
+    """Implements ``bot.ports.FeedParser``."""
+
+    def parse(self, body: bytes, url: str) -> ParsedFeed:
+        parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+        entries = parsed.get("entries") or []
+        version = parsed.get("version") or ""
+        if not entries and (parsed.get("bozo") or not version):
+            reason = parsed.get("bozo_exception") or "no RSS or Atom content"
+            raise ParseError(f"{url} is not a readable feed: {str(reason)[:200]}")
+        feed = parsed.get("feed") or {}
+        ttl = feed.get("ttl")
+        items = [
+            ParsedEntry(
+                guid=str(entry.get("id") or "")[:1000],
+                link=str(entry.get("link") or "")[:3000],
+                title=one_line(html_to_text(str(entry.get("title") or ""), MAX_TITLE)),
+                summary=_summary(entry),
+                published=_when(entry),
+            )
+            for entry in entries[:MAX_ENTRIES]
+        ]
+        return ParsedFeed(
+            title=one_line(html_to_text(str(feed.get("title") or ""), MAX_TITLE)),
+            entries=items,
+            ttl_s=float(ttl) * 60 if str(ttl or "").isdigit() else None,
+        )

@@ -1,0 +1,302 @@
+"""The state store on SQLite (embedded default, WAL) or PostgreSQL, through SQLAlchemy Core.
+
+One schema, versioned migrations in ``migrations/NNNN_name.sql`` applied at start; the same
+contract tests run against both databases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.domain.config import Destination, FeedSpec
+from bot.domain.models import Assessment, Item
+from bot.domain.schedule import FeedState
+from bot.errors import StoreError
+from bot.ports import Alert, PendingDelivery
+
+_TS = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def ts(value: datetime | None) -> str | None:
+    """Fixed-width UTC text, so that comparisons in SQL order correctly on both databases."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(_TS)
+
+
+def parse_ts(value: str | None) -> datetime | None:
+    return None if value is None else datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration file, in order."""
+    found = []
+    for entry in resources.files("bot.adapters.migrations").iterdir():
+        match = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def _statements(sql: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+class SqlStore:
+    """Implements ``bot.ports.Store``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        self._engine: AsyncEngine = create_async_engine(url, pool_pre_ping=self.dialect != "sqlite")
+        if self.dialect == "sqlite":
+            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
+
+    async def _run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+        try:
+            async with self._engine.begin() as conn:
+                result = await conn.execute(text(sql), params or {})
+                return list(result.fetchall()) if result.returns_rows else []
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
+
+    async def migrate(self) -> None:
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(
+                    text(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    )
+                )
+                if self.dialect == "postgresql":
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+                rows = await conn.execute(text("SELECT version FROM schema_migrations"))
+                applied = {r[0] for r in rows}
+                for version, name, sql in migrations():
+                    if version in applied:
+                        continue
+                    for statement in _statements(sql):
+                        await conn.execute(text(statement))
+                    await conn.execute(
+                        text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
+                        {"v": version, "n": name, "t": ts(datetime.now(UTC))},
+                    )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not migrate {redact_url(self.url)}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
+
+    async def schema_version(self) -> int:
+        rows = await self._run("SELECT MAX(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    # feeds ---------------------------------------------------------------------------------
+    async def feed_state(self, name: str) -> FeedState:
+        rows = await self._run("SELECT state FROM feed_state WHERE name = :n", {"n": name})
+        return FeedState.model_validate_json(rows[0][0]) if rows else FeedState(name=name)
+
+    async def save_feed_state(self, state: FeedState) -> None:
+        await self._run(
+            "INSERT INTO feed_state (name, state, next_poll_at) VALUES (:n, :s, :p) "
+            "ON CONFLICT (name) DO UPDATE SET state = excluded.state, "
+            "next_poll_at = excluded.next_poll_at",
+            {"n": state.name, "s": state.model_dump_json(), "p": ts(state.next_poll_at)},
+        )
+
+    async def user_feeds(self) -> list[FeedSpec]:
+        rows = await self._run("SELECT spec FROM feeds ORDER BY added_at, name")
+        return [FeedSpec.model_validate_json(r[0]) for r in rows]
+
+    async def add_user_feed(self, spec: FeedSpec, added_by: str, now: datetime) -> bool:
+        rows = await self._run(
+            "INSERT INTO feeds (name, spec, added_by, added_at) VALUES (:n, :s, :b, :t) "
+            "ON CONFLICT (name) DO NOTHING RETURNING name",
+            {"n": spec.name, "s": spec.model_dump_json(), "b": added_by, "t": ts(now)},
+        )
+        return bool(rows)
+
+    async def remove_user_feed(self, name: str) -> bool:
+        rows = await self._run("DELETE FROM feeds WHERE name = :n RETURNING name", {"n": name})
+        return bool(rows)
+
+    # items and deliveries ------------------------------------------------------------------
+    async def known_keys(self, feed: str, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            params = {f"k{i}": k for i, k in enumerate(chunk)}
+            marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+            rows = await self._run(
+                f"SELECT key FROM items WHERE feed = :feed AND key IN ({marks})",  # noqa: S608 -- placeholders only
+                {"feed": feed, **params},
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    async def record_item(
+        self,
+        item: Item,
+        assessment: Assessment | None,
+        alerts: list[Alert],
+        now: datetime,
+        *,
+        deliver: bool = True,
+    ) -> bool:
+        try:
+            async with self._engine.begin() as conn:
+                inserted = await conn.execute(
+                    text(
+                        "INSERT INTO items (feed, key, title, link, summary, published, source, "
+                        "relevant, assessment, seen_at) VALUES (:feed, :key, :title, :link, "
+                        ":summary, :published, :source, :relevant, :assessment, :seen_at) "
+                        "ON CONFLICT (feed, key) DO NOTHING RETURNING key"
+                    ),
+                    {
+                        "feed": item.feed,
+                        "key": item.key,
+                        "title": item.title,
+                        "link": item.link,
+                        "summary": item.summary,
+                        "published": ts(item.published),
+                        "source": item.source,
+                        "relevant": int(bool(assessment and assessment.relevant)),
+                        "assessment": assessment.model_dump_json() if assessment else None,
+                        "seen_at": ts(now),
+                    },
+                )
+                if not inserted.fetchall():
+                    return False
+                for alert in alerts:
+                    await self._queue(conn, alert, now, "pending" if deliver else "skipped")
+                return True
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not record item {item.key}: {exc}") from exc
+
+    @staticmethod
+    async def _queue(conn: AsyncConnection, alert: Alert, now: datetime, status: str) -> None:
+        await conn.execute(
+            text(
+                "INSERT INTO deliveries (feed, item_key, destination, route, mention, status, "
+                "next_attempt_at, created_at) VALUES (:f, :k, :d, :r, :m, :s, :t, :t) "
+                "ON CONFLICT (feed, item_key, destination) DO NOTHING"
+            ),
+            {
+                "f": alert.item.feed,
+                "k": alert.item.key,
+                "d": str(alert.destination),
+                "r": alert.route,
+                "m": alert.mention,
+                "s": status,
+                "t": ts(now),
+            },
+        )
+
+    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
+        rows = await self._run(
+            "SELECT i.feed, i.key, i.title, i.link, i.summary, i.published, i.source, "
+            "i.assessment, d.destination, d.route, d.mention, d.attempts "
+            "FROM deliveries d JOIN items i ON i.feed = d.feed AND i.key = d.item_key "
+            "WHERE d.status = 'pending' AND d.next_attempt_at <= :now "
+            "ORDER BY d.created_at, i.published, i.key LIMIT :limit",
+            {"now": ts(now), "limit": limit},
+        )
+        pending = []
+        for feed, key, title, link, summary, published, source, assessment, dest, route, mention, attempts in rows:
+            item = Item(
+                key=key, feed=feed, title=title, link=link, summary=summary,
+                published=parse_ts(published), source=source,
+            )
+            alert = Alert(
+                item=item,
+                assessment=Assessment.model_validate_json(assessment),
+                destination=Destination.parse(dest),
+                route=route,
+                mention=mention,
+            )
+            pending.append(PendingDelivery(alert=alert, attempts=attempts))
+        return pending
+
+    def _delivery_key(self, alert: Alert) -> dict[str, Any]:
+        return {"f": alert.item.feed, "k": alert.item.key, "d": str(alert.destination)}
+
+    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> None:
+        await self._run(
+            "UPDATE deliveries SET status = 'sent', message_id = :mid, sent_at = :t, "
+            "attempts = attempts + 1, last_error = NULL "
+            "WHERE feed = :f AND item_key = :k AND destination = :d",
+            {"mid": message_id, "t": ts(now), **self._delivery_key(alert)},
+        )
+
+    async def mark_retry(self, alert: Alert, error: str, retry_at: datetime) -> None:
+        await self._run(
+            "UPDATE deliveries SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t "
+            "WHERE feed = :f AND item_key = :k AND destination = :d",
+            {"e": error[:500], "t": ts(retry_at), **self._delivery_key(alert)},
+        )
+
+    async def mark_failed(self, alert: Alert, error: str) -> None:
+        await self._run(
+            "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, last_error = :e "
+            "WHERE feed = :f AND item_key = :k AND destination = :d",
+            {"e": error[:500], **self._delivery_key(alert)},
+        )
+
+    async def counts(self, since: datetime) -> dict[str, int]:
+        params = {"since": ts(since)}
+        items = await self._run(
+            "SELECT COUNT(*), COALESCE(SUM(relevant), 0) FROM items WHERE seen_at >= :since", params
+        )
+        by_status = await self._run(
+            "SELECT status, COUNT(*) FROM deliveries WHERE created_at >= :since OR status = 'pending' "
+            "GROUP BY status",
+            params,
+        )
+        statuses = {row[0]: int(row[1]) for row in by_status}
+        return {
+            "items": int(items[0][0]),
+            "relevant": int(items[0][1]),
+            "sent": statuses.get("sent", 0),
+            "pending": statuses.get("pending", 0),
+            "failed": statuses.get("failed", 0),
+            "skipped": statuses.get("skipped", 0),
+        }
+
+    async def sent_deliveries(self) -> list[tuple[str, str, str, str]]:
+        """(feed, item key, destination, message id) of every sent alert, for inspection and tests."""
+        rows = await self._run(
+            "SELECT feed, item_key, destination, message_id FROM deliveries WHERE status = 'sent' "
+            "ORDER BY sent_at"
+        )
+        return [(r[0], r[1], r[2], r[3] or "") for r in rows]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

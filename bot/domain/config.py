@@ -1,0 +1,169 @@
+"""The configuration file's model: feeds, polling policy and routes.
+
+Validation happens here (pydantic); reading the YAML file is the adapter's job.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from bot.domain.models import ClarityBand, Label
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: object) -> timedelta:
+    """Accept ``90``, ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"`` or a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 15m, 2h or 900")
+    if isinstance(value, int | float):
+        return timedelta(seconds=float(value))
+    if isinstance(value, str) and (m := _DURATION.match(value)):
+        return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
+    raise ValueError(f"expected a duration such as 15m, 2h or 900, got {value!r}")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def check_name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError("use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return value
+
+
+class FeedSpec(BaseModel):
+    """One watched feed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    url: str
+    interval: Duration | None = None
+    tags: tuple[str, ...] = ()
+    backlog: int | None = Field(default=None, ge=0, le=500)
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return check_name(value)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip()
+        if not re.match(r"^(https?|file)://", value, re.IGNORECASE):
+            raise ValueError("feed URL must start with http://, https:// or file://")
+        return value
+
+
+class Polling(BaseModel):
+    """How often feeds are polled and how a new feed's backlog is treated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    interval: Duration = timedelta(minutes=15)
+    min_interval: Duration = timedelta(minutes=5)
+    max_interval: Duration = timedelta(hours=24)
+    backlog: int = Field(default=0, ge=0, le=500)
+    max_body_bytes: int = Field(default=5_000_000, ge=1_000)
+    timeout: Duration = timedelta(seconds=20)
+    per_host: int = Field(default=4, ge=1, le=64)
+    concurrency: int = Field(default=16, ge=1, le=256)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Polling:
+        if not self.min_interval <= self.interval <= self.max_interval:
+            raise ValueError("need min_interval <= interval <= max_interval")
+        return self
+
+
+Platform = Literal["slack", "teams", "console"]
+
+
+class Destination(BaseModel):
+    """Where a route delivers: ``console``, ``slack:<channel id>`` or ``teams:<webhook URL>``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: Platform
+    target: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Destination:
+        text = text.strip()
+        if text == "console":
+            return cls(platform="console")
+        platform, sep, target = text.partition(":")
+        if not sep or not target.strip():
+            raise ValueError("destination must be 'console', 'slack:<channel>' or 'teams:<webhook URL>'")
+        if platform == "slack":
+            if not re.match(r"^[#A-Za-z0-9_.-]{1,80}$", target):
+                raise ValueError(f"not a Slack channel id or name: {target!r}")
+        elif platform == "teams":
+            if not target.startswith("https://") and not target.startswith("http://"):
+                raise ValueError("a Teams destination is a Workflows webhook URL")
+        else:
+            raise ValueError(f"unknown platform {platform!r}: use console, slack or teams")
+        return cls(platform=platform, target=target.strip())  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.platform if self.platform == "console" else f"{self.platform}:{self.target}"
+
+
+def _destination(value: object) -> object:
+    return Destination.parse(value) if isinstance(value, str) else value
+
+
+class Route(BaseModel):
+    """Which destination gets which relevant items. Empty filters match everything."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    to: Annotated[Destination, BeforeValidator(_destination)]
+    topics: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    labels: tuple[Label, ...] = ()
+    min_escalation: float = Field(default=0.0, ge=0.0, le=10.0)
+    clarity: tuple[ClarityBand, ...] = ()
+    feeds: tuple[str, ...] = ()
+    mention: Literal["here", "channel"] | None = Field(
+        default=None, description="ping the channel for this route's alerts (off by default)"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        return check_name(value)
+
+    @field_validator("actors")
+    @classmethod
+    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.upper() for v in value)
+
+
+class BotConfig(BaseModel):
+    """The whole configuration file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    feeds: tuple[FeedSpec, ...] = ()
+    routes: tuple[Route, ...] = ()
+    polling: Polling = Polling()
+
+    @model_validator(mode="after")
+    def _unique(self) -> BotConfig:
+        for kind, names in (("feed", [f.name for f in self.feeds]), ("route", [r.name for r in self.routes])):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} name(s): {', '.join(dupes)}")
+        return self

@@ -1,0 +1,108 @@
+"""Core value objects shared by every layer: feed items, assessments, routes.
+
+Pure data (pydantic, frozen where it helps); no I/O and no clock reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Label(StrEnum):
+    """Direction label of an item."""
+
+    ESCALATION = "escalation"
+    DEESCALATION = "de-escalation"
+    MIXED = "mixed"
+    NEUTRAL = "neutral"
+
+
+class ClarityBand(StrEnum):
+    """Commitment clarity band: signal (0-39), conditional (40-69), commitment (70-100)."""
+
+    SIGNAL = "signal"
+    CONDITIONAL = "conditional"
+    COMMITMENT = "commitment"
+
+    @classmethod
+    def for_score(cls, clarity: float) -> ClarityBand:
+        if clarity >= 70:
+            return cls.COMMITMENT
+        if clarity >= 40:
+            return cls.CONDITIONAL
+        return cls.SIGNAL
+
+
+EvidenceKind = Literal["escalation", "de-escalation", "clarity+", "clarity-", "relevance", "reversion"]
+
+
+class Evidence(BaseModel):
+    """One cue that moved a score: the phrase, the sentence it stands in, and its contribution."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cue: str
+    sentence: str
+    kind: EvidenceKind
+    contribution: float = Field(description="signed points added to escalation or clarity")
+    note: str = ""
+
+
+class ReversionRisk(BaseModel):
+    """A snap-back carried by the item: the phrase and, when given, the date it takes effect."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phrase: str
+    date: dt.date | None = None
+
+
+class Assessment(BaseModel):
+    """The scorer's verdict on one item (see SCORING.md)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relevant: bool
+    label: Label
+    escalation: float = Field(ge=-10.0, le=10.0)
+    clarity: int = Field(ge=0, le=100)
+    clarity_band: ClarityBand
+    hedged: bool
+    missing: list[str] = Field(default_factory=list)
+    reversion_risk: ReversionRisk | None = None
+    topics: list[str] = Field(default_factory=list)
+    actors: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    summary: str = ""
+
+
+class Article(BaseModel):
+    """What the scorer reads: a title, body text and the publication time if known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str = ""
+    text: str = ""
+    published: datetime | None = None
+
+
+class Item(BaseModel):
+    """One entry from a feed, normalised to plain text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="stable identity: guid, else canonical link, else content hash")
+    feed: str = Field(description="name of the feed it came from")
+    title: str
+    link: str = ""
+    summary: str = ""
+    published: datetime | None = None
+    source: str = Field(default="", description="human name of the publisher")
+
+    def article(self) -> Article:
+        return Article(title=self.title, text=self.summary, published=self.published)

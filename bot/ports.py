@@ -1,0 +1,181 @@
+"""The edges of the bot, one Protocol each. Services depend on these, adapters implement them.
+
+Every method documents what it returns and which errors (from ``bot.errors``) it may raise; any
+other exception is a bug in the adapter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.config import Destination, FeedSpec
+from bot.domain.models import Article, Assessment, Item
+from bot.domain.schedule import FeedState
+
+
+class FetchResult(BaseModel):
+    """A fetched feed body, or ``not_modified`` when the server answered 304."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str
+    not_modified: bool = False
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    max_age_s: float | None = None
+
+
+class ParsedEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    guid: str = ""
+    link: str = ""
+    title: str = ""
+    summary: str = ""
+    published: datetime | None = None
+
+
+class ParsedFeed(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    title: str = ""
+    entries: list[ParsedEntry] = []
+    ttl_s: float | None = None
+
+
+class Alert(BaseModel):
+    """One item to show at one destination."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: Item
+    assessment: Assessment
+    destination: Destination
+    route: str = ""
+    mention: str | None = None
+
+
+class PendingDelivery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    alert: Alert
+    attempts: int = 0
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class FeedFetcher(Protocol):
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """Fetch a feed with a conditional GET.
+
+        Raises ``FetchError`` (network or timeout), ``HTTPStatusError`` (error status, with
+        ``retry_after`` when the server gave one), ``BodyTooLargeError``, ``BlockedAddressError``.
+        """
+        ...
+
+
+class FeedParser(Protocol):
+    def parse(self, body: bytes, url: str) -> ParsedFeed:
+        """Parse feed bytes into plain-text entries. Raises ``ParseError`` when nothing usable."""
+        ...
+
+
+class Scorer(Protocol):
+    def score(self, article: Article) -> Assessment:
+        """Assess one article. Pure and total: never raises on any text."""
+        ...
+
+
+class ArticleFetcher(Protocol):
+    async def fetch_article(self, url: str) -> Article:
+        """Fetch a web page or feed entry and extract its title and main text.
+
+        Raises ``FetchError`` and its subclasses, ``ParseError`` when no text can be extracted.
+        """
+        ...
+
+
+class Notifier(Protocol):
+    async def send(self, alert: Alert) -> str:
+        """Deliver one alert; return the platform's message id ("" where there is none).
+
+        Raises ``RateLimitedError`` when throttled beyond its own retries, ``DeliveryError``
+        when the platform refuses the message.
+        """
+        ...
+
+
+class Store(Protocol):
+    """Persistent state. Every method raises ``StoreError`` when the database fails."""
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema to the current version."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def feed_state(self, name: str) -> FeedState:
+        """The remembered state of a feed (a fresh state for a feed never polled)."""
+        ...
+
+    async def save_feed_state(self, state: FeedState) -> None: ...
+
+    async def user_feeds(self) -> list[FeedSpec]:
+        """Feeds added at run time (CLI or chat), in the order they were added."""
+        ...
+
+    async def add_user_feed(self, spec: FeedSpec, added_by: str, now: datetime) -> bool:
+        """Add a feed; False when a feed of that name already exists."""
+        ...
+
+    async def remove_user_feed(self, name: str) -> bool:
+        """Remove a feed added at run time; False when there is none of that name."""
+        ...
+
+    async def known_keys(self, feed: str, keys: list[str]) -> set[str]:
+        """The subset of ``keys`` already recorded for ``feed``."""
+        ...
+
+    async def record_item(
+        self,
+        item: Item,
+        assessment: Assessment | None,
+        alerts: list[Alert],
+        now: datetime,
+        *,
+        deliver: bool = True,
+    ) -> bool:
+        """Record an item and queue its deliveries in one transaction.
+
+        With ``deliver=False`` the deliveries are recorded as skipped (backlog of a new feed).
+        Returns False (and changes nothing) when the item was already recorded.
+        """
+        ...
+
+    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
+        """Queued deliveries whose next attempt is due, oldest first."""
+        ...
+
+    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> None: ...
+
+    async def mark_retry(self, alert: Alert, error: str, retry_at: datetime) -> None:
+        """Keep a delivery queued for another attempt at ``retry_at``."""
+        ...
+
+    async def mark_failed(self, alert: Alert, error: str) -> None:
+        """Give up on a delivery the platform refused for good (kept for inspection)."""
+        ...
+
+    async def counts(self, since: datetime) -> dict[str, int]:
+        """Figures for status output: items, relevant items, alerts sent, pending, failed."""
+        ...

@@ -1,0 +1,240 @@
+"""The poll cycle: fetch due feeds, parse, dedupe, score, route, queue and deliver.
+
+One failing feed never stops the cycle; a feed seen for the first time does not flood its
+channels with its backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.config import BotConfig, FeedSpec
+from bot.domain.identity import item_key
+from bot.domain.models import Item
+from bot.domain.routing import matching_routes
+from bot.domain.schedule import FeedState, after_error, after_success, is_due
+from bot.errors import HTTPStatusError, SignalbotError
+from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store
+from bot.services.delivery import Deliverer, DeliveryReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedOutcome:
+    feed: str
+    changed: bool = False
+    new_items: int = 0
+    relevant: int = 0
+    queued: int = 0
+    skipped_backlog: int = 0
+    error: str | None = None
+
+
+@dataclass
+class CycleReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    def count(self, attr: str) -> int:
+        return sum(int(getattr(o, attr)) for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.error]
+
+    def summary(self) -> str:
+        polled = len(self.outcomes)
+        changed = self.count("changed")
+        return (
+            f"polled {polled} feed(s): {changed} changed, {polled - changed - len(self.failed)} "
+            f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s), "
+            f"{self.count('relevant')} relevant · {self.delivery.sent} alert(s) sent"
+            + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
+            + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
+        )
+
+
+FeedLister = Callable[[], Awaitable[list[FeedSpec]]]
+
+
+class Poller:
+    def __init__(
+        self,
+        *,
+        config: BotConfig,
+        store: Store,
+        fetcher: FeedFetcher,
+        parser: FeedParser,
+        scorer: Scorer,
+        deliverer: Deliverer,
+        clock: Clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._fetcher = fetcher
+        self._parser = parser
+        self._scorer = scorer
+        self._deliverer = deliverer
+        self._clock = clock
+        self._rng = rng or random.Random()  # noqa: S311 -- jitter, not security
+
+    async def feeds(self) -> list[FeedSpec]:
+        """Feeds from the config file, then those added at run time (config names win)."""
+        feeds = list(self._config.feeds)
+        names = {f.name for f in feeds}
+        feeds.extend(f for f in await self._store.user_feeds() if f.name not in names)
+        return feeds
+
+    async def poll_once(self, *, only_due: bool = False) -> CycleReport:
+        """Poll feeds (all, or only those due), then deliver everything queued."""
+        now = self._clock.now()
+        feeds = await self.feeds()
+        if only_due:
+            states = {f.name: await self._store.feed_state(f.name) for f in feeds}
+            feeds = [f for f in feeds if is_due(states[f.name], now)]
+        limit = asyncio.Semaphore(self._config.polling.concurrency)
+
+        async def guarded(spec: FeedSpec) -> FeedOutcome:
+            async with limit:
+                return await self._poll_feed_safely(spec)
+
+        report = CycleReport(outcomes=list(await asyncio.gather(*(guarded(f) for f in feeds))))
+        report.delivery = await self._deliverer.deliver_due()
+        return report
+
+    async def probe(self, spec: FeedSpec) -> str:
+        """Fetch and parse a feed without recording anything; describe what was found.
+
+        Raises ``FetchError`` or ``ParseError`` with a plain explanation when it is unusable.
+        """
+        result = await self._fetcher.fetch(spec.url)
+        parsed = self._parser.parse(result.body, spec.url)
+        return f"{parsed.title or spec.url} · {len(parsed.entries)} item(s) now"
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest feed is due next (None when there are no feeds)."""
+        times = [
+            (await self._store.feed_state(f.name)).next_poll_at or self._clock.now()
+            for f in await self.feeds()
+        ]
+        return min(times, default=None)
+
+    async def _poll_feed_safely(self, spec: FeedSpec) -> FeedOutcome:
+        try:
+            state = await self._store.feed_state(spec.name)
+        except SignalbotError as exc:
+            log.error("feed %s: cannot read its state: %s", spec.name, exc)
+            return FeedOutcome(feed=spec.name, error=str(exc))
+        try:
+            return await self._poll_feed(spec, state)
+        except SignalbotError as exc:
+            return await self._record_error(spec, state, exc)
+        except Exception as exc:  # a bug must not stop the other feeds
+            log.exception("feed %s: unexpected error", spec.name)
+            return await self._record_error(spec, state, exc)
+
+    async def _record_error(self, spec: FeedSpec, state: FeedState, exc: Exception) -> FeedOutcome:
+        now = self._clock.now()
+        retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+        next_at = after_error(
+            state, spec, self._config.polling, now=now, jitter=self._jitter(), retry_after_s=retry_after
+        )
+        message = str(exc) or exc.__class__.__name__
+        log.warning("feed %s failed (%d in a row): %s", spec.name, state.error_count + 1, message)
+        try:
+            await self._store.save_feed_state(
+                state.model_copy(
+                    update={
+                        "last_error": message[:500],
+                        "error_count": state.error_count + 1,
+                        "last_polled_at": now,
+                        "next_poll_at": next_at,
+                    }
+                )
+            )
+        except SignalbotError as store_exc:
+            log.error("feed %s: cannot save its state: %s", spec.name, store_exc)
+        return FeedOutcome(feed=spec.name, error=message)
+
+    def _jitter(self) -> float:
+        return self._rng.uniform(-0.1, 0.1)
+
+    async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
+        result = await self._fetcher.fetch(
+            spec.url, etag=state.etag, last_modified=state.last_modified
+        )
+        body_hash = hashlib.sha256(result.body).hexdigest() if not result.not_modified else state.body_hash
+        outcome = FeedOutcome(feed=spec.name)
+        ttl: float | None = result.max_age_s
+        if not result.not_modified and body_hash != state.body_hash:
+            parsed = self._parser.parse(result.body, spec.url)
+            ttl = max(ttl or 0, parsed.ttl_s or 0) or None
+            await self._ingest(spec, state, parsed, outcome)
+            outcome.changed = True
+        now = self._clock.now()
+        interval, next_at = after_success(
+            state, spec, self._config.polling,
+            now=now, changed=outcome.changed, jitter=self._jitter(), server_min_s=ttl,
+        )
+        await self._store.save_feed_state(
+            state.model_copy(
+                update={
+                    "etag": result.etag,
+                    "last_modified": result.last_modified,
+                    "body_hash": body_hash,
+                    "interval_s": interval,
+                    "next_poll_at": next_at,
+                    "last_polled_at": now,
+                    "last_changed_at": now if outcome.changed else state.last_changed_at,
+                    "last_error": None,
+                    "error_count": 0,
+                    "polls": state.polls + 1,
+                }
+            )
+        )
+        return outcome
+
+    async def _ingest(self, spec: FeedSpec, state: FeedState, parsed: ParsedFeed, outcome: FeedOutcome) -> None:
+        items: dict[str, Item] = {}
+        for entry in parsed.entries:
+            key = item_key(entry.guid, entry.link, entry.title, entry.summary)
+            if key not in items:
+                items[key] = Item(
+                    key=key, feed=spec.name, title=entry.title or "(untitled)", link=entry.link,
+                    summary=entry.summary, published=entry.published, source=parsed.title or spec.name,
+                )
+        known = await self._store.known_keys(spec.name, list(items))
+        new = [i for k, i in items.items() if k not in known]
+        # Oldest first, so that a channel reads in order; undated items keep feed order.
+        new.sort(key=lambda i: i.published.timestamp() if i.published else 0.0)
+        allowed = len(new)
+        if state.first_poll:
+            backlog = spec.backlog if spec.backlog is not None else self._config.polling.backlog
+            allowed = min(backlog, len(new))
+            outcome.skipped_backlog = len(new) - allowed
+            if outcome.skipped_backlog:
+                log.info(
+                    "feed %s: first poll, %d item(s) found; alerting the newest %d, skipped %d",
+                    spec.name, len(new), allowed, outcome.skipped_backlog,
+                )
+        now = self._clock.now()
+        for position, item in enumerate(new):
+            deliver = position >= len(new) - allowed
+            assessment = self._scorer.score(item.article())
+            routes = matching_routes(self._config.routes, item, assessment)
+            alerts = [
+                Alert(item=item, assessment=assessment, destination=r.to, route=r.name, mention=r.mention)
+                for r in routes
+            ]
+            if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
+                outcome.new_items += 1
+                outcome.relevant += int(assessment.relevant)
+                outcome.queued += len(alerts) if deliver else 0

@@ -1,0 +1,43 @@
+"""Settings from the environment: the only module that reads it. Secrets stay SecretStr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    data_dir: Path = Field(default=Path("data"), alias="SIGNALBOT_DATA_DIR")
+    config_path: Path | None = Field(default=None, alias="SIGNALBOT_CONFIG")
+    database_url: SecretStr | None = Field(
+        default=None,
+        alias="SIGNALBOT_DATABASE_URL",
+        description="SQLAlchemy URL; default: SQLite in the data directory",
+    )
+    fetch_allow: str = Field(
+        default="",
+        alias="SIGNALBOT_FETCH_ALLOW",
+        description="comma-separated networks or host names that on-demand fetches may reach "
+        "even though they are private (intranets, tests)",
+    )
+    log_level: str = Field(default="INFO", alias="SIGNALBOT_LOG_LEVEL")
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_bot_token.get_secret_value())
+
+    def db_url(self) -> str:
+        if self.database_url and self.database_url.get_secret_value():
+            return self.database_url.get_secret_value()
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'signalbot.db').resolve()}"
+
+    def fetch_allowlist(self) -> list[str]:
+        return [p.strip() for p in self.fetch_allow.split(",") if p.strip()]

@@ -1,0 +1,160 @@
+"""Real HTTP servers on loopback for tests: a feed server and a Slack Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Resource:
+    body: bytes = b""
+    status: int = 200
+    etag: str | None = None
+    content_type: str = "application/rss+xml"
+    headers: dict[str, str] = field(default_factory=dict)
+    fail_times: int = 0  # answer ``fail_status`` this many times first
+    fail_status: int = 503
+    fail_headers: dict[str, str] = field(default_factory=dict)
+
+
+class FeedServer:
+    """Serves feeds from memory; honours If-None-Match; can fail on demand; counts requests."""
+
+    def __init__(self) -> None:
+        self.resources: dict[str, Resource] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.lock = threading.Lock()
+        self.base = ""
+
+    def set(self, path: str, body: bytes | str, **kwargs: Any) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        with self.lock:
+            self.resources[path] = Resource(body=data, **kwargs)
+        return self.base + path
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p == path)
+
+    def handle(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        with self.lock:
+            self.requests.append((path, headers))
+            res = self.resources.get(path)
+            if res is None:
+                return 404, {"Content-Type": "text/plain"}, b"not found"
+            if res.fail_times > 0:
+                res.fail_times -= 1
+                return res.fail_status, dict(res.fail_headers), b"temporarily unavailable"
+            out_headers = {"Content-Type": res.content_type, **res.headers}
+            if res.etag:
+                out_headers["ETag"] = res.etag
+                if headers.get("if-none-match") == res.etag:
+                    return 304, out_headers, b""
+            return res.status, out_headers, res.body
+
+
+@dataclass
+class SlackCall:
+    method: str
+    params: dict[str, Any]
+    token: str
+
+
+class SlackStandIn:
+    """Records Slack Web API calls; can answer 429 with Retry-After a number of times."""
+
+    def __init__(self) -> None:
+        self.calls: list[SlackCall] = []
+        self.rate_limit_times = 0
+        self.retry_after = 1
+        self.lock = threading.Lock()
+        self.base = ""
+        self._ts = 1_700_000_000
+
+    def posts(self) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == "chat.postMessage"]
+
+    def handle(self, method: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        content_type = headers.get("content-type", "")
+        if "json" in content_type:
+            params = json.loads(body or b"{}")
+        else:
+            params = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            if isinstance(params.get("blocks"), str):
+                params["blocks"] = json.loads(params["blocks"])
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        with self.lock:
+            if self.rate_limit_times > 0:
+                self.rate_limit_times -= 1
+                self.calls.append(SlackCall(method + ":429", params, token))
+                payload = {"ok": False, "error": "ratelimited"}
+                return 429, {"Retry-After": str(self.retry_after), "Content-Type": "application/json"}, json.dumps(payload).encode()
+            self.calls.append(SlackCall(method, params, token))
+            self._ts += 1
+            payload = {"ok": True, "channel": params.get("channel", ""), "ts": f"{self._ts}.000100"}
+        return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+
+
+def _make_handler(feed: FeedServer | None, slack: SlackStandIn | None) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            assert feed is not None
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._reply(*feed.handle(self.path, headers))
+
+        def do_POST(self) -> None:
+            assert slack is not None
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            self._reply(*slack.handle(method, body, headers))
+
+    return Handler
+
+
+@contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def feed_server() -> Iterator[FeedServer]:
+    feeds = FeedServer()
+    with serve(_make_handler(feeds, None)) as base:
+        feeds.base = base
+        yield feeds
+
+
+@contextmanager
+def slack_server() -> Iterator[SlackStandIn]:
+    slack = SlackStandIn()
+    with serve(_make_handler(None, slack)) as base:
+        slack.base = base + "/api/"
+        yield slack
