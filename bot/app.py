@@ -60,14 +60,20 @@ def notifiers_for(
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
     if any(r.to.platform == "teams" for r in config.routes):
-        log.warning("Teams delivery is not available in this version: Teams alerts are shown in the terminal")
+        log.warning(
+            "Teams delivery is not available in this version: Teams alerts are shown in the terminal"
+        )
         notifiers["teams"] = console_notifier
     return notifiers
 
 
 @asynccontextmanager
 async def build_app(
-    settings: Settings, config: BotConfig, *, console: Console | None = None, clock: Clock | None = None
+    settings: Settings,
+    config: BotConfig,
+    *,
+    console: Console | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[App]:
     console = console or Console()
     clock = clock or SystemClock()
@@ -84,16 +90,27 @@ async def build_app(
             stop_event = asyncio.Event()
             scorer = RuleScorer()
             deliverer = Deliverer(
-                store, notifiers_for(settings, console, clock, config), clock,
+                store,
+                notifiers_for(settings, console, clock, config),
+                clock,
                 should_stop=stop_event.is_set,
             )
-            fetcher = HttpFeedFetcher(client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host)
+            fetcher = HttpFeedFetcher(
+                client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host
+            )
             poller = Poller(
-                config=config, store=store, fetcher=fetcher, parser=FeedparserParser(),
-                scorer=scorer, deliverer=deliverer, clock=clock,
+                config=config,
+                store=store,
+                fetcher=fetcher,
+                parser=FeedparserParser(),
+                scorer=scorer,
+                deliverer=deliverer,
+                clock=clock,
             )
             articles = WebArticleFetcher(
-                client, AddressGuard(settings.fetch_allowlist()), max_body_bytes=policy.max_body_bytes
+                client,
+                AddressGuard(settings.fetch_allowlist()),
+                max_body_bytes=policy.max_body_bytes,
             )
             yield App(settings, config, store, poller, scorer, articles, clock, console, stop_event)
         finally:

@@ -25,7 +25,7 @@ T = TypeVar("T")
 log = logging.getLogger("signalbot")
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
+def _run[T](coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
     except ConfigError as exc:
@@ -43,7 +43,9 @@ def _settings(data_dir: Path | None) -> Settings:
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     logging.basicConfig(
-        level=settings.log_level.upper() if settings.log_level.upper() in logging.getLevelNamesMapping() else "INFO",
+        level=settings.log_level.upper()
+        if settings.log_level.upper() in logging.getLevelNamesMapping()
+        else "INFO",
         format="%(asctime)s %(levelname)-7s %(message)s",
         datefmt="%H:%M:%S",
         stream=sys.stderr,
@@ -76,7 +78,9 @@ def effective_config(
         extra_feeds.append(FeedSpec(name=_feed_name(url, {f.name for f in extra_feeds}), url=url))
     routes = list(config.routes)
     if slack_channel:
-        routes.append(Route.model_validate({"name": "command-line", "to": f"slack:{slack_channel}"}))
+        routes.append(
+            Route.model_validate({"name": "command-line", "to": f"slack:{slack_channel}"})
+        )
     if not routes:
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
     try:
@@ -87,12 +91,24 @@ def effective_config(
 
 
 _common = [
-    click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-                 envvar="SIGNALBOT_CONFIG", help="YAML config file (default: ./signalbot.yaml, else the bundled samples)."),
-    click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
-                 help="State directory (default: $SIGNALBOT_DATA_DIR or ./data)."),
-    click.option("--feed", "feeds", multiple=True, metavar="URL", help="Watch this feed (repeatable)."),
-    click.option("--slack-channel", metavar="ID", help="Send every relevant item to this Slack channel."),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        envvar="SIGNALBOT_CONFIG",
+        help="YAML config file (default: ./signalbot.yaml, else the bundled samples).",
+    ),
+    click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="State directory (default: $SIGNALBOT_DATA_DIR or ./data).",
+    ),
+    click.option(
+        "--feed", "feeds", multiple=True, metavar="URL", help="Watch this feed (repeatable)."
+    ),
+    click.option(
+        "--slack-channel", metavar="ID", help="Send every relevant item to this Slack channel."
+    ),
 ]
 
 
@@ -110,7 +126,12 @@ def main() -> None:
 
 @main.command()
 @common
-def run(config_path: Path | None, data_dir: Path | None, feeds: tuple[str, ...], slack_channel: str | None) -> None:
+def run(
+    config_path: Path | None,
+    data_dir: Path | None,
+    feeds: tuple[str, ...],
+    slack_channel: str | None,
+) -> None:
     """Run the bot: poll every feed on its schedule, score, route and deliver until stopped."""
     settings = _settings(data_dir)
 
@@ -126,7 +147,13 @@ def run(config_path: Path | None, data_dir: Path | None, feeds: tuple[str, ...],
 @main.command()
 @common
 @click.option("--once", is_flag=True, default=True, help="Run one cycle and exit (the default).")
-def poll(config_path: Path | None, data_dir: Path | None, feeds: tuple[str, ...], slack_channel: str | None, once: bool) -> None:
+def poll(
+    config_path: Path | None,
+    data_dir: Path | None,
+    feeds: tuple[str, ...],
+    slack_channel: str | None,
+    once: bool,
+) -> None:
     """Poll every feed once, deliver, and exit (for cron)."""
     settings = _settings(data_dir)
 
@@ -144,7 +171,12 @@ def poll(config_path: Path | None, data_dir: Path | None, feeds: tuple[str, ...]
 @main.command()
 @click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), help="Score JSON Lines objects with id and text; one JSON object per line out.")
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.File("r", encoding="utf-8"),
+    help="Score JSON Lines objects with id and text; one JSON object per line out.",
+)
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), hidden=True)
 def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: Path | None) -> None:
     """Score one article: a URL, or - for text on stdin; or a batch with --jsonl FILE."""
@@ -164,7 +196,9 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
         link = ""
     else:
         if not source.lower().startswith(("http://", "https://")):
-            raise click.UsageError(f"{source!r} is not an http(s) URL; use - to read text from stdin")
+            raise click.UsageError(
+                f"{source!r} is not an http(s) URL; use - to read text from stdin"
+            )
         article = _run(_fetch_article(settings, source))
         link = source
     assessment = scorer.score(article)
@@ -177,11 +211,20 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
     from bot.adapters.console_notify import alert_panel
     from bot.domain.models import Item
 
-    item = Item(key="analyze", feed="analyze", title=article.title or "(pasted text)", link=link,
-                summary=article.text, published=article.published, source=urlsplit(link).hostname or "pasted text")
+    item = Item(
+        key="analyze",
+        feed="analyze",
+        title=article.title or "(pasted text)",
+        link=link,
+        summary=article.text,
+        published=article.published,
+        source=urlsplit(link).hostname or "pasted text",
+    )
     Console().print(alert_panel(item, assessment, SystemClock()))
     if not assessment.relevant:
-        click.echo("Not relevant to the trade and geopolitics beat: no state actor with a policy lever found.")
+        click.echo(
+            "Not relevant to the trade and geopolitics beat: no state actor with a policy lever found."
+        )
 
 
 async def _fetch_article(settings: Settings, url: str) -> Article:
@@ -200,8 +243,13 @@ def _analyze_batch(stream: TextIO, scorer: Any) -> None:
             if not isinstance(text, str):
                 raise KeyError("text")
         except (json.JSONDecodeError, KeyError) as exc:
-            click.echo(f"line {number}: skipped, expected a JSON object with a string 'text' ({exc})", err=True)
-            out.write(json.dumps({"id": None, "line": number, "error": "invalid input line"}) + "\n")
+            click.echo(
+                f"line {number}: skipped, expected a JSON object with a string 'text' ({exc})",
+                err=True,
+            )
+            out.write(
+                json.dumps({"id": None, "line": number, "error": "invalid input line"}) + "\n"
+            )
             continue
         article = Article(title=str(obj.get("title") or ""), text=text)
         result = {"id": obj.get("id"), **scorer.score(article).model_dump(mode="json")}
@@ -215,7 +263,12 @@ def feeds() -> None:
 
 @feeds.command("list")
 @common
-def feeds_list(config_path: Path | None, data_dir: Path | None, feeds: tuple[str, ...], slack_channel: str | None) -> None:
+def feeds_list(
+    config_path: Path | None,
+    data_dir: Path | None,
+    feeds: tuple[str, ...],
+    slack_channel: str | None,
+) -> None:
     """Show every watched feed with its state."""
     settings = _settings(data_dir)
 
@@ -229,7 +282,11 @@ def feeds_list(config_path: Path | None, data_dir: Path | None, feeds: tuple[str
             for spec in rows:
                 state = await app.store.feed_state(spec.name)
                 origin = "added" if spec.name in user and spec not in config.feeds else "config"
-                last = f"{state.last_polled_at:%Y-%m-%d %H:%M}" if state.last_polled_at else "never polled"
+                last = (
+                    f"{state.last_polled_at:%Y-%m-%d %H:%M}"
+                    if state.last_polled_at
+                    else "never polled"
+                )
                 err = f" · ERROR: {state.last_error}" if state.last_error else ""
                 click.echo(f"{spec.name:<24} {spec.url}\n{'':<24} {origin} · {last}{err}")
             click.echo(f"({len(rows)} feed(s); config: {source})")
@@ -243,8 +300,20 @@ def feeds_list(config_path: Path | None, data_dir: Path | None, feeds: tuple[str
 @click.option("--interval", help="Poll interval such as 15m or 2h.")
 @click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), envvar="SIGNALBOT_CONFIG")
-def feeds_add(url: str, name: str | None, interval: str | None, tags: tuple[str, ...], data_dir: Path | None, config_path: Path | None) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="SIGNALBOT_CONFIG",
+)
+def feeds_add(
+    url: str,
+    name: str | None,
+    interval: str | None,
+    tags: tuple[str, ...],
+    data_dir: Path | None,
+    config_path: Path | None,
+) -> None:
     """Watch a new feed (it is fetched and parsed before it is accepted)."""
     settings = _settings(data_dir)
 
@@ -254,12 +323,18 @@ def feeds_add(url: str, name: str | None, interval: str | None, tags: tuple[str,
             taken = {f.name for f in await app.poller.feeds()}
             try:
                 feed_name = check_name(name) if name else _feed_name(url, taken)
-                spec = FeedSpec(name=feed_name, url=url, tags=tags,
-                                interval=parse_duration(interval) if interval else None)
+                spec = FeedSpec(
+                    name=feed_name,
+                    url=url,
+                    tags=tags,
+                    interval=parse_duration(interval) if interval else None,
+                )
             except (ValueError, ValidationError) as exc:
                 raise click.ClickException(f"invalid feed: {exc}") from None
             if spec.name in taken:
-                raise click.ClickException(f"a feed named {spec.name!r} already exists; pick another --name")
+                raise click.ClickException(
+                    f"a feed named {spec.name!r} already exists; pick another --name"
+                )
             fetched = await app.poller.probe(spec)
             await app.store.add_user_feed(spec, "cli", app.clock.now())
             click.echo(f"Added {spec.name}: {fetched}")
@@ -270,7 +345,12 @@ def feeds_add(url: str, name: str | None, interval: str | None, tags: tuple[str,
 @feeds.command("remove")
 @click.argument("name")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), envvar="SIGNALBOT_CONFIG")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="SIGNALBOT_CONFIG",
+)
 def feeds_remove(name: str, data_dir: Path | None, config_path: Path | None) -> None:
     """Stop watching a feed that was added with `feeds add`."""
     settings = _settings(data_dir)
@@ -288,7 +368,12 @@ def feeds_remove(name: str, data_dir: Path | None, config_path: Path | None) -> 
 
 
 @main.command("check-config")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), envvar="SIGNALBOT_CONFIG")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="SIGNALBOT_CONFIG",
+)
 def check_config(config_path: Path | None) -> None:
     """Validate the config file and environment; print every problem with its key path."""
     problems: list[tuple[str, str]] = []
@@ -307,7 +392,9 @@ def check_config(config_path: Path | None) -> None:
     if config is not None and settings is not None and not settings.slack_enabled:
         for i, route in enumerate(config.routes):
             if route.to.platform == "slack":
-                problems.append((f"routes[{i}].to", "sends to Slack but SLACK_BOT_TOKEN is not set"))
+                problems.append(
+                    (f"routes[{i}].to", "sends to Slack but SLACK_BOT_TOKEN is not set")
+                )
     if problems:
         click.echo(f"{source}: {len(problems)} problem(s)", err=True)
         for path, message in problems:

@@ -1,15 +1,15 @@
 """The project's own error tree. Adapters translate library errors into these.
 
-    SignalbotError
-    ├── ConfigError            a bad config file or setting (carries every problem with its key path)
-    ├── FetchError             a feed or article could not be fetched
-    │   ├── BlockedAddressError   the URL resolves to an address the bot may not reach
-    │   ├── BodyTooLargeError     the response exceeded the size cap
-    │   └── HTTPStatusError       the server answered with an error status (carries status, retry_after)
-    ├── ParseError             fetched bytes are not a usable feed
-    ├── StoreError             the database refused or failed
-    └── DeliveryError          a chat platform refused a message
-        └── RateLimitedError      the platform asked us to wait (carries retry_after seconds)
+SignalbotError
+├── ConfigError            a bad config file or setting (carries every problem with its key path)
+├── FetchError             a feed or article could not be fetched
+│   ├── BlockedAddressError   the URL resolves to an address the bot may not reach
+│   ├── BodyTooLargeError     the response exceeded the size cap
+│   └── HTTPStatusError       the server answered with an error status (carries status, retry_after)
+├── ParseError             fetched bytes are not a usable feed
+├── StoreError             the database refused or failed
+└── DeliveryError          a chat platform refused a message
+    └── RateLimitedError      the platform asked us to wait (carries retry_after seconds)
 """
 
 from __future__ import annotations

@@ -56,7 +56,9 @@ class WebArticleFetcher:
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if size > self._max_body:
-                            raise BodyTooLargeError(url, f"page exceeds the {self._max_body}-byte cap")
+                            raise BodyTooLargeError(
+                                url, f"page exceeds the {self._max_body}-byte cap"
+                            )
                         chunks.append(chunk)
                     return b"".join(chunks), response.headers.get("Content-Type", ""), url
             except httpx.HTTPError as exc:

@@ -36,7 +36,9 @@ def parse_config(data: Any, source: str) -> BotConfig:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError([("", "the file must hold a mapping with feeds, routes and polling")], source)
+        raise ConfigError(
+            [("", "the file must hold a mapping with feeds, routes and polling")], source
+        )
     try:
         return BotConfig.model_validate(data)
     except ValidationError as exc:
@@ -48,7 +50,9 @@ def load_config(path: Path) -> BotConfig:
     try:
         raw = path.read_text("utf-8")
     except OSError as exc:
-        raise ConfigError([("", f"cannot read the file: {exc.strerror or exc}")], str(path)) from None
+        raise ConfigError(
+            [("", f"cannot read the file: {exc.strerror or exc}")], str(path)
+        ) from None
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
@@ -62,7 +66,9 @@ def load_config(path: Path) -> BotConfig:
 def sample_feeds() -> list[FeedSpec]:
     folder = resources.files("bot.samples") / "feeds"
     return [
-        FeedSpec(name=Path(entry.name).stem, url=Path(str(entry)).resolve().as_uri(), tags=("sample",))
+        FeedSpec(
+            name=Path(entry.name).stem, url=Path(str(entry)).resolve().as_uri(), tags=("sample",)
+        )
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".xml")
     ]

@@ -46,7 +46,12 @@ def alert_panel(item: Item, assessment: Assessment, clock: Clock) -> Panel:
         lines.append(Text("• " + glance.evidence_line(evidence), style="italic"))
     if item.link:
         lines.append(Text(item.link, style="blue underline"))
-    return Panel(Group(*lines), title=Text(item.title or "(untitled)", style="bold"), title_align="left", border_style=style)
+    return Panel(
+        Group(*lines),
+        title=Text(item.title or "(untitled)", style="bold"),
+        title_align="left",
+        border_style=style,
+    )
 
 
 class ConsoleNotifier:

@@ -48,7 +48,7 @@ class FeedparserParser:
             reason = parsed.get("bozo_exception") or "no RSS or Atom content"
             raise ParseError(f"{url} is not a readable feed: {str(reason)[:200]}")
         feed = parsed.get("feed") or {}
-        ttl = feed.get("ttl")
+        ttl = str(feed.get("ttl") or "")
         items = [
             ParsedEntry(
                 guid=str(entry.get("id") or "")[:1000],
@@ -62,5 +62,5 @@ class FeedparserParser:
         return ParsedFeed(
             title=one_line(html_to_text(str(feed.get("title") or ""), MAX_TITLE)),
             entries=items,
-            ttl_s=float(ttl) * 60 if str(ttl or "").isdigit() else None,
+            ttl_s=float(ttl) * 60 if ttl.isdigit() else None,
         )

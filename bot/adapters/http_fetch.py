@@ -21,7 +21,7 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError
@@ -75,7 +75,7 @@ class HttpFeedFetcher:
             lambda: asyncio.Semaphore(self._per_host)
         )
         self._attempts = attempts
-        self._backoff = wait_exponential_jitter(initial=backoff_initial, max=backoff_max)
+        self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)
         self._max_retry_after = max_retry_after
 
     def _wait(self, state: RetryCallState) -> float:
@@ -102,7 +102,10 @@ class HttpFeedFetcher:
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     async def _get(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
+        }
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -143,7 +146,9 @@ class HttpFeedFetcher:
     async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self._max_body:
-            raise BodyTooLargeError(url, f"body of {declared} bytes exceeds the {self._max_body}-byte cap")
+            raise BodyTooLargeError(
+                url, f"body of {declared} bytes exceeds the {self._max_body}-byte cap"
+            )
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():
@@ -158,7 +163,9 @@ class HttpFeedFetcher:
         try:
             size = path.stat().st_size
             if size > self._max_body:
-                raise BodyTooLargeError(url, f"file of {size} bytes exceeds the {self._max_body}-byte cap")
+                raise BodyTooLargeError(
+                    url, f"file of {size} bytes exceeds the {self._max_body}-byte cap"
+                )
             return FetchResult(url=url, body=path.read_bytes())
         except OSError as exc:
             raise FetchError(url, exc.strerror or str(exc)) from exc

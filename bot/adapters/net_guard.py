@@ -70,7 +70,10 @@ class AddressGuard:
                 continue
             reason = address_class(ip)
             if reason:
-                raise BlockedAddressError(url, f"{host} resolves to a {reason} address ({ip}), which the bot may not reach")
+                raise BlockedAddressError(
+                    url,
+                    f"{host} resolves to a {reason} address ({ip}), which the bot may not reach",
+                )
 
     @staticmethod
     async def _resolve(url: str, host: str, port: int) -> list[IPAddress]:
@@ -79,7 +82,9 @@ class AddressGuard:
         except ValueError:
             pass
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
         except OSError as exc:
             raise FetchError(url, f"cannot resolve {host}") from exc
         return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]

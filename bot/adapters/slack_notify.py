@@ -19,7 +19,9 @@ from bot.ports import Alert, Clock
 from bot.render.slack import alert_message
 
 log = logging.getLogger(__name__)
-_TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+_TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
 
 
 class SlackNotifier:
@@ -69,11 +71,15 @@ class SlackNotifier:
                 raise RateLimitedError(retry_after, f"Slack rate limit on {channel}") from None
             if status >= 500 or error in _TRANSIENT_ERRORS:
                 raise RateLimitedError(5.0, f"Slack is unavailable ({error or status})") from None
-            raise DeliveryError(f"Slack refused the message for {channel}: {error or status}") from None
+            raise DeliveryError(
+                f"Slack refused the message for {channel}: {error or status}"
+            ) from None
         except SlackClientError as exc:
             raise DeliveryError(f"could not reach Slack: {exc.__class__.__name__}") from None
         except OSError as exc:
-            raise RateLimitedError(10.0, f"could not reach Slack ({exc.__class__.__name__})") from None
+            raise RateLimitedError(
+                10.0, f"could not reach Slack ({exc.__class__.__name__})"
+            ) from None
         return str(response.get("ts", ""))
 
 

@@ -74,7 +74,9 @@ class SqlStore:
                 result = await conn.execute(text(sql), params or {})
                 return list(result.fetchall()) if result.returns_rows else []
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
+            raise StoreError(
+                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
+            ) from exc
 
     async def migrate(self) -> None:
         try:
@@ -221,10 +223,28 @@ class SqlStore:
             {"now": ts(now), "limit": limit},
         )
         pending = []
-        for feed, key, title, link, summary, published, source, assessment, dest, route, mention, attempts in rows:
+        for (
+            feed,
+            key,
+            title,
+            link,
+            summary,
+            published,
+            source,
+            assessment,
+            dest,
+            route,
+            mention,
+            attempts,
+        ) in rows:
             item = Item(
-                key=key, feed=feed, title=title, link=link, summary=summary,
-                published=parse_ts(published), source=source,
+                key=key,
+                feed=feed,
+                title=title,
+                link=link,
+                summary=summary,
+                published=parse_ts(published),
+                source=source,
             )
             alert = Alert(
                 item=item,

@@ -36,7 +36,9 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 def check_name(value: str) -> str:
     if not _NAME.match(value):
-        raise ValueError("use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise ValueError(
+            "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
     return value
 
 
@@ -104,7 +106,9 @@ class Destination(BaseModel):
             return cls(platform="console")
         platform, sep, target = text.partition(":")
         if not sep or not target.strip():
-            raise ValueError("destination must be 'console', 'slack:<channel>' or 'teams:<webhook URL>'")
+            raise ValueError(
+                "destination must be 'console', 'slack:<channel>' or 'teams:<webhook URL>'"
+            )
         if platform == "slack":
             if not re.match(r"^[#A-Za-z0-9_.-]{1,80}$", target):
                 raise ValueError(f"not a Slack channel id or name: {target!r}")
@@ -113,7 +117,7 @@ class Destination(BaseModel):
                 raise ValueError("a Teams destination is a Workflows webhook URL")
         else:
             raise ValueError(f"unknown platform {platform!r}: use console, slack or teams")
-        return cls(platform=platform, target=target.strip())  # type: ignore[arg-type]
+        return cls(platform=platform, target=target.strip())
 
     def __str__(self) -> str:
         return self.platform if self.platform == "console" else f"{self.platform}:{self.target}"
@@ -162,7 +166,10 @@ class BotConfig(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> BotConfig:
-        for kind, names in (("feed", [f.name for f in self.feeds]), ("route", [r.name for r in self.routes])):
+        for kind, names in (
+            ("feed", [f.name for f in self.feeds]),
+            ("route", [r.name for r in self.routes]),
+        ):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} name(s): {', '.join(dupes)}")

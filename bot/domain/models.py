@@ -38,7 +38,9 @@ class ClarityBand(StrEnum):
         return cls.SIGNAL
 
 
-EvidenceKind = Literal["escalation", "de-escalation", "clarity+", "clarity-", "relevance", "reversion"]
+EvidenceKind = Literal[
+    "escalation", "de-escalation", "clarity+", "clarity-", "relevance", "reversion"
+]
 
 
 class Evidence(BaseModel):

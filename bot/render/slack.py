@@ -117,4 +117,3 @@ def _when(item: Item) -> str:
         return "time unknown"
     epoch = int(item.published.timestamp())
     return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{glance.when_text(item.published)}>"
-

@@ -84,19 +84,25 @@ class Deliverer:
                 for waiting in queue[position:]:
                     await self._store.mark_retry(waiting.alert, str(exc), retry_at)
                 report.retrying += len(queue) - position
-                log.warning("%s: %s; %d alert(s) kept queued", alert.destination, exc, len(queue) - position)
+                log.warning(
+                    "%s: %s; %d alert(s) kept queued", alert.destination, exc, len(queue) - position
+                )
                 break
             except DeliveryError as exc:
                 attempts = delivery.attempts + 1
                 if attempts >= self._max_attempts:
                     await self._store.mark_failed(alert, str(exc))
                     report.failed += 1
-                    log.error("giving up on %s after %d attempts: %s", alert.item.key, attempts, exc)
+                    log.error(
+                        "giving up on %s after %d attempts: %s", alert.item.key, attempts, exc
+                    )
                 else:
                     backoff = timedelta(seconds=min(3600, 30 * 2**attempts))
                     await self._store.mark_retry(alert, str(exc), self._clock.now() + backoff)
                     report.retrying += 1
-                    log.warning("delivery to %s failed (attempt %d): %s", alert.destination, attempts, exc)
+                    log.warning(
+                        "delivery to %s failed (attempt %d): %s", alert.destination, attempts, exc
+                    )
                 report.errors.append(str(exc))
                 continue
             await self._store.mark_sent(alert, message_id, self._clock.now())

@@ -145,7 +145,12 @@ class Poller:
         now = self._clock.now()
         retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         next_at = after_error(
-            state, spec, self._config.polling, now=now, jitter=self._jitter(), retry_after_s=retry_after
+            state,
+            spec,
+            self._config.polling,
+            now=now,
+            jitter=self._jitter(),
+            retry_after_s=retry_after,
         )
         message = str(exc) or exc.__class__.__name__
         log.warning("feed %s failed (%d in a row): %s", spec.name, state.error_count + 1, message)
@@ -171,7 +176,9 @@ class Poller:
         result = await self._fetcher.fetch(
             spec.url, etag=state.etag, last_modified=state.last_modified
         )
-        body_hash = hashlib.sha256(result.body).hexdigest() if not result.not_modified else state.body_hash
+        body_hash = (
+            hashlib.sha256(result.body).hexdigest() if not result.not_modified else state.body_hash
+        )
         outcome = FeedOutcome(feed=spec.name)
         ttl: float | None = result.max_age_s
         if not result.not_modified and body_hash != state.body_hash:
@@ -181,8 +188,13 @@ class Poller:
             outcome.changed = True
         now = self._clock.now()
         interval, next_at = after_success(
-            state, spec, self._config.polling,
-            now=now, changed=outcome.changed, jitter=self._jitter(), server_min_s=ttl,
+            state,
+            spec,
+            self._config.polling,
+            now=now,
+            changed=outcome.changed,
+            jitter=self._jitter(),
+            server_min_s=ttl,
         )
         await self._store.save_feed_state(
             state.model_copy(
@@ -202,14 +214,21 @@ class Poller:
         )
         return outcome
 
-    async def _ingest(self, spec: FeedSpec, state: FeedState, parsed: ParsedFeed, outcome: FeedOutcome) -> None:
+    async def _ingest(
+        self, spec: FeedSpec, state: FeedState, parsed: ParsedFeed, outcome: FeedOutcome
+    ) -> None:
         items: dict[str, Item] = {}
         for entry in parsed.entries:
             key = item_key(entry.guid, entry.link, entry.title, entry.summary)
             if key not in items:
                 items[key] = Item(
-                    key=key, feed=spec.name, title=entry.title or "(untitled)", link=entry.link,
-                    summary=entry.summary, published=entry.published, source=parsed.title or spec.name,
+                    key=key,
+                    feed=spec.name,
+                    title=entry.title or "(untitled)",
+                    link=entry.link,
+                    summary=entry.summary,
+                    published=entry.published,
+                    source=parsed.title or spec.name,
                 )
         known = await self._store.known_keys(spec.name, list(items))
         new = [i for k, i in items.items() if k not in known]
@@ -223,7 +242,10 @@ class Poller:
             if outcome.skipped_backlog:
                 log.info(
                     "feed %s: first poll, %d item(s) found; alerting the newest %d, skipped %d",
-                    spec.name, len(new), allowed, outcome.skipped_backlog,
+                    spec.name,
+                    len(new),
+                    allowed,
+                    outcome.skipped_backlog,
                 )
         now = self._clock.now()
         for position, item in enumerate(new):
@@ -231,7 +253,13 @@ class Poller:
             assessment = self._scorer.score(item.article())
             routes = matching_routes(self._config.routes, item, assessment)
             alerts = [
-                Alert(item=item, assessment=assessment, destination=r.to, route=r.name, mention=r.mention)
+                Alert(
+                    item=item,
+                    assessment=assessment,
+                    destination=r.to,
+                    route=r.name,
+                    mention=r.mention,
+                )
                 for r in routes
             ]
             if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):

@@ -8,10 +8,12 @@ from xml.sax.saxutils import escape
 BASE_TIME = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
-def rss_item(guid: str, title: str, description: str, *, minutes: int = 0, link: str | None = None) -> str:
+def rss_item(
+    guid: str, title: str, description: str, *, minutes: int = 0, link: str | None = None
+) -> str:
     when = (BASE_TIME + timedelta(minutes=minutes)).strftime("%a, %d %b %Y %H:%M:%S +0000")
     return (
-        f"<item><guid isPermaLink=\"false\">{escape(guid)}</guid><title>{escape(title)}</title>"
+        f'<item><guid isPermaLink="false">{escape(guid)}</guid><title>{escape(title)}</title>'
         f"<link>{escape(link or 'https://news.example.org/' + guid)}</link>"
         f"<description>{escape(description)}</description><pubDate>{when}</pubDate></item>"
     )
@@ -32,4 +34,6 @@ TARIFF_TEXT = (
     "published in the Federal Register. Beijing's commerce ministry vowed to retaliate."
 )
 IRRELEVANT_TITLE = "Local bakery wins regional bread award"
-IRRELEVANT_TEXT = "A family bakery in the valley won first prize for its sourdough at the county fair."
+IRRELEVANT_TEXT = (
+    "A family bakery in the valley won first prize for its sourdough at the county fair."
+)

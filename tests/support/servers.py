@@ -80,7 +80,9 @@ class SlackStandIn:
     def posts(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == "chat.postMessage"]
 
-    def handle(self, method: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
         content_type = headers.get("content-type", "")
         if "json" in content_type:
             params = json.loads(body or b"{}")
@@ -94,14 +96,20 @@ class SlackStandIn:
                 self.rate_limit_times -= 1
                 self.calls.append(SlackCall(method + ":429", params, token))
                 payload = {"ok": False, "error": "ratelimited"}
-                return 429, {"Retry-After": str(self.retry_after), "Content-Type": "application/json"}, json.dumps(payload).encode()
+                return (
+                    429,
+                    {"Retry-After": str(self.retry_after), "Content-Type": "application/json"},
+                    json.dumps(payload).encode(),
+                )
             self.calls.append(SlackCall(method, params, token))
             self._ts += 1
             payload = {"ok": True, "channel": params.get("channel", ""), "ts": f"{self._ts}.000100"}
         return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
-def _make_handler(feed: FeedServer | None, slack: SlackStandIn | None) -> type[BaseHTTPRequestHandler]:
+def _make_handler(
+    feed: FeedServer | None, slack: SlackStandIn | None
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
