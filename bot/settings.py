@@ -28,6 +28,16 @@ class Settings(BaseSettings):
         description="comma-separated networks or host names that on-demand fetches may reach "
         "even though they are private (intranets, tests)",
     )
+    host: str = Field(default="127.0.0.1", alias="SIGNALBOT_HOST", description="web server address")
+    port: int | None = Field(
+        default=None,
+        alias="SIGNALBOT_PORT",
+        description="serve the web routes while `run` polls (default: when Slack HTTP mode or Teams is configured)",
+    )
+    teams_outgoing_token: SecretStr | None = Field(default=None, alias="TEAMS_OUTGOING_TOKEN")
+    teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
+    teams_app_password: SecretStr | None = Field(default=None, alias="TEAMS_APP_PASSWORD")
+    teams_tenant_id: str | None = Field(default=None, alias="TEAMS_TENANT_ID")
     log_level: str = Field(default="INFO", alias="SIGNALBOT_LOG_LEVEL")
 
     @property

@@ -1,0 +1,106 @@
+"""Throughput and memory of RuleScorer on a seeded corpus of ~600-word wire-style articles.
+
+python bench/scoring.py [--articles N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.domain.models import Article
+from bot.domain.scoring import RuleScorer
+
+ACTORS = [
+    ("Washington", "the Commerce Department"),
+    ("Beijing", "the Ministry of Commerce"),
+    ("Brussels", "the European Commission"),
+    ("Tokyo", "the trade ministry"),
+    ("The Hague", "the Dutch government"),
+    ("Seoul", "the industry ministry"),
+]
+GOODS = ["gallium", "rare-earth magnets", "advanced chips", "soybeans", "electric vehicles",
+         "solar panels", "chip-making tools", "graphite", "pork", "lithium batteries"]  # fmt: skip
+MOVES = [
+    "{a} imposed a {n}% tariff on {g} from {b}, effective {d}.",
+    "{a} said it would consider easing curbs on {g} if talks with {b} made progress.",
+    "{a} added {n} companies to its entity list, citing national security concerns.",
+    "{a} approved some export licences for {g}, but declined to give volumes or destinations.",
+    "Officials in {a} threatened to restore tariffs on {g} by {d} unless {b} changed course.",
+    "{a} and {b} agreed a framework to resume talks, according to people familiar with the matter.",
+    "{a} lifted its ban on {g} shipments to {b} under Announcement No. {n} of 2025.",
+    "{a} launched an anti-dumping investigation into imports of {g} from {b}.",
+    "A spokesperson for {c} told reporters that the measures were temporary.",
+    "{a} suspended the planned increase for 90 days as a goodwill gesture toward {b}.",
+    "Analysts said the move could signal a thaw, though the details remain to be worked out.",
+    "{a} criticised {b} for what it called unfair subsidies to makers of {g}.",
+]
+FILLER = [
+    "Markets reacted calmly, with shares of exporters little changed in afternoon trading.",
+    "The dispute has weighed on supply chains for more than a year.",
+    "Industry groups have lobbied for clearer rules and longer transition periods.",
+    "Trade between the two economies reached about ${n} billion last year.",
+    "The ministry did not respond to a request for comment on Tuesday.",
+    "Economists expect growth to slow in the second half as demand weakens.",
+    "Shipping costs rose sharply in the first quarter before easing in the spring.",
+    "Several firms said they had built up inventories ahead of the deadline.",
+]
+DATES = ["August 1", "1 September", "the end of June", "October 15", "July 9", "March 2026"]
+
+
+def make_article(rng: random.Random, words: int = 600) -> Article:
+    """One synthetic article of about ``words`` words, deterministic for a given generator state."""
+    (a, c), (b, _) = rng.sample(ACTORS, 2)
+    parts: list[str] = []
+    count = 0
+    while count < words:
+        template = rng.choice(MOVES) if rng.random() < 0.55 else rng.choice(FILLER)
+        sentence = template.format(
+            a=a, b=b, c=c, g=rng.choice(GOODS), n=rng.randint(2, 150), d=rng.choice(DATES)
+        )
+        parts.append(sentence)
+        count += len(sentence.split())
+    title = f"{a} and {b} trade moves on {rng.choice(GOODS)}"
+    return Article(
+        title=title, text=" ".join(parts), published=datetime(2025, 6, rng.randint(1, 28))
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print articles/s and peak memory."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=20250609)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    corpus = [make_article(rng) for _ in range(args.articles)]
+    mean_words = sum(len(a.text.split()) for a in corpus) / max(1, len(corpus))
+    scorer = RuleScorer()
+    scorer.score(corpus[0])  # warm-up: lexicons compiled
+    start = time.perf_counter()
+    for article in corpus:
+        scorer.score(article)
+    elapsed = time.perf_counter() - start
+    tracemalloc.start()
+    for article in corpus[: min(200, len(corpus))]:
+        scorer.score(article)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles: {len(corpus)}  mean words: {mean_words:.0f}")
+    print(f"throughput: {len(corpus) / elapsed:,.0f} articles/s ({elapsed:.2f} s, one core)")
+    print(f"tracemalloc peak while scoring: {peak / 2**20:.1f} MB")
+    print(f"process max RSS: {maxrss_mb:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""``signalbot eval FILE.jsonl --task direction|hedging``: the scorer's numbers on labelled text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
+from bot.domain.models import Article, Assessment, Label
+from bot.domain.scoring import RuleScorer
+
+DIRECTION_LABELS = ("escalation", "deescalation", "neutral")
+HEDGING_LABELS = ("hedged", "certain")
+_DIRECTION_OF = {
+    Label.ESCALATION: "escalation",
+    Label.DEESCALATION: "deescalation",
+    Label.NEUTRAL: "neutral",
+    Label.MIXED: "mixed",
+}
+
+
+def predict(task: str, assessment: Assessment) -> tuple[str, float]:
+    """The predicted label for ``task`` and a confidence margin used to rank misses."""
+    if task == "direction":
+        return _DIRECTION_OF[assessment.label], abs(assessment.escalation)
+    hedges = [e for e in assessment.evidence if e.kind == "clarity-"]
+    return ("hedged" if assessment.hedged else "certain"), float(len(hedges))
+
+
+def run(path: Path, task: str, scorer: RuleScorer | None = None) -> list[Example]:
+    """Score every row of a JSONL file (fields: id, text, label, source) for ``task``."""
+    scorer = scorer or RuleScorer()
+    out: list[Example] = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            a = scorer.score(Article(text=str(row.get("text", ""))))
+            pred, margin = predict(task, a)
+            out.append(
+                Example(
+                    id=str(row.get("id", n)),
+                    source=str(row.get("source", "unknown")),
+                    text=str(row.get("text", "")),
+                    gold=str(row.get("label", "")),
+                    predicted=pred,
+                    margin=margin,
+                    evidence=tuple(a.evidence),
+                )
+            )
+    return out
+
+
+@click.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--task", type=click.Choice(["direction", "hedging"]), required=True, help="what to compare"
+)
+@click.option("--errors", "n_errors", type=int, default=0, help="list the N worst misses")
+def eval_command(file: Path, task: str, n_errors: int) -> None:
+    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source."""
+    examples = run(file, task)
+    labels = DIRECTION_LABELS if task == "direction" else HEDGING_LABELS
+    headline: tuple[str, tuple[str, ...]]
+    if task == "direction":
+        headline = ("macro-F1 (escalation, deescalation)", ("escalation", "deescalation"))
+    else:
+        headline = ("hedged-F1", ("hedged",))
+    for source, metrics in by_source(examples, labels).items():
+        click.echo(format_report(source, metrics, headline))
+        click.echo("")
+    if n_errors > 0:
+        click.echo(f"worst {n_errors} misses:")
+        click.echo(format_misses(worst_misses(examples, n_errors)))

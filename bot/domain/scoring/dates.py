@@ -1,0 +1,144 @@
+"""Date expressions in a sentence, resolved against the publication date of the article."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {
+    name.lower(): i
+    for i in range(1, 13)
+    for name in (calendar.month_name[i], calendar.month_abbr[i])
+}
+_MONTHS["sept"] = 9
+_MONTH = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    (
+        "mdy",
+        re.compile(
+            r"\b"
+            + _MONTH.format(g="m")
+            + r"\s+"
+            + _DAY.format(g="d")
+            + r"\b(?:,?\s+"
+            + _YEAR.format(g="y")
+            + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "dmy",
+        re.compile(
+            r"\b"
+            + _DAY.format(g="d")
+            + r"(?:\s+of)?\s+"
+            + _MONTH.format(g="m")
+            + r"(?:,?\s+"
+            + _YEAR.format(g="y")
+            + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"\b(?:within|in|for|after|over)\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|"
+            r"five|six|seven|eight|nine|ten|twelve)\s+(?P<u>days?|weeks?|months?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "span",
+        re.compile(r"\b(?P<n>\d{1,3})[- ](?P<u>day|week|month)\b", re.IGNORECASE),
+    ),
+    (
+        "month",
+        re.compile(
+            r"\b(?:in|by|until|before|from|through|after|end of|early|mid|late|since|of|on)"
+            r"\s+(?:mid-|early\s+|late\s+)?"
+            + _MONTH.format(g="m")
+            + r"(?:\s+"
+            + _YEAR.format(g="y")
+            + r")?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("year", re.compile(r"\b(?:in|by|until|before|from|through|end of)\s+(?P<y>20\d\d)\b", re.I)),
+]
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twelve": 12,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression: its text, character offset and resolved date (None if unresolvable)."""
+
+    text: str
+    start: int
+    kind: str
+    date: date | None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return None
+    return date(year, month, day)
+
+
+def _resolve(kind: str, g: dict[str, str | None], published: date | None) -> date | None:
+    if kind == "relative" or kind == "span":
+        if published is None:
+            return None
+        n_raw = (g["n"] or "0").lower()
+        n = (
+            _NUMBER_WORDS.get(n_raw) or int(n_raw)
+            if n_raw.isdigit() or n_raw in _NUMBER_WORDS
+            else 0
+        )
+        unit = (g["u"] or "day").lower()
+        days = n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
+        return published + timedelta(days=days) if n else None
+    if kind == "year":
+        return _safe_date(int(g["y"] or 0), 1, 1)
+    month = (
+        _MONTHS.get((g.get("m") or "").lower().rstrip("."), 0)
+        if kind != "iso"
+        else int(g["m"] or 0)
+    )
+    day = int(g.get("d") or 1)
+    if g.get("y"):
+        return _safe_date(int(g["y"] or 0), month, day)
+    if published is None:
+        return None
+    candidate = _safe_date(published.year, month, day)
+    if candidate is not None and candidate < published:
+        candidate = _safe_date(published.year + 1, month, day)
+    return candidate
+
+
+def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+    """Date expressions in ``sentence``, most specific first per position, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if kind in ("mdy", "month") and m.group("m") == "may":
+                continue  # the modal verb, not the month
+            groups: dict[str, str | None] = m.groupdict()
+            out.append(DateMention(m.group(), m.start(), kind, _resolve(kind, groups, published)))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda d: d.start)
+    return out

@@ -1,0 +1,148 @@
+"""The compiled lexicons: one phrase index over every layer, built once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .lexicon import PhraseIndex, load
+
+
+@dataclass(frozen=True, slots=True)
+class EventCue:
+    """A CAMEO-style event category: code, name, flipped Goldstein-like weight and mode."""
+
+    code: str
+    name: str
+    weight: float
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorCue:
+    """An actor name: the normalised code and whether it only counts when written in capitals."""
+
+    code: str
+    caps: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClarityCue:
+    """A clarity cue class with its points per cue, per-item cap and plain-words note."""
+
+    name: str
+    points: float
+    cap: float
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """Everything the scorer needs, compiled: the phrase index and the numeric settings."""
+
+    index: PhraseIndex
+    pivot_weights: dict[str, float]
+    negation_window: int
+    irrealis_factor: float
+    irrealis_window: int
+    background_factor: float
+    hedge_threshold: float
+    clarity_base: float
+    clarity_classes: dict[str, ClarityCue]
+    settings: dict[str, Any]
+    clause_breaks: frozenset[str]
+    destination_words: frozenset[str]
+
+
+STRONG_REVERSION = frozenset(
+    [
+        "restor",
+        "restoration",
+        "reinstat",
+        "reimpos",
+        "snap",
+        "snapback",
+        "expir",
+        "lapse",
+        "revert",
+        "reversion",
+        "temporar",
+        "pause",
+        "truce",
+        "sunset",
+    ]
+)
+
+
+def _add_all(index: PhraseIndex, layer: str, cues: list[str], payload: Any) -> None:
+    for cue in cues:
+        index.add(layer, cue, payload)
+
+
+@cache
+def engine() -> Engine:
+    """The process-wide compiled engine (lexicons are read once, on first use)."""
+    events = load("events.toml")
+    modality = load("modality.toml")
+    clarity = load("clarity.toml")
+    actors = load("actors.toml")
+    topics = load("topics.toml")
+    index = PhraseIndex(events.get("irregular", {}))
+
+    for cat in events["category"]:
+        cue = EventCue(str(cat["code"]), str(cat["name"]), float(cat["weight"]), str(cat["mode"]))
+        _add_all(index, "event", cat["cues"], cue)
+    for direction in ("down", "up"):
+        _add_all(index, "pivot", events["pivots"][direction], direction)
+    for klass, cues in events["objects"].items():
+        _add_all(index, "object", cues, klass)
+
+    _add_all(index, "neg", modality["negation"]["cues"], True)
+    _add_all(index, "irrealis", modality["irrealis"]["cues"], True)
+    _add_all(index, "background", modality["background"]["cues"], True)
+    for cue, strength in modality["hedge"]["cues"].items():
+        index.add("hedge", cue, float(strength))
+    _add_all(index, "certainty", modality["certainty"]["cues"], True)
+
+    classes: dict[str, ClarityCue] = {}
+    for name, spec in clarity["classes"].items():
+        cc = ClarityCue(name, float(spec["points"]), float(spec["cap"]), str(spec["note"]))
+        classes[name] = cc
+        _add_all(index, "clarity", spec["cues"], cc)
+    for name, note in (
+        ("quantity", "quantity"),
+        ("timeline", "date or deadline"),
+        ("destination", "named destination or counterparty"),
+        ("material", "enacted material move"),
+    ):
+        spec = clarity[name]
+        classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
+    _add_all(index, "unit", clarity["quantity"]["units"], True)
+    _add_all(index, "currency", clarity["quantity"]["currency"], True)
+    for cue in clarity["reversion"]["cues"]:
+        stem = cue.split()[0].rstrip("~*")
+        strong = any(stem.startswith(s) for s in STRONG_REVERSION)
+        index.add("reversion", cue, strong)
+
+    for code, spec in actors["actors"].items():
+        _add_all(index, "actor", spec.get("names", []), ActorCue(code, caps=False))
+        _add_all(index, "actor", spec.get("acronyms", []), ActorCue(code, caps=True))
+    for slug, spec in topics["topics"].items():
+        _add_all(index, "topic", spec["cues"], slug)
+
+    index.freeze()
+    return Engine(
+        index=index,
+        pivot_weights={k: float(v) for k, v in events["pivot_weights"].items()},
+        negation_window=int(modality["negation"]["window"]),
+        irrealis_factor=float(modality["irrealis"]["factor"]),
+        irrealis_window=int(modality["irrealis"]["window"]),
+        background_factor=float(modality["background"]["factor"]),
+        hedge_threshold=float(modality["hedge"]["threshold"]),
+        clarity_base=float(clarity["base"]),
+        clarity_classes=classes,
+        settings=clarity,
+        clause_breaks=frozenset(modality["clause"]["breaks"]),
+        destination_words=frozenset(clarity["destination"]["cues"]),
+    )

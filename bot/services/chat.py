@@ -1,0 +1,339 @@
+"""What chat users can ask for, platform-neutral: Slack and Teams handlers call these and render
+the replies with the same presenters the alerts use."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.domain.commands import (
+    HELP,
+    Analyze,
+    Command,
+    CommandError,
+    Digest,
+    FeedsCommand,
+    RouteCommand,
+    is_mutating,
+    parse_command,
+)
+from bot.domain.config import Destination, FeedSpec, Route, check_name, feed_name_from_url
+from bot.domain.models import Article, Assessment, Item
+from bot.domain.routing import route_matches
+from bot.domain.text import one_line, shorten
+from bot.errors import SignalbotError
+from bot.ports import ArticleFetcher, Clock, FeedFetcher, FeedParser, Scorer, Store, UrlGuard
+from bot.services.polling import Poller
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Reply:
+    """A platform-neutral answer: plain-text lines, and optionally rated items to render."""
+
+    lines: list[str] = field(default_factory=list)
+    analysis: tuple[Item, Assessment] | None = None
+    items: list[tuple[Item, Assessment]] = field(default_factory=list)
+    share: bool = False
+    error: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def error(message: str) -> Reply:
+    return Reply(lines=[message], error=True)
+
+
+class ChatService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        poller: Poller,
+        scorer: Scorer,
+        articles: ArticleFetcher,
+        fetcher: FeedFetcher,
+        parser: FeedParser,
+        guard: UrlGuard,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._poller = poller
+        self._scorer = scorer
+        self._articles = articles
+        self._fetcher = fetcher
+        self._parser = parser
+        self._guard = guard
+        self._clock = clock
+
+    @staticmethod
+    def parse(text: str) -> Command | Reply:
+        try:
+            return parse_command(text)
+        except CommandError as exc:
+            return error(str(exc))
+
+    @staticmethod
+    def is_slow(command: Command) -> bool:
+        """Commands that fetch from the network and should be answered after the ack."""
+        return (isinstance(command, Analyze) and command.is_url) or (
+            isinstance(command, FeedsCommand) and command.action == "add"
+        )
+
+    async def execute(
+        self, command: Command, *, user: str, destination: Destination, is_admin: bool
+    ) -> Reply:
+        """Run one command for ``user`` in the channel ``destination``. Never raises for
+        expected failures: the reply says what went wrong."""
+        if is_mutating(command) and not is_admin:
+            return error(
+                "Sorry — only this bot's admins can change feeds and routes. Reading commands (analyze, feeds list, route list, digest, status) are open to everyone."
+            )
+        try:
+            match command:
+                case Analyze():
+                    return await self.analyze(command)
+                case FeedsCommand():
+                    return await self._feeds(command, user)
+                case RouteCommand():
+                    return await self._route(command, user, destination)
+                case Digest():
+                    return await self.digest(destination, command.period)
+                case _ if command.kind == "status":
+                    return await self.status()
+                case _:
+                    return self.help()
+        except SignalbotError as exc:
+            log.warning("command %s failed: %s", command.kind, exc)
+            return error(f"That did not work: {exc}")
+
+    def help(self, command_name: str = "/signal") -> Reply:
+        lines = ["Commands:"]
+        lines += [
+            f"• {command_name} {usage} — {what}. Example: {command_name} {example}"
+            for usage, example, what in HELP
+        ]
+        return Reply(lines=lines)
+
+    async def analyze(self, command: Analyze) -> Reply:
+        if command.is_url:
+            await self._guard.check(command.target)
+            article = await self._articles.fetch_article(command.target)
+            link = command.target
+        else:
+            text = command.target
+            article, link = Article(title=shorten(one_line(text), 120), text=text), ""
+        assessment = self._scorer.score(article)
+        item = Item(
+            key="analyze",
+            feed="analyze",
+            title=article.title or "(pasted text)",
+            link=link,
+            summary=article.text[:2000],
+            published=article.published,
+            source="on-demand analysis",
+        )
+        lines = (
+            []
+            if assessment.relevant
+            else [
+                "Not relevant to the trade and geopolitics beat: no state actor with a policy lever found."
+            ]
+        )
+        return Reply(lines=lines, analysis=(item, assessment), share=command.share)
+
+    async def _feeds(self, command: FeedsCommand, user: str) -> Reply:
+        if command.action == "list":
+            return await self.feeds_list()
+        if command.action == "errors":
+            return await self.feed_errors()
+        if command.action == "add":
+            return await self.add_feed(command.url, command.name, user)
+        config_names = {f.name for f in self._poller.config_feeds()}
+        if command.name in config_names:
+            return error(f"{command.name} is defined in the config file; remove it there.")
+        if await self._store.remove_user_feed(command.name):
+            return Reply(lines=[f"Stopped watching {command.name}."])
+        return error(f"No feed named {command.name}. `feeds list` shows the names.")
+
+    async def feeds_list(self) -> Reply:
+        feeds = await self._poller.feeds()
+        states = {s.name: s for s in await self._store.feed_states()}
+        if not feeds:
+            return Reply(
+                lines=["No feeds are watched yet. An admin can add one with `feeds add <url>`."]
+            )
+        lines = [f"{len(feeds)} feed(s):"]
+        for spec in feeds:
+            state = states.get(spec.name)
+            when = (
+                f"polled {_ago(state.last_polled_at, self._clock.now())}"
+                if state and state.last_polled_at
+                else "not polled yet"
+            )
+            problem = (
+                f" — failing: {shorten(state.last_error, 120)}"
+                if state and state.last_error
+                else ""
+            )
+            lines.append(f"• {spec.name} — {spec.url} — {when}{problem}")
+        return Reply(lines=lines)
+
+    async def feed_errors(self) -> Reply:
+        failing = [s for s in await self._store.feed_states() if s.last_error]
+        if not failing:
+            return Reply(lines=["No feed errors: every feed's last poll succeeded."])
+        return Reply(
+            lines=[f"{len(failing)} feed(s) failing:"]
+            + [
+                f"• {s.name}: {shorten(s.last_error or '', 200)} ({s.error_count} time(s) in a row)"
+                for s in failing
+            ]
+        )
+
+    async def add_feed(self, url: str, name: str, user: str) -> Reply:
+        taken = {f.name for f in await self._poller.feeds()}
+        try:
+            feed_name = check_name(name) if name else feed_name_from_url(url, taken)
+            spec = FeedSpec(name=feed_name, url=url, tags=("chat",))
+        except ValueError as exc:
+            return error(f"That feed cannot be added: {one_line(str(exc))}")
+        if spec.name in taken:
+            return error(
+                f"A feed named {spec.name} already exists; give another name: `feeds add <url> <name>`."
+            )
+        await self._guard.check(url)
+        result = await self._fetcher.fetch(url)
+        parsed = self._parser.parse(result.body, url)
+        await self._store.add_user_feed(spec, user, self._clock.now(), origin="chat")
+        title = parsed.title or url
+        return Reply(
+            lines=[
+                f"Now watching {spec.name}: {title} ({len(parsed.entries)} item(s) in the feed; only new ones will alert)."
+            ]
+        )
+
+    async def _route(self, command: RouteCommand, user: str, destination: Destination) -> Reply:
+        if command.action == "list":
+            routes = [r for r in await self._poller.routes() if r.to == destination]
+            if not routes:
+                return Reply(
+                    lines=[
+                        "No routes deliver to this channel. An admin can add one, e.g. `route add trade topics=tariffs min=3`."
+                    ]
+                )
+            return Reply(
+                lines=[f"{len(routes)} route(s) deliver here:"]
+                + [f"• {describe_route(r)}" for r in routes]
+            )
+        if command.action == "remove":
+            if await self._store.remove_chat_route(command.name, str(destination)):
+                return Reply(lines=[f"Removed route {command.name}."])
+            return error(
+                f"No route named {command.name} delivers to this channel (routes from the config file are changed there)."
+            )
+        try:
+            route = command.to_route(destination)
+        except CommandError as exc:
+            return error(str(exc))
+        if any(r.name == route.name for r in await self._poller.routes()):
+            return error(f"A route named {route.name} already exists; pick another name.")
+        await self._store.add_chat_route(route, user, self._clock.now())
+        return Reply(lines=[f"Added route {describe_route(route)}"])
+
+    async def digest(self, destination: Destination, period: timedelta) -> Reply:
+        since = self._clock.now() - period
+        routes = [r for r in await self._poller.routes() if r.to == destination]
+        items = await self._store.recent_items(since)
+        if routes:
+            items = [(i, a) for i, a in items if any(route_matches(r, i, a) for r in routes)]
+        items.sort(key=lambda pair: -abs(pair[1].escalation))
+        label = _period(period)
+        if not items:
+            return Reply(
+                lines=[
+                    f"No relevant items in the last {label}"
+                    + (" for this channel's routes." if routes else ".")
+                ]
+            )
+        scope = "this channel's routes" if routes else "all feeds (no route delivers here)"
+        return Reply(
+            lines=[
+                f"Top {min(10, len(items))} of {len(items)} item(s) in the last {label}, for {scope}, biggest moves first:"
+            ],
+            items=items[:10],
+        )
+
+    async def status(self) -> Reply:
+        now = self._clock.now()
+        feeds = await self._poller.feeds()
+        states = await self._store.feed_states()
+        last = max((s.last_polled_at for s in states if s.last_polled_at), default=None)
+        failing = [s.name for s in states if s.last_error]
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        counts = await self._store.counts(midnight)
+        lines = [
+            f"Feeds: {len(feeds)} watched, {len(failing)} failing"
+            + (f" ({', '.join(failing[:5])})" if failing else ""),
+            f"Last poll: {_ago(last, now) if last else 'never'}",
+            f"Today (UTC): {counts['items']} new item(s), {counts['relevant']} relevant, {counts['sent']} alert(s) sent"
+            + (f", {counts['pending']} queued" if counts["pending"] else "")
+            + (f", {counts['failed']} failed" if counts["failed"] else ""),
+            f"Routes: {len(await self._poller.routes())}",
+        ]
+        return Reply(lines=lines)
+
+    async def feedback(
+        self, feed: str, key: str, user: str, vote: int, destination: Destination
+    ) -> None:
+        await self._store.record_feedback(
+            feed, key, user, vote, str(destination), self._clock.now()
+        )
+
+    async def mute(self, feed: str, key: str, user: str, destination: Destination) -> None:
+        await self._store.mute_story(key, str(destination), user, self._clock.now())
+
+    async def item(self, feed: str, key: str) -> tuple[Item, Assessment] | None:
+        found = await self._store.item(feed, key)
+        if found is None or found[1] is None:
+            return None
+        return found[0], found[1]
+
+
+def describe_route(route: Route) -> str:
+    parts = [route.name]
+    if route.topics:
+        parts.append("topics=" + ",".join(route.topics))
+    if route.actors:
+        parts.append("actors=" + ",".join(route.actors))
+    if route.labels:
+        parts.append("labels=" + ",".join(route.labels))
+    if route.min_escalation:
+        parts.append(f"min={route.min_escalation:g}")
+    if route.clarity:
+        parts.append("clarity=" + ",".join(route.clarity))
+    if route.feeds:
+        parts.append("feeds=" + ",".join(route.feeds))
+    if len(parts) == 1:
+        parts.append("(every relevant item)")
+    return " ".join(parts)
+
+
+def _ago(when: datetime, now: datetime) -> str:
+    seconds = int((now - when).total_seconds())
+    if seconds < 90:
+        return "just now"
+    if seconds < 5400:
+        return f"{seconds // 60} min ago"
+    if seconds < 172800:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def _period(period: timedelta) -> str:
+    hours = period.total_seconds() / 3600
+    return f"{hours / 24:g}d" if hours >= 48 and hours % 24 == 0 else f"{hours:g}h"

@@ -1,0 +1,106 @@
+"""Commitment clarity, hedging, missing items and reversion risk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.models import ClarityBand
+
+
+def test_formal_instrument_with_quantities_and_dates_is_a_commitment(score) -> None:  # type: ignore[no-untyped-def]
+    a = score(
+        "Under MOFCOM Announcement No. 18 of 2025, exports of gallium to the United States are "
+        "banned, effective 1 July 2025, and customs will enforce licence checks."
+    )
+    assert a.clarity_band is ClarityBand.COMMITMENT
+    assert "no formal instrument" not in a.missing
+    assert "no timeline" not in a.missing
+
+
+def test_symbolic_selective_withheld_is_a_signal(score) -> None:  # type: ignore[no-untyped-def]
+    a = score(
+        "Beijing made a symbolic gesture by selectively approving a few magnet export permits, "
+        "but it stopped short of naming destination markets and declined to give volumes."
+    )
+    assert a.clarity_band is ClarityBand.SIGNAL
+    assert {"no volumes", "no destinations", "no timeline"} <= set(a.missing)
+    cues = {e.cue for e in a.evidence if e.kind == "clarity-"}
+    assert "stopped short of" in cues
+
+
+def test_quantity_and_destination_raise_clarity(score) -> None:  # type: ignore[no-untyped-def]
+    bare = score("Tokyo approved export licences for chip tools.")
+    rich = score("Tokyo approved export licences for 120 chip tools to Germany and France.")
+    assert rich.clarity > bare.clarity
+    assert "no volumes" in bare.missing
+    assert "no volumes" not in rich.missing
+    assert "no destinations" in bare.missing
+    assert "no destinations" not in rich.missing
+
+
+def test_modal_hedges_lower_clarity(score) -> None:  # type: ignore[no-untyped-def]
+    firm = score("Seoul imposed a 20% duty on Chinese steel plate.")
+    soft = score("Seoul could consider a duty on Chinese steel plate, officials signalled.")
+    assert soft.clarity < firm.clarity
+    assert soft.hedged
+    assert not firm.hedged
+
+
+def test_conditional_is_listed(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Brussels will drop the duties on Chinese EVs if Beijing sets minimum prices.")
+    assert any(m.startswith("conditional on") and "Beijing" in m for m in a.missing)
+    assert a.hedged
+
+
+def test_anonymous_sourcing_lowers_clarity(score) -> None:  # type: ignore[no-untyped-def]
+    on_record = score("The commerce secretary announced a 10% tariff on Vietnamese solar panels.")
+    anon = score(
+        "A 10% tariff on Vietnamese solar panels is planned, people familiar with it said."
+    )
+    assert anon.clarity < on_record.clarity
+    assert "no on-record attribution" in anon.missing
+
+
+def test_expecting_talks_to_go_well_is_hedged_signal(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The president said he expects next week's trade talks with Beijing to go very well.")
+    assert a.hedged
+    assert a.clarity_band is ClarityBand.SIGNAL
+
+
+def test_plain_fact_is_not_hedged(score) -> None:  # type: ignore[no-untyped-def]
+    assert not score("Exports of soybeans fell 12% in May from a year earlier.").hedged
+
+
+def test_reversion_month_resolves_to_next_first(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Washington threatened to restore the full tariffs on Chinese goods in August.")
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date == date(2025, 8, 1)
+    assert "restore" in a.reversion_risk.phrase
+
+
+def test_reversion_specific_day(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The tariff pause expires on August 12, after which duties could be reinstated.")
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date == date(2025, 8, 12)
+
+
+def test_reversion_month_already_past_rolls_to_next_year(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The truce on chip duties lapses in March unless it is renewed.")
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date == date(2026, 3, 1)
+
+
+def test_reversion_without_date(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The exemption for Korean carmakers is temporary and could be reinstated later.")
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date is None
+
+
+def test_no_reversion_risk(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("Canberra signed a free trade agreement with New Delhi.").reversion_risk is None
+
+
+def test_reversion_needs_publication_date_for_relative_dates(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The 90-day pause on the new duties could snap back.", published=None)
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date is None

@@ -1,0 +1,91 @@
+"""Direction rules: material vs verbal, negation, modality, tense, reversal, composition."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.models import Label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Washington imposed a 25% tariff on imported Chinese steel.", Label.ESCALATION),
+        (
+            "The United States lifted sanctions on two Chinese logistics companies.",
+            Label.DEESCALATION,
+        ),
+        ("Brussels suspended trade negotiations with Beijing over subsidies.", Label.ESCALATION),
+        ("Tokyo suspended its planned duties on Korean batteries.", Label.DEESCALATION),
+        ("Ottawa resumed talks with Washington on lumber.", Label.DEESCALATION),
+        ("Seoul reversed its ban on chip equipment sales to Hanoi.", Label.DEESCALATION),
+        ("Canberra criticised Beijing for blocking barley shipments.", Label.ESCALATION),
+        ("The ministry opened an investigation into imported polysilicon.", Label.ESCALATION),
+        ("The two governments signed a trade agreement in Jakarta.", Label.DEESCALATION),
+        ("Beijing urged Washington to return to negotiations.", Label.DEESCALATION),
+        ("Mexico offered to mediate between the two trading partners.", Label.DEESCALATION),
+        ("Thousands of farmers protested outside the parliament in Paris.", Label.ESCALATION),
+    ],
+)
+def test_event_categories(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).label is label
+
+
+def test_material_outweighs_verbal(score) -> None:  # type: ignore[no-untyped-def]
+    material = score("Beijing retaliated with duties on American pork.")
+    verbal = score("Beijing vowed to retaliate against the new duties on its pork.")
+    assert material.label is Label.ESCALATION
+    assert verbal.label is Label.ESCALATION
+    bare_material = score("Beijing imposed duties on American pork.")
+    bare_intent = score("Beijing said it would impose duties on American pork.")
+    assert bare_material.escalation > bare_intent.escalation > 0
+
+
+def test_negation_cancels_a_lift(score) -> None:  # type: ignore[no-untyped-def]
+    lifted = score("Washington lifted its tariffs on Chinese steel.")
+    not_lifted = score("Washington did not lift its tariffs on Chinese steel.")
+    assert lifted.label is Label.DEESCALATION
+    assert not_lifted.label is not Label.DEESCALATION
+    assert not_lifted.escalation > lifted.escalation
+
+
+def test_no_plans_to_impose_is_not_escalation(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The commerce ministry said it has no plans to impose export curbs on graphite.")
+    assert a.label is not Label.ESCALATION
+    b = score("The commerce ministry said it will impose export curbs on graphite.")
+    assert b.label is Label.ESCALATION
+
+
+def test_negation_is_noted_in_evidence(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Ottawa did not lift its tariffs on Chinese electric vehicles.")
+    assert any("negated" in e.note for e in a.evidence)
+
+
+def test_background_clause_counts_less(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The two ministers met in Rome after weeks of angry exchanges over tariffs.")
+    assert a.label is Label.DEESCALATION
+
+
+def test_mixed_when_strong_cues_pull_both_ways(score) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Washington and Beijing resumed trade talks in London and agreed a framework on rare earths. "
+        "Separately, Washington threatened to impose sweeping new tariffs and added 40 firms to "
+        "the entity list."
+    )
+    assert score(text).label is Label.MIXED
+
+
+def test_single_sentence_is_never_mixed(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Seoul resumed talks with Tokyo but threatened new duties on steel.")
+    assert a.label is not Label.MIXED
+
+
+def test_neutral_statement(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("The minister said the weather in Geneva was pleasant.").label is Label.NEUTRAL
+
+
+def test_score_sign_and_range(score) -> None:  # type: ignore[no-untyped-def]
+    esc = score("Beijing halted rare-earth exports and imposed 50% tariffs on US farm goods.")
+    de = score("Beijing lifted its export ban on gallium and eased curbs on graphite.")
+    assert 0 < esc.escalation <= 10
+    assert -10 <= de.escalation < 0
