@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
+from aiohttp import web
 from rich.console import Console
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.article_fetch import WebArticleFetcher
@@ -25,9 +28,12 @@ from bot.adapters.sql_store import SqlStore
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
 from bot.ports import Clock, Notifier
+from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.polling import CycleReport, Poller
 from bot.settings import Settings
+from bot.web import Registrar, build_web_app, start_site
+from handlers.slack import build_bolt_app, register_http
 
 log = logging.getLogger("signalbot")
 
@@ -42,7 +48,12 @@ class App:
     articles: WebArticleFetcher
     clock: Clock
     console: Console
+    chat: ChatService
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def web_app(self) -> web.Application:
+        """The inbound web server with the routes of every configured platform."""
+        return build_web_app(self.store, web_registrars(self))
 
 
 def notifiers_for(
@@ -106,23 +117,103 @@ async def build_app(
                 scorer=scorer,
                 deliverer=deliverer,
                 clock=clock,
+                guard=AddressGuard(settings.fetch_allowlist()),
             )
-            articles = WebArticleFetcher(
-                client,
-                AddressGuard(settings.fetch_allowlist()),
-                max_body_bytes=policy.max_body_bytes,
+            guard = AddressGuard(settings.fetch_allowlist())
+            articles = WebArticleFetcher(client, guard, max_body_bytes=policy.max_body_bytes)
+            chat = ChatService(
+                store=store,
+                poller=poller,
+                scorer=scorer,
+                articles=articles,
+                fetcher=fetcher,
+                parser=FeedparserParser(),
+                guard=guard,
+                clock=clock,
             )
-            yield App(settings, config, store, poller, scorer, articles, clock, console, stop_event)
+            yield App(
+                settings, config, store, poller, scorer, articles, clock, console, chat, stop_event
+            )
         finally:
             await store.close()
 
 
-async def run_forever(app: App, *, idle_cap: timedelta = timedelta(seconds=30)) -> None:
-    """Poll on schedule until SIGINT/SIGTERM; the cycle under way finishes its current sends."""
+def web_registrars(app: App) -> list[Registrar]:
+    """Routes for each platform whose credentials are set."""
+    registrars: list[Registrar] = []
+    settings = app.settings
+    if settings.slack_enabled and settings.slack_signing_secret is not None:
+        bolt = slack_bolt_app(app)
+        registrars.append(lambda web_app: register_http(web_app, bolt))
+    return registrars
+
+
+def slack_bolt_app(app: App) -> AsyncApp:
+    settings = app.settings
+    assert settings.slack_bot_token is not None
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    return build_bolt_app(
+        chat=app.chat, client=client, signing_secret=secret, config=app.config.chat, clock=app.clock
+    )
+
+
+def wants_web(settings: Settings) -> bool:
+    """Serve web routes beside polling when asked to, or when an inbound platform is set up."""
+    return settings.port is not None or (
+        settings.slack_enabled and settings.slack_signing_secret is not None
+    )
+
+
+def install_signal_handlers(app: App) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, app.stop_event.set)
+
+
+@asynccontextmanager
+async def inbound(app: App, port: int | None) -> AsyncIterator[int | None]:
+    """Serve the web routes (and Slack Socket Mode when SLACK_APP_TOKEN is set) while inside."""
+    stops: list[Callable[[], Awaitable[None]]] = []
+    bound: int | None = None
+    try:
+        if port is not None:
+            bound, stop = await start_site(app.web_app(), app.settings.host, port)
+            stops.append(stop)
+        token = app.settings.slack_app_token
+        if token is not None and token.get_secret_value() and app.settings.slack_enabled:
+            handler = AsyncSocketModeHandler(slack_bolt_app(app), token.get_secret_value())
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            log.info("connected to Slack in Socket Mode")
+            stops.append(handler.close_async)
+        yield bound
+    finally:
+        for stop in reversed(stops):
+            await stop()
+
+
+async def serve_forever(app: App, port: int) -> None:
+    """``signalbot serve``: only the inbound routes, until SIGINT/SIGTERM."""
+    install_signal_handlers(app)
+    async with inbound(app, port):
+        await app.stop_event.wait()
+    log.info("stopped serving")
+
+
+async def run_forever(app: App, *, idle_cap: timedelta = timedelta(seconds=30)) -> None:
+    """Poll on schedule until SIGINT/SIGTERM; the cycle under way finishes its current sends."""
+    install_signal_handlers(app)
+    port = (app.settings.port or 3000) if wants_web(app.settings) else None
+    async with inbound(app, port):
+        await _poll_until_stopped(app, idle_cap)
+
+
+async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
     log.info("watching %d feed(s); press Ctrl-C to stop", len(await app.poller.feeds()))
     while not app.stop_event.is_set():
         report = await app.poller.poll_once(only_due=True)

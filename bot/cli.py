@@ -15,8 +15,15 @@ import click
 from pydantic import ValidationError
 
 from bot.adapters.config_file import resolve_config, validation_problems
-from bot.app import build_app, log_cycle, run_forever
-from bot.domain.config import BotConfig, FeedSpec, Route, check_name, parse_duration
+from bot.app import build_app, log_cycle, run_forever, serve_forever
+from bot.domain.config import (
+    BotConfig,
+    FeedSpec,
+    Route,
+    check_name,
+    feed_name_from_url,
+    parse_duration,
+)
 from bot.domain.models import Article
 from bot.errors import ConfigError, SignalbotError
 from bot.settings import Settings
@@ -55,16 +62,6 @@ def _settings(data_dir: Path | None) -> Settings:
     return settings
 
 
-def _feed_name(url: str, taken: set[str]) -> str:
-    parts = urlsplit(url)
-    base = (parts.hostname or Path(parts.path).stem or "feed").replace("www.", "")
-    base = "".join(c if c.isalnum() or c in "-_." else "-" for c in base)[:50].strip("-.") or "feed"
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}-{n}", n + 1
-    return name
-
-
 def effective_config(
     config_path: Path | None, feeds: tuple[str, ...], slack_channel: str | None
 ) -> tuple[BotConfig, str]:
@@ -75,7 +72,9 @@ def effective_config(
         config, source = resolve_config(config_path)
     extra_feeds = list(config.feeds)
     for url in feeds:
-        extra_feeds.append(FeedSpec(name=_feed_name(url, {f.name for f in extra_feeds}), url=url))
+        extra_feeds.append(
+            FeedSpec(name=feed_name_from_url(url, {f.name for f in extra_feeds}), url=url)
+        )
     routes = list(config.routes)
     if slack_channel:
         routes.append(
@@ -84,7 +83,9 @@ def effective_config(
     if not routes:
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
     try:
-        merged = BotConfig(feeds=tuple(extra_feeds), routes=tuple(routes), polling=config.polling)
+        merged = BotConfig(
+            feeds=tuple(extra_feeds), routes=tuple(routes), polling=config.polling, chat=config.chat
+        )
     except ValidationError as exc:
         raise ConfigError(validation_problems(exc), "command line") from None
     return merged, source
@@ -140,6 +141,42 @@ def run(
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
             await run_forever(app)
+
+    _run(go())
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port (default: $SIGNALBOT_PORT or 3000).",
+)
+@click.option(
+    "--host", default=None, help="Address to listen on (default: $SIGNALBOT_HOST or 127.0.0.1)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="SIGNALBOT_CONFIG",
+)
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False))
+def serve(
+    port: int | None, host: str | None, config_path: Path | None, data_dir: Path | None
+) -> None:
+    """Serve the chat routes (/slack/events, /api/messages, /teams/outgoing, /healthz) without polling."""
+    settings = _settings(data_dir)
+    if host:
+        settings = settings.model_copy(update={"host": host})
+
+    async def go() -> None:
+        config, source = effective_config(config_path, (), None)
+        log.info("config: %s · state: %s", source, settings.data_dir)
+        async with build_app(settings, config) as app:
+            if not app.settings.slack_enabled:
+                log.warning("SLACK_BOT_TOKEN is not set: /slack/events is not served")
+            await serve_forever(app, port if port is not None else (settings.port or 3000))
 
     _run(go())
 
@@ -322,7 +359,7 @@ def feeds_add(
         async with build_app(settings, config) as app:
             taken = {f.name for f in await app.poller.feeds()}
             try:
-                feed_name = check_name(name) if name else _feed_name(url, taken)
+                feed_name = check_name(name) if name else feed_name_from_url(url, taken)
                 spec = FeedSpec(
                     name=feed_name,
                     url=url,

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.config import Destination, FeedSpec
+from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.models import Article, Assessment, Item
 from bot.domain.schedule import FeedState
 
@@ -105,6 +105,13 @@ class ArticleFetcher(Protocol):
         ...
 
 
+class UrlGuard(Protocol):
+    async def check(self, url: str) -> None:
+        """Raise ``BlockedAddressError`` when ``url`` leads to a private or otherwise forbidden
+        address, ``FetchError`` when it cannot be resolved; return None when it may be fetched."""
+        ...
+
+
 class Notifier(Protocol):
     async def send(self, alert: Alert) -> str:
         """Deliver one alert; return the platform's message id ("" where there is none).
@@ -134,8 +141,14 @@ class Store(Protocol):
         """Feeds added at run time (CLI or chat), in the order they were added."""
         ...
 
-    async def add_user_feed(self, spec: FeedSpec, added_by: str, now: datetime) -> bool:
-        """Add a feed; False when a feed of that name already exists."""
+    async def add_user_feed(
+        self, spec: FeedSpec, added_by: str, now: datetime, *, origin: str = "cli"
+    ) -> bool:
+        """Add a feed (``origin`` is "cli" or "chat"); False when the name is taken."""
+        ...
+
+    async def chat_feed_names(self) -> set[str]:
+        """Names of feeds added from chat."""
         ...
 
     async def remove_user_feed(self, name: str) -> bool:
@@ -179,3 +192,35 @@ class Store(Protocol):
     async def counts(self, since: datetime) -> dict[str, int]:
         """Figures for status output: items, relevant items, alerts sent, pending, failed."""
         ...
+
+    async def chat_routes(self, destination: str | None = None) -> list[Route]:
+        """Routes created from chat, for one destination or all."""
+        ...
+
+    async def add_chat_route(self, route: Route, created_by: str, now: datetime) -> bool:
+        """False when a route of that name exists."""
+        ...
+
+    async def remove_chat_route(self, name: str, destination: str) -> bool: ...
+
+    async def record_feedback(
+        self, feed: str, item_key: str, user_id: str, vote: int, destination: str, now: datetime
+    ) -> None:
+        """Store one user's +1/-1 on an alert (a later vote replaces the earlier)."""
+        ...
+
+    async def mute_story(
+        self, story_id: str, destination: str, user_id: str, now: datetime
+    ) -> None: ...
+
+    async def muted(self, story_id: str, destination: str) -> bool: ...
+
+    async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None: ...
+
+    async def recent_items(
+        self, since: datetime, limit: int = 500
+    ) -> list[tuple[Item, Assessment]]:
+        """Relevant items first seen since ``since``, newest first."""
+        ...
+
+    async def feed_states(self) -> list[FeedState]: ...

@@ -23,7 +23,7 @@ def build_web_app(store: Store, registrars: list[Registrar]) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         try:
             await store.feed_states()
-        except Exception as exc:  # noqa: BLE001 -- any failure means unhealthy
+        except Exception as exc:
             log.warning("health check: store unavailable: %s", exc)
             return web.json_response({"status": "unhealthy", "store": "unavailable"}, status=503)
         return web.json_response({"status": "ok"})
@@ -45,5 +45,3 @@ async def start_site(
     bound = int(runner.addresses[0][1]) if runner.addresses else port
     log.info("listening on http://%s:%d", host, bound)
     return bound, runner.cleanup
-
-

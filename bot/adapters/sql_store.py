@@ -6,7 +6,6 @@ contract tests run against both databases.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from importlib import resources
@@ -16,7 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from bot.domain.config import Destination, FeedSpec
+from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
@@ -129,13 +128,20 @@ class SqlStore:
         rows = await self._run("SELECT spec FROM feeds ORDER BY added_at, name")
         return [FeedSpec.model_validate_json(r[0]) for r in rows]
 
-    async def add_user_feed(self, spec: FeedSpec, added_by: str, now: datetime) -> bool:
+    async def add_user_feed(
+        self, spec: FeedSpec, added_by: str, now: datetime, *, origin: str = "cli"
+    ) -> bool:
         rows = await self._run(
-            "INSERT INTO feeds (name, spec, added_by, added_at) VALUES (:n, :s, :b, :t) "
+            "INSERT INTO feeds (name, spec, added_by, added_at, origin) VALUES (:n, :s, :b, :t, :o) "
             "ON CONFLICT (name) DO NOTHING RETURNING name",
-            {"n": spec.name, "s": spec.model_dump_json(), "b": added_by, "t": ts(now)},
+            {"n": spec.name, "s": spec.model_dump_json(), "b": added_by, "t": ts(now), "o": origin},
         )
         return bool(rows)
+
+    async def chat_feed_names(self) -> set[str]:
+        """Names of feeds added from chat (their URLs are checked against the address guard)."""
+        rows = await self._run("SELECT name FROM feeds WHERE origin = 'chat'")
+        return {r[0] for r in rows}
 
     async def remove_user_feed(self, name: str) -> bool:
         rows = await self._run("DELETE FROM feeds WHERE name = :n RETURNING name", {"n": name})
@@ -223,32 +229,14 @@ class SqlStore:
             {"now": ts(now), "limit": limit},
         )
         pending = []
-        for (
-            feed,
-            key,
-            title,
-            link,
-            summary,
-            published,
-            source,
-            assessment,
-            dest,
-            route,
-            mention,
-            attempts,
-        ) in rows:
-            item = Item(
-                key=key,
-                feed=feed,
-                title=title,
-                link=link,
-                summary=summary,
-                published=parse_ts(published),
-                source=source,
-            )
+        for row in rows:
+            item, assessment = _item_row(row[:8])
+            dest, route, mention, attempts = row[8:]
+            if assessment is None:  # pragma: no cover - a queued delivery always has one
+                continue
             alert = Alert(
                 item=item,
-                assessment=Assessment.model_validate_json(assessment),
+                assessment=assessment,
                 destination=Destination.parse(dest),
                 route=route,
                 mention=mention,
@@ -301,6 +289,99 @@ class SqlStore:
             "skipped": statuses.get("skipped", 0),
         }
 
+    # routes, feedback and mutes managed from chat ------------------------------------------
+    async def chat_routes(self, destination: str | None = None) -> list[Route]:
+        if destination is None:
+            rows = await self._run("SELECT spec FROM chat_routes ORDER BY created_at, name")
+        else:
+            rows = await self._run(
+                "SELECT spec FROM chat_routes WHERE destination = :d ORDER BY created_at, name",
+                {"d": destination},
+            )
+        return [Route.model_validate_json(r[0]) for r in rows]
+
+    async def add_chat_route(self, route: Route, created_by: str, now: datetime) -> bool:
+        rows = await self._run(
+            "INSERT INTO chat_routes (name, destination, spec, created_by, created_at) "
+            "VALUES (:n, :d, :s, :b, :t) ON CONFLICT (name) DO NOTHING RETURNING name",
+            {
+                "n": route.name,
+                "d": str(route.to),
+                "s": route.model_dump_json(),
+                "b": created_by,
+                "t": ts(now),
+            },
+        )
+        return bool(rows)
+
+    async def remove_chat_route(self, name: str, destination: str) -> bool:
+        rows = await self._run(
+            "DELETE FROM chat_routes WHERE name = :n AND destination = :d RETURNING name",
+            {"n": name, "d": destination},
+        )
+        return bool(rows)
+
+    async def record_feedback(
+        self, feed: str, item_key: str, user_id: str, vote: int, destination: str, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO feedback (feed, item_key, user_id, vote, destination, created_at) "
+            "VALUES (:f, :k, :u, :v, :d, :t) ON CONFLICT (feed, item_key, user_id) "
+            "DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at",
+            {"f": feed, "k": item_key, "u": user_id, "v": vote, "d": destination, "t": ts(now)},
+        )
+
+    async def feedback(self, feed: str, item_key: str) -> dict[str, int]:
+        rows = await self._run(
+            "SELECT user_id, vote FROM feedback WHERE feed = :f AND item_key = :k",
+            {"f": feed, "k": item_key},
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def mute_story(
+        self, story_id: str, destination: str, user_id: str, now: datetime
+    ) -> None:
+        await self._run(
+            "INSERT INTO mutes (story_id, destination, muted_by, created_at) VALUES (:s, :d, :u, :t) "
+            "ON CONFLICT (story_id, destination) DO NOTHING",
+            {"s": story_id, "d": destination, "u": user_id, "t": ts(now)},
+        )
+
+    async def muted(self, story_id: str, destination: str) -> bool:
+        rows = await self._run(
+            "SELECT 1 FROM mutes WHERE story_id = :s AND destination = :d",
+            {"s": story_id, "d": destination},
+        )
+        return bool(rows)
+
+    async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None:
+        rows = await self._run(
+            "SELECT feed, key, title, link, summary, published, source, assessment FROM items "
+            "WHERE feed = :f AND key = :k",
+            {"f": feed, "k": key},
+        )
+        return _item_row(rows[0]) if rows else None
+
+    async def recent_items(
+        self, since: datetime, limit: int = 500
+    ) -> list[tuple[Item, Assessment]]:
+        """Relevant items first seen since ``since``, newest first."""
+        rows = await self._run(
+            "SELECT feed, key, title, link, summary, published, source, assessment FROM items "
+            "WHERE relevant = 1 AND seen_at >= :since ORDER BY seen_at DESC LIMIT :limit",
+            {"since": ts(since), "limit": limit},
+        )
+        out = []
+        for row in rows:
+            item, assessment = _item_row(row)
+            if assessment is not None:
+                out.append((item, assessment))
+        return out
+
+    async def feed_states(self) -> list[FeedState]:
+        rows = await self._run("SELECT state FROM feed_state ORDER BY name")
+        return [FeedState.model_validate_json(r[0]) for r in rows]
+
     async def sent_deliveries(self) -> list[tuple[str, str, str, str]]:
         """(feed, item key, destination, message id) of every sent alert, for inspection and tests."""
         rows = await self._run(
@@ -310,13 +391,23 @@ class SqlStore:
         return [(r[0], r[1], r[2], r[3] or "") for r in rows]
 
 
+def _item_row(row: Any) -> tuple[Item, Assessment | None]:
+    feed, key, title, link, summary, published, source, assessment = row
+    item = Item(
+        key=key,
+        feed=feed,
+        title=title,
+        link=link,
+        summary=summary,
+        published=parse_ts(published),
+        source=source,
+    )
+    return item, Assessment.model_validate_json(assessment) if assessment else None
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-
-def json_dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -182,5 +182,5 @@ def parse_command(text: str) -> Command:
             raise CommandError("a digest covers between 1h and 31d")
         return Digest(period=period)
     if verb in ("status", "help"):
-        return Simple(kind=verb)  # type: ignore[arg-type]
+        return Simple(kind=verb)
     raise CommandError(f"unknown command {verb!r}. Try `help`.")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import PurePosixPath
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -40,6 +42,17 @@ def check_name(value: str) -> str:
             "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
     return value
+
+
+def feed_name_from_url(url: str, taken: set[str]) -> str:
+    """A short, unused feed name derived from the URL's host (or file name)."""
+    parts = urlsplit(url)
+    base = (parts.hostname or PurePosixPath(parts.path).stem or "feed").removeprefix("www.")
+    base = "".join(c if c.isalnum() or c in "-_." else "-" for c in base)[:50].strip("-.") or "feed"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
 
 
 class FeedSpec(BaseModel):
@@ -155,6 +168,18 @@ class Route(BaseModel):
         return tuple(v.upper() for v in value)
 
 
+class ChatConfig(BaseModel):
+    """Who may change feeds and routes from chat, and the Slack command's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    admins: tuple[str, ...] = Field(
+        default=(), description="Slack user IDs or Teams AAD object IDs"
+    )
+    admin_groups: tuple[str, ...] = Field(default=(), description="Slack user group IDs (S…)")
+    command: str = Field(default="/signal", pattern=r"^/[a-z0-9_-]{1,31}$")
+
+
 class BotConfig(BaseModel):
     """The whole configuration file."""
 
@@ -163,6 +188,7 @@ class BotConfig(BaseModel):
     feeds: tuple[FeedSpec, ...] = ()
     routes: tuple[Route, ...] = ()
     polling: Polling = Polling()
+    chat: ChatConfig = ChatConfig()
 
     @model_validator(mode="after")
     def _unique(self) -> BotConfig:

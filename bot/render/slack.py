@@ -7,6 +7,7 @@ or forged links.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -64,9 +65,17 @@ def _context(*texts: str) -> Block:
 
 
 def alert_message(
-    item: Item, assessment: Assessment, today: date, *, mention: str | None = None
+    item: Item,
+    assessment: Assessment,
+    today: date,
+    *,
+    mention: str | None = None,
+    interactive: bool = True,
 ) -> tuple[str, list[Block]]:
-    """The fallback ``text`` and the ``blocks`` of one alert."""
+    """The fallback ``text`` and the ``blocks`` of one alert.
+
+    ``interactive`` adds the Why? / 👍 / 👎 / Mute story buttons, which refer to the stored item.
+    """
     title = item.title or "(untitled item)"
     headline = f"*{link(item.link, title)}*"
     meta = [escape(item.source or item.feed), _when(item)]
@@ -88,20 +97,11 @@ def alert_message(
     if evidence:
         lines = "\n".join(f"• {glance.evidence_line(e)}" for e in evidence)
         blocks.append({"type": "section", "text": _plain(lines, 1200)})
+    buttons = action_buttons(item) if interactive else []
     if target := safe_url(item.link):
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "text": {"type": "plain_text", "text": "Open article"},
-                        "url": target,
-                        "action_id": "open_article",
-                    }
-                ],
-            }
-        )
+        buttons.append(_button("Open article", "open_article", url=target))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": "alert_actions", "elements": buttons})
     text = glance.fallback_text(title, assessment)
     if mention in ("here", "channel"):
         text = f"<!{mention}> {escape(text)}"
@@ -117,3 +117,114 @@ def _when(item: Item) -> str:
         return "time unknown"
     epoch = int(item.published.timestamp())
     return f"<!date^{epoch}^{{date_short_pretty}} {{time}}|{glance.when_text(item.published)}>"
+
+
+def _button(text: str, action_id: str, *, value: str = "", url: str = "") -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+    }
+    if value:
+        button["value"] = value[:2000]
+    if url:
+        button["url"] = url
+    return button
+
+
+def item_ref(item: Item) -> str:
+    """The button value that names a stored item: ``feed`` and ``key`` as compact JSON."""
+    return json.dumps({"f": item.feed, "k": item.key}, separators=(",", ":"))
+
+
+def parse_item_ref(value: str) -> tuple[str, str] | None:
+    try:
+        data = json.loads(value)
+        return str(data["f"]), str(data["k"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def action_buttons(item: Item) -> list[Block]:
+    ref = item_ref(item)
+    return [
+        _button("Why?", "alert_why", value=ref),
+        _button("👍", "alert_up", value=ref),
+        _button("👎", "alert_down", value=ref),
+        _button("Mute story", "alert_mute", value=ref),
+    ]
+
+
+def why_blocks(item: Item, assessment: Assessment) -> list[Block]:
+    """The full evidence and scoring breakdown behind one rating."""
+    header = f"*Why: {escape(shorten(one_line(item.title), 150))}*"
+    facts = [
+        f"direction {glance.direction(assessment)} ({assessment.label})",
+        glance.clarity(assessment),
+        "hedged" if assessment.hedged else "not hedged",
+    ]
+    if assessment.actors:
+        facts.append("actors " + glance.actors_line(assessment))
+    if assessment.topics:
+        facts.append("topics " + glance.topics_line(assessment))
+    blocks: list[Block] = [
+        {"type": "section", "text": _mrkdwn(header)},
+        _context(escape(" · ".join(facts))),
+    ]
+    if assessment.missing:
+        blocks.append(
+            _context(f"*Missing for a commitment:* {escape(glance.missing_line(assessment))}")
+        )
+    by_weight = sorted(assessment.evidence, key=lambda e: -abs(e.contribution))
+    lines = [
+        f"• {glance.evidence_line(e)}\n   “{shorten(one_line(e.sentence), 220)}”"
+        for e in by_weight
+        if e.kind != "relevance"
+    ][:15]
+    if lines:
+        blocks.append({"type": "section", "text": _plain("\n".join(lines), MAX_SECTION)})
+    else:
+        blocks.append(
+            {"type": "section", "text": _plain("No scoring cues were found in this item.")}
+        )
+    return blocks
+
+
+def text_blocks(lines: list[str]) -> list[Block]:
+    """A reply made of untrusted-safe text lines (each escaped), split across sections."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = escape(line)
+        if size + len(line) > 2800 and chunk:
+            blocks.append({"type": "section", "text": _mrkdwn("\n".join(chunk))})
+            chunk, size = [], 0
+        chunk.append(shorten(line, 2800))
+        size += len(line) + 1
+    if chunk:
+        blocks.append({"type": "section", "text": _mrkdwn("\n".join(chunk))})
+    return blocks[:MAX_BLOCKS]
+
+
+def digest_blocks(title: str, items: list[tuple[Item, Assessment]], today: date) -> list[Block]:
+    """A ranked list, one line per item: glance, linked headline, missing."""
+    blocks: list[Block] = [{"type": "section", "text": _mrkdwn(f"*{escape(title)}*")}]
+    for item, assessment in items[:20]:
+        line = f"{escape(glance.direction(assessment))} · {assessment.clarity_band} · {link(item.link, item.title)}"
+        blocks.append({"type": "section", "text": _mrkdwn(line)})
+        detail = [escape(item.source or item.feed)]
+        if assessment.missing:
+            detail.append(escape(glance.missing_line(assessment)))
+        blocks.append(_context(" · ".join(detail)))
+    return blocks[:MAX_BLOCKS]
+
+
+def home_view(sections: list[tuple[str, list[str]]]) -> dict[str, Any]:
+    """The App Home tab: titled sections of text lines (at most 100 blocks)."""
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": "Signalbot"}}]
+    for title, lines in sections:
+        blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(title)}*")})
+        blocks.extend(text_blocks(lines or ["(none)"]))
+        blocks.append({"type": "divider"})
+    return {"type": "home", "blocks": blocks[:100]}

@@ -287,6 +287,10 @@ class ChatService:
         ]
         return Reply(lines=lines)
 
+    async def routes(self) -> list[Route]:
+        """Every route: from the config file and from chat."""
+        return await self._poller.routes()
+
     async def feedback(
         self, feed: str, key: str, user: str, vote: int, destination: Destination
     ) -> None:

@@ -14,13 +14,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.config import BotConfig, FeedSpec
+from bot.domain.config import BotConfig, FeedSpec, Route
 from bot.domain.identity import item_key
 from bot.domain.models import Item
 from bot.domain.routing import matching_routes
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
 from bot.errors import HTTPStatusError, SignalbotError
-from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store
+from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
 from bot.services.delivery import Deliverer, DeliveryReport
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,9 @@ class Poller:
         deliverer: Deliverer,
         clock: Clock,
         rng: random.Random | None = None,
+        guard: UrlGuard | None = None,
     ) -> None:
+        self._guard = guard
         self._config = config
         self._store = store
         self._fetcher = fetcher
@@ -85,6 +87,11 @@ class Poller:
         self._deliverer = deliverer
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 -- jitter, not security
+        self._cycle_routes: list[Route] = list(config.routes)
+        self._chat_feeds: set[str] = set()
+
+    def config_feeds(self) -> list[FeedSpec]:
+        return list(self._config.feeds)
 
     async def feeds(self) -> list[FeedSpec]:
         """Feeds from the config file, then those added at run time (config names win)."""
@@ -93,10 +100,16 @@ class Poller:
         feeds.extend(f for f in await self._store.user_feeds() if f.name not in names)
         return feeds
 
+    async def routes(self) -> list[Route]:
+        """Routes from the config file, then those created from chat."""
+        return [*self._config.routes, *await self._store.chat_routes()]
+
     async def poll_once(self, *, only_due: bool = False) -> CycleReport:
         """Poll feeds (all, or only those due), then deliver everything queued."""
         now = self._clock.now()
         feeds = await self.feeds()
+        self._cycle_routes = await self.routes()
+        self._chat_feeds = await self._store.chat_feed_names()
         if only_due:
             states = {f.name: await self._store.feed_state(f.name) for f in feeds}
             feeds = [f for f in feeds if is_due(states[f.name], now)]
@@ -173,6 +186,10 @@ class Poller:
         return self._rng.uniform(-0.1, 0.1)
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
+        if self._guard is not None and spec.name in self._chat_feeds:
+            await self._guard.check(
+                spec.url
+            )  # a feed added from chat may not reach private networks
         result = await self._fetcher.fetch(
             spec.url, etag=state.etag, last_modified=state.last_modified
         )
@@ -251,7 +268,6 @@ class Poller:
         for position, item in enumerate(new):
             deliver = position >= len(new) - allowed
             assessment = self._scorer.score(item.article())
-            routes = matching_routes(self._config.routes, item, assessment)
             alerts = [
                 Alert(
                     item=item,
@@ -260,7 +276,8 @@ class Poller:
                     route=r.name,
                     mention=r.mention,
                 )
-                for r in routes
+                for r in matching_routes(self._cycle_routes, item, assessment)
+                if not await self._store.muted(item.key, str(r.to))
             ]
             if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
                 outcome.new_items += 1

@@ -22,6 +22,7 @@ class Resource:
     fail_times: int = 0  # answer ``fail_status`` this many times first
     fail_status: int = 503
     fail_headers: dict[str, str] = field(default_factory=dict)
+    gate: threading.Event | None = None  # when set, the answer waits until the test opens it
 
 
 class FeedServer:
@@ -44,8 +45,11 @@ class FeedServer:
 
     def handle(self, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         with self.lock:
-            self.requests.append((path, headers))
             res = self.resources.get(path)
+        if res is not None and res.gate is not None:
+            res.gate.wait(timeout=30)
+        with self.lock:
+            self.requests.append((path, headers))
             if res is None:
                 return 404, {"Content-Type": "text/plain"}, b"not found"
             if res.fail_times > 0:
@@ -91,6 +95,15 @@ class SlackStandIn:
             if isinstance(params.get("blocks"), str):
                 params["blocks"] = json.loads(params["blocks"])
         token = headers.get("authorization", "").removeprefix("Bearer ")
+        if method == "auth.test":
+            payload = {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "user": "signalbot",
+            }
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
         with self.lock:
             if self.rate_limit_times > 0:
                 self.rate_limit_times -= 1
@@ -107,8 +120,33 @@ class SlackStandIn:
         return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
+class Recorder:
+    """Records JSON POSTs (a Slack response_url, a webhook) and answers 200."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, Any]] = []
+        self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
+        self.base = ""
+
+    def handle(
+        self, method: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        with self.arrived:
+            self.received.append((method, json.loads(body or b"null")))
+            self.arrived.notify_all()
+        return 200, {"Content-Type": "text/plain"}, b"ok"
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[Any]:
+        """Block until ``count`` bodies arrived (or fail after ``timeout`` seconds)."""
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: len(self.received) >= count, timeout=timeout):
+                raise AssertionError(f"expected {count} POST(s), got {len(self.received)}")
+            return [body for _, body in self.received]
+
+
 def _make_handler(
-    feed: FeedServer | None, slack: SlackStandIn | None
+    feed: FeedServer | None, slack: SlackStandIn | Recorder | None
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -166,3 +204,11 @@ def slack_server() -> Iterator[SlackStandIn]:
     with serve(_make_handler(None, slack)) as base:
         slack.base = base + "/api/"
         yield slack
+
+
+@contextmanager
+def recorder_server() -> Iterator[Recorder]:
+    recorder = Recorder()
+    with serve(_make_handler(None, recorder)) as base:
+        recorder.base = base
+        yield recorder
