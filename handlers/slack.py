@@ -38,6 +38,16 @@ from bot.services.chat import ChatService, Reply, describe_route
 log = logging.getLogger(__name__)
 Block = dict[str, Any]
 
+# What the app manifest (deploy/slack/manifest.yaml) must grant, kept beside the code that uses it.
+SCOPES = frozenset(
+    {
+        "chat:write",  # chat.postMessage (alerts), chat.postEphemeral (answers after response_url expires)
+        "commands",  # the slash command
+        "usergroups:read",  # usergroups.users.list, for admins named by user group
+    }
+)
+EVENTS = ("app_home_opened",)
+
 
 class Admins:
     """Decides who may change feeds and routes: listed user IDs, or members of listed groups
@@ -251,7 +261,7 @@ def register_actions(app: AsyncApp, chat: ChatService, clock: Clock) -> None:
 
 
 def register_home(app: AsyncApp, chat: ChatService) -> None:
-    @app.event("app_home_opened")
+    @app.event(EVENTS[0])
     async def on_home(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab") not in (None, "home"):
             return
