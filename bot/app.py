@@ -18,22 +18,27 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.article_fetch import WebArticleFetcher
+from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard
 from bot.adapters.slack_notify import SlackNotifier
-from bot.adapters.sql_store import SqlStore
+from bot.adapters.sql.store import SqlStore
+from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
 from bot.ports import Clock, Notifier
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
+from bot.services.digests import Digests
 from bot.services.polling import CycleReport, Poller
 from bot.settings import Settings
 from bot.web import Registrar, build_web_app, start_site
 from handlers.slack import build_bolt_app, register_http
+from handlers.teams_bot import register_bot
+from handlers.teams_outgoing import register_outgoing
 
 log = logging.getLogger("signalbot")
 
@@ -57,24 +62,24 @@ class App:
 
 
 def notifiers_for(
-    settings: Settings, console: Console, clock: Clock, config: BotConfig
+    settings: Settings,
+    console: Console,
+    clock: Clock,
+    config: BotConfig,
+    client: httpx.AsyncClient,
 ) -> dict[str, Notifier]:
     console_notifier = ConsoleNotifier(console, clock)
     notifiers: dict[str, Notifier] = {"console": console_notifier}
     wants_slack = any(r.to.platform == "slack" for r in config.routes)
     if settings.slack_enabled and settings.slack_bot_token is not None:
-        client = AsyncWebClient(
+        slack_client = AsyncWebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
         )
-        notifiers["slack"] = SlackNotifier(client, clock)
+        notifiers["slack"] = SlackNotifier(slack_client, clock)
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
-    if any(r.to.platform == "teams" for r in config.routes):
-        log.warning(
-            "Teams delivery is not available in this version: Teams alerts are shown in the terminal"
-        )
-        notifiers["teams"] = console_notifier
+    notifiers["teams"] = TeamsWebhookNotifier(client, clock)
     return notifiers
 
 
@@ -102,10 +107,13 @@ async def build_app(
             scorer = RuleScorer()
             deliverer = Deliverer(
                 store,
-                notifiers_for(settings, console, clock, config),
+                notifiers_for(settings, console, clock, config, client),
                 clock,
+                policy=config.delivery,
                 should_stop=stop_event.is_set,
             )
+            guard = AddressGuard(settings.fetch_allowlist())
+            digests = Digests(store, clock, render_escalation_chart)
             fetcher = HttpFeedFetcher(
                 client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host
             )
@@ -117,9 +125,9 @@ async def build_app(
                 scorer=scorer,
                 deliverer=deliverer,
                 clock=clock,
-                guard=AddressGuard(settings.fetch_allowlist()),
+                guard=guard,
+                digests=digests,
             )
-            guard = AddressGuard(settings.fetch_allowlist())
             articles = WebArticleFetcher(client, guard, max_body_bytes=policy.max_body_bytes)
             chat = ChatService(
                 store=store,
@@ -130,6 +138,7 @@ async def build_app(
                 parser=FeedparserParser(),
                 guard=guard,
                 clock=clock,
+                digests=digests,
             )
             yield App(
                 settings, config, store, poller, scorer, articles, clock, console, chat, stop_event
@@ -145,6 +154,20 @@ def web_registrars(app: App) -> list[Registrar]:
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
         registrars.append(lambda web_app: register_http(web_app, bolt))
+    admins = app.config.chat.admins
+    token = settings.teams_outgoing_token
+    if token is not None and token.get_secret_value():
+        registrars.append(
+            lambda web_app: register_outgoing(
+                web_app, app.chat, token, admins=admins, clock=app.clock
+            )
+        )
+    if settings.teams_bot_enabled:
+        registrars.append(
+            lambda web_app: register_bot(
+                web_app, app.chat, settings, admins=admins, clock=app.clock
+            )
+        )
     return registrars
 
 
@@ -164,8 +187,11 @@ def slack_bolt_app(app: App) -> AsyncApp:
 
 def wants_web(settings: Settings) -> bool:
     """Serve web routes beside polling when asked to, or when an inbound platform is set up."""
-    return settings.port is not None or (
-        settings.slack_enabled and settings.slack_signing_secret is not None
+    return (
+        settings.port is not None
+        or (settings.slack_enabled and settings.slack_signing_secret is not None)
+        or bool(settings.teams_outgoing_token and settings.teams_outgoing_token.get_secret_value())
+        or settings.teams_bot_enabled
     )
 
 

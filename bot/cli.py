@@ -22,8 +22,8 @@ from bot.domain.config import (
     Route,
     check_name,
     feed_name_from_url,
-    parse_duration,
 )
+from bot.domain.durations import parse_duration
 from bot.domain.models import Article
 from bot.errors import ConfigError, SignalbotError
 from bot.settings import Settings
@@ -63,7 +63,10 @@ def _settings(data_dir: Path | None) -> Settings:
 
 
 def effective_config(
-    config_path: Path | None, feeds: tuple[str, ...], slack_channel: str | None
+    config_path: Path | None,
+    feeds: tuple[str, ...],
+    slack_channel: str | None,
+    teams_webhooks: tuple[str, ...] = (),
 ) -> tuple[BotConfig, str]:
     """The config file (or embedded defaults), with ``--feed`` and ``--slack-channel`` applied."""
     if feeds and config_path is None and not Path("signalbot.yaml").exists():
@@ -79,6 +82,10 @@ def effective_config(
     if slack_channel:
         routes.append(
             Route.model_validate({"name": "command-line", "to": f"slack:{slack_channel}"})
+        )
+    for number, url in enumerate(teams_webhooks, 1):
+        routes.append(
+            Route.model_validate({"name": f"command-line-teams-{number}", "to": f"teams:{url}"})
         )
     if not routes:
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
@@ -110,6 +117,13 @@ _common = [
     click.option(
         "--slack-channel", metavar="ID", help="Send every relevant item to this Slack channel."
     ),
+    click.option(
+        "--teams-webhook",
+        "teams_webhooks",
+        multiple=True,
+        metavar="URL",
+        help="Send every relevant item to this Teams Workflows webhook (repeatable).",
+    ),
 ]
 
 
@@ -132,12 +146,13 @@ def run(
     data_dir: Path | None,
     feeds: tuple[str, ...],
     slack_channel: str | None,
+    teams_webhooks: tuple[str, ...],
 ) -> None:
     """Run the bot: poll every feed on its schedule, score, route and deliver until stopped."""
     settings = _settings(data_dir)
 
     async def go() -> None:
-        config, source = effective_config(config_path, feeds, slack_channel)
+        config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
             await run_forever(app)
@@ -189,13 +204,14 @@ def poll(
     data_dir: Path | None,
     feeds: tuple[str, ...],
     slack_channel: str | None,
+    teams_webhooks: tuple[str, ...],
     once: bool,
 ) -> None:
     """Poll every feed once, deliver, and exit (for cron)."""
     settings = _settings(data_dir)
 
     async def go() -> int:
-        config, source = effective_config(config_path, feeds, slack_channel)
+        config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
             report = await app.poller.poll_once()
@@ -305,12 +321,13 @@ def feeds_list(
     data_dir: Path | None,
     feeds: tuple[str, ...],
     slack_channel: str | None,
+    teams_webhooks: tuple[str, ...],
 ) -> None:
     """Show every watched feed with its state."""
     settings = _settings(data_dir)
 
     async def go() -> None:
-        config, source = effective_config(config_path, feeds, slack_channel)
+        config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         async with build_app(settings, config) as app:
             user = {f.name for f in await app.store.user_feeds()}
             rows = await app.poller.feeds()

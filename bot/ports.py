@@ -6,14 +6,16 @@ other exception is a bug in the adapter.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.config import Destination, FeedSpec, Route
+from bot.domain.followups import FollowUp
 from bot.domain.models import Article, Assessment, Item
 from bot.domain.schedule import FeedState
+from bot.domain.stories import StoryCandidate
 
 
 class FetchResult(BaseModel):
@@ -48,7 +50,7 @@ class ParsedFeed(BaseModel):
 
 
 class Alert(BaseModel):
-    """One item to show at one destination."""
+    """One item to show at one destination; a follow-up when its story was alerted before."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,6 +59,60 @@ class Alert(BaseModel):
     destination: Destination
     route: str = ""
     mention: str | None = None
+    followup: FollowUp | None = None
+    thread_id: str | None = Field(
+        default=None, description="platform id of the story's first alert here (thread root)"
+    )
+    hold_until: datetime | None = Field(
+        default=None, description="queued during the route's quiet hours, until this time"
+    )
+
+
+class NoticeLine(BaseModel):
+    """One line of a notice: an item's linked title with its rating, or plain text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    link: str = ""
+    assessment: Assessment | None = None
+
+
+class Notice(BaseModel):
+    """A message that is not a single alert: overflow folds, digests, deadline reminders.
+
+    ``title`` is the bot's own text; ``lines`` carry untrusted titles and are escaped by renderers.
+    Lines beyond what fits one message go into the notice's thread (Slack) or further messages.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    destination: Destination
+    title: str
+    lines: tuple[NoticeLine, ...] = ()
+    image_png: bytes | None = None
+    image_png_small: bytes | None = Field(
+        default=None, description="for platforms with small size caps (Teams)"
+    )
+    image_title: str = ""
+    thread_id: str | None = None
+    kind: str = "notice"
+
+
+class Reminder(BaseModel):
+    """A dated deadline of a story (a pause that expires, a threatened restoration), to be
+    announced at a destination ahead of the date (``kind`` "ahead") and on the day ("day")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    story: str
+    destination: Destination
+    due: date
+    remind_on: date
+    kind: str
+    phrase: str
+    feed: str
+    item_key: str
 
 
 class PendingDelivery(BaseModel):
@@ -64,6 +120,7 @@ class PendingDelivery(BaseModel):
 
     alert: Alert
     attempts: int = 0
+    held: bool = Field(default=False, description="held by quiet hours: deliver folded")
 
 
 class Clock(Protocol):
@@ -114,11 +171,16 @@ class UrlGuard(Protocol):
 
 class Notifier(Protocol):
     async def send(self, alert: Alert) -> str:
-        """Deliver one alert; return the platform's message id ("" where there is none).
+        """Deliver one alert (a thread reply when ``alert.thread_id`` is set; also shown at top
+        level when its follow-up is material); return the platform's message id ("" if none).
 
         Raises ``RateLimitedError`` when throttled beyond its own retries, ``DeliveryError``
         when the platform refuses the message.
         """
+        ...
+
+    async def send_notice(self, notice: Notice) -> str:
+        """Deliver a notice (overflow, digest with its chart, reminder). Errors as ``send``."""
         ...
 
 
@@ -224,3 +286,30 @@ class Store(Protocol):
         ...
 
     async def feed_states(self) -> list[FeedState]: ...
+
+    async def story_candidates(self, since: datetime, limit: int = 2000) -> list[StoryCandidate]:
+        """The latest item of every story seen since ``since``."""
+        ...
+
+    async def story_latest(self, story: str) -> tuple[Item, Assessment] | None: ...
+
+    async def thread_root(self, story: str, destination: str) -> str | None:
+        """Message id of the story's first alert at the destination ("" when the platform gave
+        none), None when the story was never alerted there."""
+        ...
+
+    async def sent_top_level_since(self, destination: str, since: datetime) -> int: ...
+
+    async def mark_folded(self, alert: Alert, notice_id: str, now: datetime) -> None: ...
+
+    async def add_reminder(self, reminder: Reminder) -> bool:
+        """False when this reminder is already tracked."""
+        ...
+
+    async def due_reminders(self, today: date) -> list[Reminder]: ...
+
+    async def mark_reminder_sent(self, reminder: Reminder, now: datetime) -> None: ...
+
+    async def claim_digest(self, route: str, period_end: datetime, now: datetime) -> bool:
+        """False when the digest for that period already went out."""
+        ...

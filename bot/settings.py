@@ -38,11 +38,20 @@ class Settings(BaseSettings):
     teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
     teams_app_password: SecretStr | None = Field(default=None, alias="TEAMS_APP_PASSWORD")
     teams_tenant_id: str | None = Field(default=None, alias="TEAMS_TENANT_ID")
+    teams_anonymous: bool = Field(
+        default=False,
+        alias="SIGNALBOT_TEAMS_ANONYMOUS",
+        description="serve /api/messages without Bot Framework authentication (local testing only)",
+    )
     log_level: str = Field(default="INFO", alias="SIGNALBOT_LOG_LEVEL")
 
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_bot_token.get_secret_value())
+
+    @property
+    def teams_bot_enabled(self) -> bool:
+        return bool(self.teams_app_id) or self.teams_anonymous
 
     def db_url(self) -> str:
         if self.database_url and self.database_url.get_secret_value():

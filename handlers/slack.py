@@ -44,6 +44,7 @@ SCOPES = frozenset(
         "chat:write",  # chat.postMessage (alerts), chat.postEphemeral (answers after response_url expires)
         "commands",  # the slash command
         "usergroups:read",  # usergroups.users.list, for admins named by user group
+        "files:write",  # files_upload_v2, for the digest's chart
     }
 )
 EVENTS = ("app_home_opened",)
@@ -175,6 +176,8 @@ def register_command(
         except Exception as exc:
             log.warning("could not answer through response_url: %s", exc.__class__.__name__)
             await _post_ephemeral(app.client, destination.target, user, payload)
+        if reply.image_png:
+            await _upload_chart(app.client, destination.target, reply.image_png, reply.image_title)
 
 
 async def _post_ephemeral(
@@ -184,6 +187,18 @@ async def _post_ephemeral(
         await client.chat_postEphemeral(channel=channel, user=user, **payload)
     except (SlackApiError, SlackClientError) as exc:
         log.error("could not answer %s in %s: %s", user, channel, exc.__class__.__name__)
+
+
+async def _upload_chart(client: AsyncWebClient, channel: str, png: bytes, title: str) -> None:
+    try:
+        await client.files_upload_v2(
+            channel=channel,
+            content=png,
+            filename="signalbot-digest.png",
+            title=title or "Digest chart",
+        )
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("could not upload the digest chart to %s: %s", channel, exc.__class__.__name__)
 
 
 def register_actions(app: AsyncApp, chat: ChatService, clock: Clock) -> None:

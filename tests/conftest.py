@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.adapters.sql_store import SqlStore
+from bot.adapters.sql.store import SqlStore
 from tests.support.servers import FeedServer, SlackStandIn, feed_server, slack_server
 
 PG_URL = os.environ.get(

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.config_file import embedded_defaults, load_config
-from bot.domain.config import Destination, parse_duration
+from bot.domain.config import Destination
+from bot.domain.durations import parse_duration
 from bot.errors import ConfigError
 
 

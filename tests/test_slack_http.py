@@ -267,7 +267,7 @@ async def test_status_and_digest_answer(rig: Rig) -> None:
     digest = await ask(rig, "digest 7d")
     bad = await command(rig, "digest forever")  # a usage error is answered in the ack itself
     assert "Feeds: 0 watched" in texts(status)
-    assert "No relevant items in the last 7d" in texts(digest)
+    assert "Digest · last 7d · no relevant stories" in texts(digest)
     assert "usage: digest" in texts(bad.json())
 
 

@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.adapters.sql_store import SqlStore, migrations
+from bot.adapters.sql.base import migrations
+from bot.adapters.sql.store import SqlStore
 from bot.domain.config import Destination, FeedSpec
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState

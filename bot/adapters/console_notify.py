@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.domain.models import Assessment, Item, Label
-from bot.ports import Alert, Clock
+from bot.ports import Alert, Clock, Notice
 from bot.render import glance
 
 _STYLE = {
@@ -62,5 +62,36 @@ class ConsoleNotifier:
         self._clock = clock
 
     async def send(self, alert: Alert) -> str:
+        if alert.followup is not None:
+            lead = Text.assemble(
+                ("↳ " + alert.followup.lead(), "bold"),
+                (f"  (story: {alert.followup.story_title})", "dim"),
+            )
+            self._console.print(lead)
         self._console.print(alert_panel(alert.item, alert.assessment, self._clock))
+        return ""
+
+    async def send_notice(self, notice: Notice) -> str:
+        lines: list[Text] = []
+        for line in notice.lines:
+            rating = (
+                f"{glance.direction(line.assessment)} · {line.assessment.clarity_band} · "
+                if line.assessment
+                else ""
+            )
+            lines.append(Text(f"• {rating}{line.text}" + (f"  {line.link}" if line.link else "")))
+        if notice.image_png:
+            lines.append(
+                Text(
+                    f"[chart: {notice.image_title or 'image'}, {len(notice.image_png):,} bytes — shown in Slack and Teams]",
+                    style="dim",
+                )
+            )
+        self._console.print(
+            Panel(
+                Group(*lines) if lines else Text(""),
+                title=Text(notice.title, style="bold"),
+                title_align="left",
+            )
+        )
         return ""

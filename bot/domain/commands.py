@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.domain.config import Destination, Route, parse_duration
+from bot.domain.config import Destination, Route
+from bot.domain.durations import parse_duration
 
 HELP = [
     (

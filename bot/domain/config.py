@@ -13,26 +13,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from bot.domain.durations import Duration
 from bot.domain.models import ClarityBand, Label
+from bot.domain.timing import DigestSchedule, QuietHours
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(value: object) -> timedelta:
-    """Accept ``90``, ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"`` or a timedelta."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 15m, 2h or 900")
-    if isinstance(value, int | float):
-        return timedelta(seconds=float(value))
-    if isinstance(value, str) and (m := _DURATION.match(value)):
-        return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2)])
-    raise ValueError(f"expected a duration such as 15m, 2h or 900, got {value!r}")
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -156,6 +140,8 @@ class Route(BaseModel):
     mention: Literal["here", "channel"] | None = Field(
         default=None, description="ping the channel for this route's alerts (off by default)"
     )
+    quiet_hours: QuietHours | None = None
+    digest: DigestSchedule | None = None
 
     @field_validator("name")
     @classmethod
@@ -166,6 +152,21 @@ class Route(BaseModel):
     @classmethod
     def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.upper() for v in value)
+
+
+class Delivery(BaseModel):
+    """Flood control: at most ``budget`` top-level alerts per destination per ``window``;
+    the rest are folded into one "N more" message. Deadline reminders go out ``remind_ahead``
+    before the date and on the day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    budget: int = Field(default=20, ge=1, le=1000)
+    window: Duration = timedelta(hours=1)
+    remind_ahead: Duration = timedelta(days=3)
+    story_window: Duration = Field(
+        default=timedelta(hours=48), description="how far back a story can be continued"
+    )
 
 
 class ChatConfig(BaseModel):
@@ -189,6 +190,7 @@ class BotConfig(BaseModel):
     routes: tuple[Route, ...] = ()
     polling: Polling = Polling()
     chat: ChatConfig = ChatConfig()
+    delivery: Delivery = Delivery()
 
     @model_validator(mode="after")
     def _unique(self) -> BotConfig:

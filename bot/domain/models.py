@@ -105,6 +105,9 @@ class Item(BaseModel):
     summary: str = ""
     published: datetime | None = None
     source: str = Field(default="", description="human name of the publisher")
+    story: str = Field(
+        default="", description="the story this item belongs to (clustered across feeds)"
+    )
 
     def article(self) -> Article:
         return Article(title=self.title, text=self.summary, published=self.published)

@@ -228,3 +228,80 @@ def home_view(sections: list[tuple[str, list[str]]]) -> dict[str, Any]:
         blocks.extend(text_blocks(lines or ["(none)"]))
         blocks.append({"type": "divider"})
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def followup_message(
+    alert_item: Item, assessment: Assessment, lead: str, story_title: str, today: date
+) -> tuple[str, list[Block]]:
+    """A later item of a story, for its thread: what changed first, then the compact rating."""
+    source = escape(alert_item.source or alert_item.feed)
+    text = escape(f"↳ {shorten(one_line(lead), 200)} · {shorten(one_line(story_title), 80)}")
+    blocks: list[Block] = [
+        {"type": "section", "text": _mrkdwn(f"*↳ {escape(lead)}*")},
+        _context(
+            f"New source: {source} · {_when(alert_item)} · story: {escape(shorten(one_line(story_title), 120))}"
+        ),
+        {
+            "type": "section",
+            "text": _mrkdwn(
+                f"{link(alert_item.link, alert_item.title)}\n{escape(glance.glance(assessment, today))}"
+            ),
+        },
+    ]
+    if missing := glance.missing_line(assessment):
+        blocks.append(_context(f"*Missing for a commitment:* {escape(missing)}"))
+    blocks.append(
+        {"type": "actions", "block_id": "alert_actions", "elements": action_buttons(alert_item)}
+    )
+    return shorten(text, MAX_FALLBACK), blocks
+
+
+SECTIONS_PER_MESSAGE = 3  # about 8,500 characters: well inside what Slack accepts in practice
+
+
+def notice_line(text: str, url: str, assessment: Assessment | None) -> str:
+    rating = f"{glance.direction(assessment)} · {assessment.clarity_band} · " if assessment else ""
+    return f"• {escape(rating)}{link(url, text) if url else escape(shorten(one_line(text), 200))}"
+
+
+def _sections(lines: list[str], limit: int = 2800) -> list[str]:
+    """Lines packed into section texts of at most ``limit`` characters (a line is never cut)."""
+    sections: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        if current and size + len(line) + 1 > limit:
+            sections.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        sections.append("\n".join(current))
+    return sections
+
+
+def notice_messages(title: str, lines: list[str]) -> list[tuple[str, list[Block]]]:
+    """A notice as messages: the first carries the title and the first lines, later ones (posted
+    in its thread) carry the rest; every line appears, each message well inside Slack's limits."""
+    sections = _sections(lines)
+    groups = [
+        sections[i : i + SECTIONS_PER_MESSAGE]
+        for i in range(0, len(sections), SECTIONS_PER_MESSAGE)
+    ] or [[]]
+    messages: list[tuple[str, list[Block]]] = []
+    for number, group in enumerate(groups):
+        blocks: list[Block] = []
+        if number == 0:
+            blocks.append({"type": "section", "text": _mrkdwn(f"*{escape(title)}*")})
+            if len(groups) > 1:
+                blocks.append(_context("The list continues in this message's thread."))
+        else:
+            blocks.append(
+                _context(f"{escape(shorten(title, 100))} — continued ({number + 1}/{len(groups)})")
+            )
+        blocks.extend(
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}} for text in group
+        )
+        messages.append((escape(shorten(title, 300)), blocks))
+    return messages

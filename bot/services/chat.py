@@ -20,10 +20,19 @@ from bot.domain.commands import (
 )
 from bot.domain.config import Destination, FeedSpec, Route, check_name, feed_name_from_url
 from bot.domain.models import Article, Assessment, Item
-from bot.domain.routing import route_matches
 from bot.domain.text import one_line, shorten
 from bot.errors import SignalbotError
-from bot.ports import ArticleFetcher, Clock, FeedFetcher, FeedParser, Scorer, Store, UrlGuard
+from bot.ports import (
+    ArticleFetcher,
+    Clock,
+    FeedFetcher,
+    FeedParser,
+    NoticeLine,
+    Scorer,
+    Store,
+    UrlGuard,
+)
+from bot.services.digests import Digests
 from bot.services.polling import Poller
 
 log = logging.getLogger(__name__)
@@ -38,6 +47,8 @@ class Reply:
     items: list[tuple[Item, Assessment]] = field(default_factory=list)
     share: bool = False
     error: bool = False
+    image_png: bytes | None = None
+    image_title: str = ""
 
     @property
     def text(self) -> str:
@@ -60,7 +71,9 @@ class ChatService:
         parser: FeedParser,
         guard: UrlGuard,
         clock: Clock,
+        digests: Digests,
     ) -> None:
+        self._digests = digests
         self._store = store
         self._poller = poller
         self._scorer = scorer
@@ -246,26 +259,17 @@ class ChatService:
         return Reply(lines=[f"Added route {describe_route(route)}"])
 
     async def digest(self, destination: Destination, period: timedelta) -> Reply:
-        since = self._clock.now() - period
+        """The period's top stories for this channel's routes (all feeds when none), with the
+        escalation-index chart; posted in the channel."""
         routes = [r for r in await self._poller.routes() if r.to == destination]
-        items = await self._store.recent_items(since)
-        if routes:
-            items = [(i, a) for i, a in items if any(route_matches(r, i, a) for r in routes)]
-        items.sort(key=lambda pair: -abs(pair[1].escalation))
-        label = _period(period)
-        if not items:
-            return Reply(
-                lines=[
-                    f"No relevant items in the last {label}"
-                    + (" for this channel's routes." if routes else ".")
-                ]
-            )
-        scope = "this channel's routes" if routes else "all feeds (no route delivers here)"
+        notice = await self._digests.build(destination, routes, period)
+        items = [(line_item(line), line.assessment) for line in notice.lines if line.assessment]
         return Reply(
-            lines=[
-                f"Top {min(10, len(items))} of {len(items)} item(s) in the last {label}, for {scope}, biggest moves first:"
-            ],
-            items=items[:10],
+            lines=[notice.title],
+            items=items,
+            share=True,
+            image_png=notice.image_png,
+            image_title=notice.image_title,
         )
 
     async def status(self) -> Reply:
@@ -299,13 +303,20 @@ class ChatService:
         )
 
     async def mute(self, feed: str, key: str, user: str, destination: Destination) -> None:
-        await self._store.mute_story(key, str(destination), user, self._clock.now())
+        """Mute the story the alert belongs to, in this channel."""
+        found = await self._store.item(feed, key)
+        story = found[0].story if found and found[0].story else key
+        await self._store.mute_story(story, str(destination), user, self._clock.now())
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment] | None:
         found = await self._store.item(feed, key)
         if found is None or found[1] is None:
             return None
         return found[0], found[1]
+
+
+def line_item(line: NoticeLine) -> Item:
+    return Item(key=line.link or line.text, feed="digest", title=line.text, link=line.link)
 
 
 def describe_route(route: Route) -> str:
@@ -336,8 +347,3 @@ def _ago(when: datetime, now: datetime) -> str:
     if seconds < 172800:
         return f"{seconds // 3600} h ago"
     return f"{seconds // 86400} days ago"
-
-
-def _period(period: timedelta) -> str:
-    hours = period.total_seconds() / 3600
-    return f"{hours / 24:g}d" if hours >= 48 and hours % 24 == 0 else f"{hours:g}h"

@@ -22,6 +22,8 @@ from bot.domain.schedule import FeedState, after_error, after_success, is_due
 from bot.errors import HTTPStatusError, SignalbotError
 from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
 from bot.services.delivery import Deliverer, DeliveryReport
+from bot.services.digests import Digests, Reminders
+from bot.services.stories import StoryTracker
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ class FeedOutcome:
 class CycleReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    reminders: int = 0
+    digests: int = 0
 
     def count(self, attr: str) -> int:
         return sum(int(getattr(o, attr)) for o in self.outcomes)
@@ -56,7 +60,10 @@ class CycleReport:
             f"polled {polled} feed(s): {changed} changed, {polled - changed - len(self.failed)} "
             f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s), "
             f"{self.count('relevant')} relevant · {self.delivery.sent} alert(s) sent"
+            + (f", {self.delivery.folded} folded" if self.delivery.folded else "")
             + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
+            + (f" · {self.reminders} deadline reminder(s)" if self.reminders else "")
+            + (f" · {self.digests} digest(s)" if self.digests else "")
             + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
         )
 
@@ -77,8 +84,16 @@ class Poller:
         clock: Clock,
         rng: random.Random | None = None,
         guard: UrlGuard | None = None,
+        digests: Digests | None = None,
     ) -> None:
+        self._digests = digests
+        self._reminders = Reminders(store, clock)
         self._guard = guard
+        self._stories = StoryTracker(
+            store,
+            window=config.delivery.story_window,
+            remind_ahead=config.delivery.remind_ahead,
+        )
         self._config = config
         self._store = store
         self._fetcher = fetcher
@@ -110,6 +125,7 @@ class Poller:
         feeds = await self.feeds()
         self._cycle_routes = await self.routes()
         self._chat_feeds = await self._store.chat_feed_names()
+        await self._stories.begin_cycle(now)
         if only_due:
             states = {f.name: await self._store.feed_state(f.name) for f in feeds}
             feeds = [f for f in feeds if is_due(states[f.name], now)]
@@ -121,6 +137,13 @@ class Poller:
 
         report = CycleReport(outcomes=list(await asyncio.gather(*(guarded(f) for f in feeds))))
         report.delivery = await self._deliverer.deliver_due()
+        notifiers = self._deliverer.notifiers
+        try:
+            report.reminders = await self._reminders.send_due(notifiers)
+            if self._digests is not None:
+                report.digests = await self._digests.send_scheduled(self._cycle_routes, notifiers)
+        except SignalbotError as exc:
+            log.error("reminders or digests failed this cycle: %s", exc)
         return report
 
     async def probe(self, spec: FeedSpec) -> str:
@@ -268,6 +291,7 @@ class Poller:
         for position, item in enumerate(new):
             deliver = position >= len(new) - allowed
             assessment = self._scorer.score(item.article())
+            item, followup = await self._stories.assign(item, assessment, now)
             alerts = [
                 Alert(
                     item=item,
@@ -275,11 +299,15 @@ class Poller:
                     destination=r.to,
                     route=r.name,
                     mention=r.mention,
+                    followup=followup,
+                    hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
                 )
                 for r in matching_routes(self._cycle_routes, item, assessment)
-                if not await self._store.muted(item.key, str(r.to))
+                if not await self._store.muted(item.story or item.key, str(r.to))
             ]
             if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
                 outcome.new_items += 1
                 outcome.relevant += int(assessment.relevant)
                 outcome.queued += len(alerts) if deliver else 0
+                if deliver:
+                    await self._stories.track_deadlines(alerts, now.date())

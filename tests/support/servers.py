@@ -75,6 +75,7 @@ class SlackStandIn:
 
     def __init__(self) -> None:
         self.calls: list[SlackCall] = []
+        self.uploads: dict[str, bytes] = {}
         self.rate_limit_times = 0
         self.retry_after = 1
         self.lock = threading.Lock()
@@ -87,6 +88,10 @@ class SlackStandIn:
     def handle(
         self, method: str, body: bytes, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
+        if method.startswith("upload-"):  # the file bytes of files_upload_v2
+            with self.lock:
+                self.uploads[method.removeprefix("upload-")] = body
+            return 200, {"Content-Type": "text/plain"}, f"OK - {len(body)}".encode()
         content_type = headers.get("content-type", "")
         if "json" in content_type:
             params = json.loads(body or b"{}")
@@ -95,6 +100,29 @@ class SlackStandIn:
             if isinstance(params.get("blocks"), str):
                 params["blocks"] = json.loads(params["blocks"])
         token = headers.get("authorization", "").removeprefix("Bearer ")
+        if method == "files.getUploadURLExternal":
+            with self.lock:
+                self.calls.append(SlackCall(method, params, token))
+                file_id = f"F{len(self.calls):04d}"
+            payload = {
+                "ok": True,
+                "upload_url": self.base + f"upload-{file_id}",
+                "file_id": file_id,
+            }
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        if method == "files.completeUploadExternal":
+            with self.lock:
+                self.calls.append(SlackCall(method, params, token))
+            files = (
+                json.loads(params.get("files", "[]"))
+                if isinstance(params.get("files"), str)
+                else params.get("files", [])
+            )
+            payload = {
+                "ok": True,
+                "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
+            }
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
         if method == "auth.test":
             payload = {
                 "ok": True,
@@ -162,16 +190,28 @@ def _make_handler(
                 self.wfile.write(body)
 
         def do_GET(self) -> None:
-            assert feed is not None
             headers = {k.lower(): v for k, v in self.headers.items()}
-            self._reply(*feed.handle(self.path, headers))
+            if feed is not None:
+                self._reply(*feed.handle(self.path, headers))
+                return
+            assert slack is not None  # Web API methods called with GET carry their query
+            path, _, query = self.path.partition("?")
+            method = path.rstrip("/").rsplit("/", 1)[-1]
+            form = {k: v for k, v in headers.items() if k != "content-type"}
+            self._reply(*slack.handle(method, query.encode(), form))
 
         def do_POST(self) -> None:
             assert slack is not None
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            method = self.path.rstrip("/").rsplit("/", 1)[-1]
+            path, _, query = self.path.partition("?")
+            method = path.rstrip("/").rsplit("/", 1)[-1]
+            if query and not body:  # parameters sent in the query string
+                body, headers = (
+                    query.encode(),
+                    {k: v for k, v in headers.items() if k != "content-type"},
+                )
             self._reply(*slack.handle(method, body, headers))
 
     return Handler

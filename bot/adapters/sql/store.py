@@ -6,110 +6,25 @@ contract tests run against both databases.
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from importlib import resources
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, ts
+from bot.adapters.sql.stories import StoriesMixin
 from bot.domain.config import Destination, FeedSpec, Route
+from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
 from bot.ports import Alert, PendingDelivery
 
-_TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
-
-def ts(value: datetime | None) -> str | None:
-    """Fixed-width UTC text, so that comparisons in SQL order correctly on both databases."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime(_TS)
-
-
-def parse_ts(value: str | None) -> datetime | None:
-    return None if value is None else datetime.strptime(value, _TS).replace(tzinfo=UTC)
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration file, in order."""
-    found = []
-    for entry in resources.files("bot.adapters.migrations").iterdir():
-        match = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    return sorted(found)
-
-
-def _statements(sql: str) -> list[str]:
-    body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
-
-
-def redact_url(url: str) -> str:
-    """A database URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
-
-
-class SqlStore:
+class SqlStore(StoriesMixin):
     """Implements ``bot.ports.Store``."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
-        self._engine: AsyncEngine = create_async_engine(url, pool_pre_ping=self.dialect != "sqlite")
-        if self.dialect == "sqlite":
-            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
-
-    async def _run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
-        try:
-            async with self._engine.begin() as conn:
-                result = await conn.execute(text(sql), params or {})
-                return list(result.fetchall()) if result.returns_rows else []
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
-            ) from exc
-
-    async def migrate(self) -> None:
-        try:
-            async with self._engine.begin() as conn:
-                await conn.execute(
-                    text(
-                        "CREATE TABLE IF NOT EXISTS schema_migrations "
-                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                    )
-                )
-                if self.dialect == "postgresql":
-                    await conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
-                rows = await conn.execute(text("SELECT version FROM schema_migrations"))
-                applied = {r[0] for r in rows}
-                for version, name, sql in migrations():
-                    if version in applied:
-                        continue
-                    for statement in _statements(sql):
-                        await conn.execute(text(statement))
-                    await conn.execute(
-                        text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
-                        {"v": version, "n": name, "t": ts(datetime.now(UTC))},
-                    )
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not migrate {redact_url(self.url)}: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
-
-    async def schema_version(self) -> int:
-        rows = await self._run("SELECT MAX(version) FROM schema_migrations")
-        return int(rows[0][0] or 0)
-
-    async def close(self) -> None:
-        await self._engine.dispose()
 
     # feeds ---------------------------------------------------------------------------------
     async def feed_state(self, name: str) -> FeedState:
@@ -155,7 +70,7 @@ class SqlStore:
             params = {f"k{i}": k for i, k in enumerate(chunk)}
             marks = ", ".join(f":k{i}" for i in range(len(chunk)))
             rows = await self._run(
-                f"SELECT key FROM items WHERE feed = :feed AND key IN ({marks})",  # noqa: S608 -- placeholders only
+                f"SELECT key FROM items WHERE feed = :feed AND key IN ({marks})",
                 {"feed": feed, **params},
             )
             found.update(r[0] for r in rows)
@@ -175,8 +90,9 @@ class SqlStore:
                 inserted = await conn.execute(
                     text(
                         "INSERT INTO items (feed, key, title, link, summary, published, source, "
-                        "relevant, assessment, seen_at) VALUES (:feed, :key, :title, :link, "
-                        ":summary, :published, :source, :relevant, :assessment, :seen_at) "
+                        "relevant, assessment, story_id, seen_at) VALUES (:feed, :key, :title, "
+                        ":link, :summary, :published, :source, :relevant, :assessment, :story, "
+                        ":seen_at) "
                         "ON CONFLICT (feed, key) DO NOTHING RETURNING key"
                     ),
                     {
@@ -189,13 +105,17 @@ class SqlStore:
                         "source": item.source,
                         "relevant": int(bool(assessment and assessment.relevant)),
                         "assessment": assessment.model_dump_json() if assessment else None,
+                        "story": item.story or None,
                         "seen_at": ts(now),
                     },
                 )
                 if not inserted.fetchall():
                     return False
                 for alert in alerts:
-                    await self._queue(conn, alert, now, "pending" if deliver else "skipped")
+                    status = (
+                        "skipped" if not deliver else ("held" if alert.hold_until else "pending")
+                    )
+                    await self._queue(conn, alert, now, status)
                 return True
         except SQLAlchemyError as exc:
             raise StoreError(f"could not record item {item.key}: {exc}") from exc
@@ -205,7 +125,8 @@ class SqlStore:
         await conn.execute(
             text(
                 "INSERT INTO deliveries (feed, item_key, destination, route, mention, status, "
-                "next_attempt_at, created_at) VALUES (:f, :k, :d, :r, :m, :s, :t, :t) "
+                "story_id, followup, next_attempt_at, created_at) "
+                "VALUES (:f, :k, :d, :r, :m, :s, :story, :fu, :due, :t) "
                 "ON CONFLICT (feed, item_key, destination) DO NOTHING"
             ),
             {
@@ -215,23 +136,26 @@ class SqlStore:
                 "r": alert.route,
                 "m": alert.mention,
                 "s": status,
+                "story": alert.item.story or None,
+                "fu": alert.followup.model_dump_json() if alert.followup else None,
                 "t": ts(now),
+                "due": ts(alert.hold_until or now),
             },
         )
 
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
         rows = await self._run(
-            "SELECT i.feed, i.key, i.title, i.link, i.summary, i.published, i.source, "
-            "i.assessment, d.destination, d.route, d.mention, d.attempts "
+            f"SELECT {ITEM_COLUMNS}, d.destination, d.route, d.mention, d.attempts, d.followup, "
+            "d.status "
             "FROM deliveries d JOIN items i ON i.feed = d.feed AND i.key = d.item_key "
-            "WHERE d.status = 'pending' AND d.next_attempt_at <= :now "
+            "WHERE d.status IN ('pending', 'held') AND d.next_attempt_at <= :now "
             "ORDER BY d.created_at, i.published, i.key LIMIT :limit",
             {"now": ts(now), "limit": limit},
         )
         pending = []
         for row in rows:
-            item, assessment = _item_row(row[:8])
-            dest, route, mention, attempts = row[8:]
+            item, assessment = item_row(row[:ITEM_WIDTH])
+            dest, route, mention, attempts, followup, status = row[ITEM_WIDTH:]
             if assessment is None:  # pragma: no cover - a queued delivery always has one
                 continue
             alert = Alert(
@@ -240,8 +164,9 @@ class SqlStore:
                 destination=Destination.parse(dest),
                 route=route,
                 mention=mention,
+                followup=FollowUp.model_validate_json(followup) if followup else None,
             )
-            pending.append(PendingDelivery(alert=alert, attempts=attempts))
+            pending.append(PendingDelivery(alert=alert, attempts=attempts, held=status == "held"))
         return pending
 
     def _delivery_key(self, alert: Alert) -> dict[str, Any]:
@@ -356,24 +281,23 @@ class SqlStore:
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None:
         rows = await self._run(
-            "SELECT feed, key, title, link, summary, published, source, assessment FROM items "
-            "WHERE feed = :f AND key = :k",
+            f"SELECT {ITEM_COLUMNS} FROM items i WHERE i.feed = :f AND i.key = :k",
             {"f": feed, "k": key},
         )
-        return _item_row(rows[0]) if rows else None
+        return item_row(rows[0]) if rows else None
 
     async def recent_items(
         self, since: datetime, limit: int = 500
     ) -> list[tuple[Item, Assessment]]:
         """Relevant items first seen since ``since``, newest first."""
         rows = await self._run(
-            "SELECT feed, key, title, link, summary, published, source, assessment FROM items "
-            "WHERE relevant = 1 AND seen_at >= :since ORDER BY seen_at DESC LIMIT :limit",
+            f"SELECT {ITEM_COLUMNS} FROM items i "
+            "WHERE i.relevant = 1 AND i.seen_at >= :since ORDER BY i.seen_at DESC LIMIT :limit",
             {"since": ts(since), "limit": limit},
         )
         out = []
         for row in rows:
-            item, assessment = _item_row(row)
+            item, assessment = item_row(row)
             if assessment is not None:
                 out.append((item, assessment))
         return out
@@ -389,25 +313,3 @@ class SqlStore:
             "ORDER BY sent_at"
         )
         return [(r[0], r[1], r[2], r[3] or "") for r in rows]
-
-
-def _item_row(row: Any) -> tuple[Item, Assessment | None]:
-    feed, key, title, link, summary, published, source, assessment = row
-    item = Item(
-        key=key,
-        feed=feed,
-        title=title,
-        link=link,
-        summary=summary,
-        published=parse_ts(published),
-        source=source,
-    )
-    return item, Assessment.model_validate_json(assessment) if assessment else None
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -1,0 +1,153 @@
+"""Store queries for stories, threads, flood control, deadline reminders and digests."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_ts, ts
+from bot.domain.config import Destination
+from bot.domain.models import Assessment, Item
+from bot.domain.stories import StoryCandidate
+from bot.ports import Alert, Reminder
+
+
+class StoriesMixin(SqlBase):
+    """The story part of SqlStore."""
+
+    async def story_candidates(self, since: datetime, limit: int = 2000) -> list[StoryCandidate]:
+        """The latest item of every story seen since ``since``, for matching new items."""
+        rows = await self._run(
+            "SELECT i.story_id, i.title, i.summary, i.published, i.assessment, i.seen_at "
+            "FROM items i WHERE i.relevant = 1 AND i.story_id IS NOT NULL AND i.seen_at >= :since "
+            "ORDER BY i.seen_at DESC LIMIT :limit",
+            {"since": ts(since), "limit": limit},
+        )
+        seen: set[str] = set()
+        out: list[StoryCandidate] = []
+        for story, title, summary, published, assessment, seen_at in rows:
+            if story in seen:
+                continue
+            seen.add(story)
+            data = json.loads(assessment) if assessment else {}
+            out.append(
+                StoryCandidate(
+                    story_id=story,
+                    title=title,
+                    lead=summary[:600],
+                    published=parse_ts(published) or parse_ts(seen_at),
+                    topics=tuple(data.get("topics", ())),
+                    actors=tuple(data.get("actors", ())),
+                )
+            )
+        return out
+
+    async def story_latest(self, story: str) -> tuple[Item, Assessment] | None:
+        """The story's most recent relevant item."""
+        rows = await self._run(
+            f"SELECT {ITEM_COLUMNS} FROM items i WHERE i.story_id = :s AND i.relevant = 1 "
+            "ORDER BY i.seen_at DESC, i.published DESC LIMIT 1",
+            {"s": story},
+        )
+        if not rows:
+            return None
+        item, assessment = item_row(rows[0])
+        return (item, assessment) if assessment else None
+
+    async def thread_root(self, story: str, destination: str) -> str | None:
+        """The message id of the story's first alert at ``destination``: "" when it went out on a
+        platform without message ids, None when the story was never alerted there."""
+        rows = await self._run(
+            "SELECT message_id, followup FROM deliveries WHERE story_id = :s AND destination = :d "
+            "AND status = 'sent' ORDER BY sent_at",
+            {"s": story, "d": destination},
+        )
+        roots = [str(r[0] or "") for r in rows if r[1] is None]
+        if roots:
+            return roots[0]
+        return "" if rows else None
+
+    async def sent_top_level_since(self, destination: str, since: datetime) -> int:
+        """Top-level alerts sent to ``destination`` since ``since`` (the flood budget's count)."""
+        rows = await self._run(
+            "SELECT COUNT(*) FROM deliveries WHERE destination = :d AND status = 'sent' "
+            "AND followup IS NULL AND sent_at >= :since",
+            {"d": destination, "since": ts(since)},
+        )
+        return int(rows[0][0])
+
+    async def mark_folded(self, alert: Alert, notice_id: str, now: datetime) -> None:
+        """The alert went out inside an overflow notice instead of on its own."""
+        await self._run(
+            "UPDATE deliveries SET status = 'folded', message_id = :m, sent_at = :t, "
+            "attempts = attempts + 1 WHERE feed = :f AND item_key = :k AND destination = :d",
+            {
+                "m": notice_id,
+                "t": ts(now),
+                "f": alert.item.feed,
+                "k": alert.item.key,
+                "d": str(alert.destination),
+            },
+        )
+
+    async def add_reminder(self, reminder: Reminder) -> bool:
+        """Track a dated deadline for a story at a destination; False when already tracked."""
+        rows = await self._run(
+            "INSERT INTO reminders (story_id, destination, due_date, remind_on, kind, phrase, feed, "
+            "item_key) VALUES (:s, :d, :due, :on, :kind, :p, :f, :k) "
+            "ON CONFLICT (story_id, destination, due_date, kind) DO NOTHING RETURNING kind",
+            {
+                "s": reminder.story,
+                "d": str(reminder.destination),
+                "due": reminder.due.isoformat(),
+                "on": reminder.remind_on.isoformat(),
+                "kind": reminder.kind,
+                "p": reminder.phrase,
+                "f": reminder.feed,
+                "k": reminder.item_key,
+            },
+        )
+        return bool(rows)
+
+    async def due_reminders(self, today: date) -> list[Reminder]:
+        rows = await self._run(
+            "SELECT story_id, destination, due_date, remind_on, kind, phrase, feed, item_key "
+            "FROM reminders WHERE status = 'pending' AND remind_on <= :today ORDER BY remind_on",
+            {"today": today.isoformat()},
+        )
+        return [
+            Reminder(
+                story=r[0],
+                destination=Destination.parse(r[1]),
+                due=date.fromisoformat(r[2]),
+                remind_on=date.fromisoformat(r[3]),
+                kind=r[4],
+                phrase=r[5],
+                feed=r[6],
+                item_key=r[7],
+            )
+            for r in rows
+        ]
+
+    async def mark_reminder_sent(self, reminder: Reminder, now: datetime) -> None:
+        await self._run(
+            "UPDATE reminders SET status = 'sent', sent_at = :t WHERE story_id = :s "
+            "AND destination = :d AND due_date = :due AND kind = :kind",
+            {
+                "t": ts(now),
+                "s": reminder.story,
+                "d": str(reminder.destination),
+                "due": reminder.due.isoformat(),
+                "kind": reminder.kind,
+            },
+        )
+
+    async def claim_digest(self, route: str, period_end: datetime, now: datetime) -> bool:
+        """Record that ``route``'s digest for the period ending ``period_end`` goes out now;
+        False when it already went out (so a restart never sends it twice)."""
+        rows = await self._run(
+            "INSERT INTO digests_sent (route, period_end, sent_at) VALUES (:r, :p, :t) "
+            "ON CONFLICT (route, period_end) DO NOTHING RETURNING route",
+            {"r": route, "p": ts(period_end), "t": ts(now)},
+        )
+        return bool(rows)

@@ -1,0 +1,85 @@
+"""Stories across feeds: which story a new item continues, what changed, and its deadlines."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from bot.domain.followups import FollowUp, compare
+from bot.domain.identity import content_hash
+from bot.domain.models import Assessment, Item
+from bot.domain.stories import StoryCandidate, match_story
+from bot.ports import Alert, Reminder, Store
+
+log = logging.getLogger(__name__)
+
+
+class StoryTracker:
+    """Clusters each cycle's new items into stories (one story may span feeds and cycles)."""
+
+    def __init__(self, store: Store, *, window: timedelta, remind_ahead: timedelta) -> None:
+        self._store = store
+        self._window = window
+        self._ahead = remind_ahead
+        self._candidates: list[StoryCandidate] = []
+        self._latest: dict[str, tuple[str, Assessment]] = {}  # this cycle's newest item per story
+
+    async def begin_cycle(self, now: datetime) -> None:
+        self._candidates = await self._store.story_candidates(now - self._window)
+        self._latest = {}
+
+    async def assign(
+        self, item: Item, assessment: Assessment, now: datetime
+    ) -> tuple[Item, FollowUp | None]:
+        """The item with its story set, and the follow-up when it continues an earlier story."""
+        if not assessment.relevant:
+            return item, None
+        candidate = StoryCandidate(
+            story_id="",
+            title=item.title,
+            lead=item.summary[:600],
+            published=item.published or now,
+            topics=tuple(assessment.topics),
+            actors=tuple(assessment.actors),
+        )
+        story = match_story(candidate, self._candidates, window=self._window)
+        followup = None
+        if story:
+            # Feeds are ingested concurrently: an item of this cycle may not be recorded yet.
+            previous = self._latest.get(story)
+            if previous is None and (stored := await self._store.story_latest(story)) is not None:
+                previous = (stored[0].title, stored[1])
+            if previous is not None:
+                followup = compare(previous[0], previous[1], assessment)
+        else:
+            story = "s-" + content_hash(item.feed, item.key)[:20]
+        self._candidates.insert(0, candidate.model_copy(update={"story_id": story}))
+        self._latest[story] = (item.title, assessment)
+        return item.model_copy(update={"story": story}), followup
+
+    async def track_deadlines(self, alerts: list[Alert], today: date) -> int:
+        """Remember the dated reversion risk of each alert for reminders: ``remind_ahead`` before
+        the date and on the day (each once per story and destination). Returns how many are new."""
+        added = 0
+        for alert in alerts:
+            risk = alert.assessment.reversion_risk
+            if risk is None or risk.date is None or risk.date < today or not alert.item.story:
+                continue
+            kinds = [("day", risk.date)]
+            ahead = risk.date - self._ahead
+            if ahead > today:
+                kinds.append(("ahead", ahead))
+            for kind, remind_on in kinds:
+                added += await self._store.add_reminder(
+                    Reminder(
+                        story=alert.item.story,
+                        destination=alert.destination,
+                        due=risk.date,
+                        remind_on=remind_on,
+                        kind=kind,
+                        phrase=risk.phrase,
+                        feed=alert.item.feed,
+                        item_key=alert.item.key,
+                    )
+                )
+        return added
