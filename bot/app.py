@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.article_fetch import WebArticleFetcher
+from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
@@ -61,6 +62,13 @@ class App:
         return build_web_app(self.store, web_registrars(self))
 
 
+def chart_files(settings: Settings) -> ChartFiles | None:
+    """Where digest charts are published for Teams (needs SIGNALBOT_PUBLIC_URL)."""
+    if not settings.public_url:
+        return None
+    return ChartFiles(settings.data_dir / "charts", settings.public_url)
+
+
 def notifiers_for(
     settings: Settings,
     console: Console,
@@ -79,7 +87,7 @@ def notifiers_for(
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
-    notifiers["teams"] = TeamsWebhookNotifier(client, clock)
+    notifiers["teams"] = TeamsWebhookNotifier(client, clock, charts=chart_files(settings))
     return notifiers
 
 
@@ -151,6 +159,8 @@ def web_registrars(app: App) -> list[Registrar]:
     """Routes for each platform whose credentials are set."""
     registrars: list[Registrar] = []
     settings = app.settings
+    if (charts := chart_files(settings)) is not None:
+        registrars.append(charts.register)
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
         registrars.append(lambda web_app: register_http(web_app, bolt))

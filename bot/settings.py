@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         alias="SIGNALBOT_PORT",
         description="serve the web routes while `run` polls (default: when Slack HTTP mode or Teams is configured)",
     )
+    public_url: str | None = Field(
+        default=None,
+        alias="SIGNALBOT_PUBLIC_URL",
+        description="public https base URL of this bot's web server (Teams digest charts are linked from it)",
+    )
     teams_outgoing_token: SecretStr | None = Field(default=None, alias="TEAMS_OUTGOING_TOKEN")
     teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
     teams_app_password: SecretStr | None = Field(default=None, alias="TEAMS_APP_PASSWORD")

@@ -33,6 +33,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from bot.adapters.chart_files import ChartFiles
 from bot.adapters.http_fetch import parse_retry_after
 from bot.domain.text import one_line, shorten
 from bot.errors import DeliveryError, RateLimitedError
@@ -148,6 +149,7 @@ class TeamsWebhookNotifier:
         max_bytes: int = MAX_BYTES,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        charts: ChartFiles | None = None,
     ) -> None:
         self._client = client
         self._clock = clock
@@ -158,6 +160,7 @@ class TeamsWebhookNotifier:
         self._max_bytes = max_bytes
         self._sleep = sleep
         self._limiter = WebhookRateLimiter(rate_per_second, monotonic=monotonic, sleep=sleep)
+        self._charts = charts
         _install_redactor()
 
     async def send(self, alert: Alert) -> str:
@@ -192,10 +195,12 @@ class TeamsWebhookNotifier:
         if notice.destination.platform != "teams" or not _is_webhook(url):
             raise DeliveryError("not a Teams Workflows webhook URL (teams:https://…)")
         _REDACTOR.add(url)
+        image = notice.image_png_small or notice.image_png
         payloads = notice_payloads(
             notice.title,
             [(line.text, line.link, line.assessment) for line in notice.lines],
-            image_png=notice.image_png_small or notice.image_png,
+            image_png=image,
+            image_url=self._charts.publish(image) if image and self._charts else None,
             image_title=notice.image_title,
             max_bytes=self._max_bytes,
         )

@@ -20,6 +20,7 @@ tags such as ``<at>…</at>`` mentions and character entities are made inert. Li
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -384,12 +385,14 @@ def notice_payloads(
     lines: Sequence[tuple[str, str, Assessment | None]],
     *,
     image_png: bytes | None = None,
+    image_url: str | None = None,
     image_title: str = "",
     max_bytes: int = MAX_BYTES,
 ) -> list[dict[str, Any]]:
     """A notice (overflow fold, digest, reminder) as one or more cards, each under ``max_bytes``;
     every line stays reachable (a line that does not fit moves to the next card). The chart goes
-    in a card of its own when its data URI fits the size cap."""
+    in a card of its own: by ``image_url`` (the bot's published copy), else as a data URI when
+    that fits the size cap."""
     payloads: list[dict[str, Any]] = []
     chunks = [
         list(lines[i : i + NOTICE_ITEMS_PER_CARD])
@@ -426,10 +429,10 @@ def notice_payloads(
             return card(body, fallback=escape(shorten(heading, 200)))
 
         payloads.append(envelope(fit(build, max_bytes)))
-    if image_png:
-        import base64
-
+    uri = image_url if image_url and safe_url(image_url) else None
+    if uri is None and image_png:
         uri = "data:image/png;base64," + base64.b64encode(image_png).decode()
+    if uri:
         image_card = card(
             [
                 text_block(escape(image_title or title), weight="Bolder"),
