@@ -82,3 +82,11 @@ def test_embedded_defaults_watch_the_bundled_samples_and_print_to_console() -> N
     assert len(config.feeds) == 3
     assert all(f.url.startswith("file://") for f in config.feeds)
     assert [str(r.to) for r in config.routes] == ["console"]
+
+
+def test_the_documented_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parents[1] / "deploy" / "signalbot.example.yaml"
+    config = load_config(example)
+    assert config.routes[1].quiet_hours is not None
+    assert config.routes[1].digest is not None
+    assert config.chat.admins == ("U0123ABCD",)
