@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bot.adapters.config_file import resolve_config, validation_problems
 from bot.app import build_app, log_cycle, run_forever, serve_forever
+from bot.cli_eval import eval_command
 from bot.domain.config import (
     BotConfig,
     FeedSpec,
@@ -458,12 +459,4 @@ def check_config(config_path: Path | None) -> None:
     click.echo(f"{source}: OK · {len(config.feeds)} feed(s), {len(config.routes)} route(s)")
 
 
-def _register_optional() -> None:
-    try:
-        from bot.cli_eval import eval_command
-    except ImportError:  # pragma: no cover - shipped with the scorer
-        return
-    main.add_command(eval_command)
-
-
-_register_optional()
+main.add_command(eval_command)

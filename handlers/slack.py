@@ -28,6 +28,7 @@ from bot.ports import Clock
 from bot.render.slack import (
     alert_message,
     digest_blocks,
+    escape,
     home_view,
     parse_item_ref,
     text_blocks,
@@ -97,21 +98,20 @@ class EventDeduper:
         return True
 
 
-def reply_payload(reply: Reply, today: date, command_name: str = "/signal") -> dict[str, Any]:
-    """A Reply as ``text`` + ``blocks`` for respond() / chat.postMessage."""
+def reply_payload(reply: Reply, today: date) -> dict[str, Any]:
+    """A Reply as ``text`` + ``blocks`` for respond() / chat.postMessage (all feed and user text
+    escaped)."""
+    text = escape(shorten(one_line(reply.text), 300)) or "Signalbot"
     blocks: list[Block] = []
-    text = shorten(one_line(reply.text), 300) or "Signalbot"
-    if reply.analysis is not None:
+    if reply.analysis is not None and not reply.error:
         item, assessment = reply.analysis
         text, blocks = alert_message(item, assessment, today, interactive=False)
-        blocks = blocks + why_blocks(item, assessment)[1:]
+        blocks += why_blocks(item, assessment)[1:]
     if reply.items:
         blocks = digest_blocks(reply.lines[0] if reply.lines else "Digest", reply.items, today)
     elif reply.lines:
-        blocks = blocks + text_blocks(reply.lines)
-    if reply.error:
-        text = shorten(one_line(reply.text), 300)
-    return {"text": text.replace("<", "&lt;") if reply.error else text, "blocks": blocks[:50]}
+        blocks += text_blocks(reply.lines)
+    return {"text": text, "blocks": blocks[:50]}
 
 
 def build_bolt_app(

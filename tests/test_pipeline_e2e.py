@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
-from bot.app import build_app
 from bot.domain.config import BotConfig
-from bot.settings import Settings
 from tests.conftest import FakeClock
+from tests.support.apps import TOKEN, poll
 from tests.support.feeds import (
     IRRELEVANT_TEXT,
     IRRELEVANT_TITLE,
@@ -32,14 +29,6 @@ HOSTILE_TEXT = (
 )
 
 
-def settings(tmp_path: Path, slack: SlackStandIn) -> Settings:
-    return Settings(
-        SLACK_BOT_TOKEN=SecretStr("xoxb-test-token"),
-        SLACK_API_URL=slack.base,
-        SIGNALBOT_DATA_DIR=tmp_path / "data",
-    )
-
-
 def config(*feeds: tuple[str, str], backlog: int = 0) -> BotConfig:
     return BotConfig.model_validate(
         {
@@ -48,11 +37,6 @@ def config(*feeds: tuple[str, str], backlog: int = 0) -> BotConfig:
             "polling": {"backlog": backlog},
         }
     )
-
-
-async def poll(tmp_path: Path, slack: SlackStandIn, cfg: BotConfig, clock: FakeClock) -> Any:
-    async with build_app(settings(tmp_path, slack), cfg, clock=clock) as app:
-        return await app.poller.poll_once()
 
 
 def mrkdwn_texts(post: dict[str, Any]) -> str:
@@ -82,7 +66,7 @@ async def test_a_new_item_is_posted_once_across_polls_and_restarts(
     assert report.outcomes[0].new_items == 2
     [post] = slack.posts()
     assert post["channel"] == "C0DESK"
-    assert slack.calls[0].token == "xoxb-test-token"
+    assert slack.calls[0].token == TOKEN
     assert "US imposes 25% tariffs" in post["text"]
     body = mrkdwn_texts(post)
     assert "<https://news.example.org/new-1|US imposes 25% tariffs" in body

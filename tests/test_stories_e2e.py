@@ -7,12 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from bot.app import build_app
 from bot.domain.config import BotConfig
-from bot.settings import Settings
 from tests.conftest import FakeClock
+from tests.support.apps import poll, slack_settings
 from tests.support.feeds import distinct_story, firm, rss, rss_item
 from tests.support.servers import FeedServer, SlackStandIn
 
@@ -34,14 +32,6 @@ OTHER_TEXT = (
 )
 
 
-def settings(tmp_path: Path, slack: SlackStandIn) -> Settings:
-    return Settings(
-        SLACK_BOT_TOKEN=SecretStr("xoxb-test"),
-        SLACK_API_URL=slack.base,
-        SIGNALBOT_DATA_DIR=tmp_path / "data",
-    )
-
-
 def config(feeds: dict[str, str], **extra: Any) -> BotConfig:
     return BotConfig.model_validate(
         {
@@ -51,11 +41,6 @@ def config(feeds: dict[str, str], **extra: Any) -> BotConfig:
             **extra,
         }
     )
-
-
-async def poll(tmp_path: Path, slack: SlackStandIn, cfg: BotConfig, clock: FakeClock) -> Any:
-    async with build_app(settings(tmp_path, slack), cfg, clock=clock) as app:
-        return await app.poller.poll_once()
 
 
 def top_level(slack: SlackStandIn) -> list[dict[str, Any]]:
@@ -116,7 +101,7 @@ async def test_a_burst_stays_within_the_budget_and_every_item_is_reachable(
     ]
     url = feeds.set("/burst", rss(items))
     cfg = config({"burst": url}, delivery={"budget": 10, "window": "1h"})
-    async with build_app(settings(tmp_path, slack), cfg, clock=clock) as app:
+    async with build_app(slack_settings(tmp_path, slack), cfg, clock=clock) as app:
         report = await app.poller.poll_once()
         relevant = [
             i.link for i, _ in await app.store.recent_items(clock.now() - timedelta(days=1))
@@ -139,7 +124,7 @@ async def test_deadline_reminders_fire_once_across_restarts(
     text = "The White House paused a planned increase in tariffs on Chinese semiconductors for 90 days, officials said, and warned the higher rate could be restored."
     url = feeds.set("/wire", rss([rss_item("p1", title, text, minutes=0)]))
     cfg = config({"wire": url})
-    async with build_app(settings(tmp_path, slack), cfg, clock=clock) as app:
+    async with build_app(slack_settings(tmp_path, slack), cfg, clock=clock) as app:
         await app.poller.poll_once()
         found = await app.store.item("wire", "guid:p1")
         assert found is not None
