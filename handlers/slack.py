@@ -105,7 +105,7 @@ def reply_payload(reply: Reply, today: date) -> dict[str, Any]:
     blocks: list[Block] = []
     if reply.analysis is not None and not reply.error:
         item, assessment = reply.analysis
-        text, blocks = alert_message(item, assessment, today, interactive=False)
+        text, blocks = alert_message(item, assessment, today, interactive=False, evidence=False)
         blocks += why_blocks(item, assessment)[1:]
     if reply.items:
         blocks = digest_blocks(reply.lines[0] if reply.lines else "Digest", reply.items, today)

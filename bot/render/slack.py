@@ -71,10 +71,12 @@ def alert_message(
     *,
     mention: str | None = None,
     interactive: bool = True,
+    evidence: bool = True,
 ) -> tuple[str, list[Block]]:
     """The fallback ``text`` and the ``blocks`` of one alert.
 
-    ``interactive`` adds the Why? / 👍 / 👎 / Mute story buttons, which refer to the stored item.
+    ``interactive`` adds the Why? / 👍 / 👎 / Mute story buttons, which refer to the stored item;
+    without ``evidence`` the missing list and evidence are left to ``why_blocks``.
     """
     title = item.title or "(untitled item)"
     headline = f"*{link(item.link, title)}*"
@@ -91,11 +93,11 @@ def alert_message(
     ]
     if assessment.summary:
         blocks.append({"type": "section", "text": _plain(shorten(assessment.summary, 600))})
-    if missing := glance.missing_line(assessment):
+    if evidence and (missing := glance.missing_line(assessment)):
         blocks.append(_context(f"*Missing for a commitment:* {escape(missing)}"))
-    evidence = glance.top_evidence(assessment)
-    if evidence:
-        lines = "\n".join(f"• {glance.evidence_line(e)}" for e in evidence)
+    top = glance.top_evidence(assessment) if evidence else []
+    if top:
+        lines = "\n".join(f"• {glance.evidence_line(e)}" for e in top)
         blocks.append({"type": "section", "text": _plain(lines, 1200)})
     buttons = action_buttons(item) if interactive else []
     if target := safe_url(item.link):
