@@ -29,13 +29,23 @@ def predict(task: str, assessment: Assessment) -> tuple[str, float]:
     return ("hedged" if assessment.hedged else "certain"), float(len(hedges))
 
 
-def run(path: Path, task: str, scorer: RuleScorer | None = None) -> list[Example]:
-    """Score every row of a JSONL file (fields: id, text, label, source) for ``task``."""
+def run(
+    path: Path, task: str, scorer: RuleScorer | None = None, half: str = "all"
+) -> list[Example]:
+    """Score the rows of a JSONL file (fields: id, text, label, source) for ``task``.
+
+    ``half`` is ``all``, ``even`` or ``odd``: the rows at even or odd positions (0-based, blank
+    lines not counted), so that one half can be held out while the other is studied.
+    """
     scorer = scorer or RuleScorer()
     out: list[Example] = []
+    k = -1
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
+                continue
+            k += 1
+            if (half == "even" and k % 2) or (half == "odd" and not k % 2):
                 continue
             row = json.loads(line)
             a = scorer.score(Article(text=str(row.get("text", ""))))
@@ -60,9 +70,15 @@ def run(path: Path, task: str, scorer: RuleScorer | None = None) -> list[Example
     "--task", type=click.Choice(["direction", "hedging"]), required=True, help="what to compare"
 )
 @click.option("--errors", "n_errors", type=int, default=0, help="list the N worst misses")
-def eval_command(file: Path, task: str, n_errors: int) -> None:
+@click.option(
+    "--half",
+    type=click.Choice(["all", "even", "odd"]),
+    default="all",
+    help="score only the rows at even or odd positions (a held-out half)",
+)
+def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
     """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source."""
-    examples = run(file, task)
+    examples = run(file, task, half=half)
     labels = DIRECTION_LABELS if task == "direction" else HEDGING_LABELS
     headline: tuple[str, tuple[str, ...]]
     if task == "direction":

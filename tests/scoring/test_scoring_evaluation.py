@@ -62,6 +62,23 @@ def test_cli_on_a_small_file(tmp_path: Path) -> None:
     assert "gold=escalation" in result.output
 
 
+def test_cli_scores_one_half(tmp_path: Path) -> None:
+    rows = [
+        {"id": str(k), "text": "Seoul imposed new duties on steel.", "label": "escalation",
+         "source": "mine"}
+        for k in range(5)
+    ]  # fmt: skip
+    f = tmp_path / "d.jsonl"
+    f.write_text("\n\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    even = runner.invoke(eval_command, [str(f), "--task", "direction", "--half", "even"])
+    odd = runner.invoke(eval_command, [str(f), "--task", "direction", "--half", "odd"])
+    both = runner.invoke(eval_command, [str(f), "--task", "direction"])
+    assert "== mine (n=3)" in even.output
+    assert "== mine (n=2)" in odd.output
+    assert "== mine (n=5)" in both.output
+
+
 @pytest.mark.skipif(not EVAL_DIR.is_dir(), reason="shared eval sets not present at ../shared/eval")
 def test_cli_reports_every_source_of_the_dev_sets() -> None:
     runner = CliRunner()

@@ -127,12 +127,49 @@ def _resolve(kind: str, g: dict[str, str | None], published: date | None) -> dat
     return candidate
 
 
-def find_dates(sentence: str, published: date | None) -> list[DateMention]:
-    """Date expressions in ``sentence``, most specific first per position, without overlaps."""
+_NAMED = frozenset(("mdy", "dmy", "month"))
+_MONTH_PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
+_WINDOW_BEFORE, _WINDOW_AFTER = 32, 26
+
+
+def _month_windows(sentence: str) -> list[tuple[int, int]]:
+    """Character windows around capitalised month names: the named-month patterns only run there
+    (the whole-sentence search with a case-insensitive month alternation is the costly part)."""
+    spans: list[tuple[int, int]] = []
+    for prefix in _MONTH_PREFIXES:
+        at = sentence.find(prefix)
+        while at >= 0:
+            spans.append((max(0, at - _WINDOW_BEFORE), at + _WINDOW_AFTER))
+            at = sentence.find(prefix, at + 3)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def find_dates(
+    sentence: str, published: date | None, kinds: frozenset[str] | None = None
+) -> list[DateMention]:
+    """Date expressions in ``sentence``, most specific first per position, without overlaps.
+
+    ``kinds`` (when the caller knows which can occur) limits the patterns that are tried.
+    """
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
+    windows: list[tuple[int, int]] | None = None
     for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(sentence):
+        if kinds is not None and kind not in kinds:
+            continue
+        if kind in _NAMED:
+            windows = _month_windows(sentence) if windows is None else windows
+            found = [m for lo, hi in windows for m in pattern.finditer(sentence, lo, hi)]
+        else:
+            found = list(pattern.finditer(sentence))
+        for m in found:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             if kind in ("mdy", "month") and m.group("m") == "may":
@@ -142,3 +179,69 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
             taken.append((m.start(), m.end()))
     out.sort(key=lambda d: d.start)
     return out
+
+
+DATE_WORDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+    ]
+)
+_PLAIN_MONTHS = frozenset(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+     "Sept", "Oct", "Nov", "Dec")
+)  # fmt: skip
+"""Month names as written: a date without a digit ("by August") needs one of these."""
+_UNIT_WORDS = frozenset(("day", "days", "week", "weeks", "month", "months"))
+YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
+_DIGIT = re.compile(r"\d")
+
+
+def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
+    """The date patterns worth trying on a sentence, from cheap token tests."""
+    if DATE_WORDS.isdisjoint(norms):
+        return frozenset()
+    digit = _DIGIT.search(text) is not None
+    kinds: set[str] = set()
+    if not _PLAIN_MONTHS.isdisjoint(raw):
+        kinds.add("month")
+        if digit:
+            kinds.update(("mdy", "dmy", "year"))
+    if not _UNIT_WORDS.isdisjoint(norms):
+        kinds.add("relative")
+        if digit:
+            kinds.add("span")
+    if digit and "-" in text:
+        kinds.add("iso")
+    if digit and not YEAR_LIKE.isdisjoint(norms):
+        kinds.add("year")
+    return frozenset(kinds)

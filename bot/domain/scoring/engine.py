@@ -17,6 +17,7 @@ class EventCue:
     name: str
     weight: float
     mode: str
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ def engine() -> Engine:
     index = PhraseIndex(events.get("irregular", {}))
 
     for cat in events["category"]:
-        cue = EventCue(str(cat["code"]), str(cat["name"]), float(cat["weight"]), str(cat["mode"]))
+        code, name = str(cat["code"]), str(cat["name"])
+        cue = EventCue(code, name, float(cat["weight"]), str(cat["mode"]), f"{code} {name}")
         _add_all(index, "event", cat["cues"], cue)
     for direction in ("down", "up"):
         _add_all(index, "pivot", events["pivots"][direction], direction)
@@ -101,8 +103,8 @@ def engine() -> Engine:
     _add_all(index, "neg", modality["negation"]["cues"], True)
     _add_all(index, "irrealis", modality["irrealis"]["cues"], True)
     _add_all(index, "background", modality["background"]["cues"], True)
-    for cue, strength in modality["hedge"]["cues"].items():
-        index.add("hedge", cue, float(strength))
+    for phrase, strength in modality["hedge"]["cues"].items():
+        index.add("hedge", phrase, float(strength))
     _add_all(index, "certainty", modality["certainty"]["cues"], True)
 
     classes: dict[str, ClarityCue] = {}
@@ -120,10 +122,10 @@ def engine() -> Engine:
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
     _add_all(index, "unit", clarity["quantity"]["units"], True)
     _add_all(index, "currency", clarity["quantity"]["currency"], True)
-    for cue in clarity["reversion"]["cues"]:
-        stem = cue.split()[0].rstrip("~*")
+    for phrase in clarity["reversion"]["cues"]:
+        stem = phrase.split()[0].rstrip("~*")
         strong = any(stem.startswith(s) for s in STRONG_REVERSION)
-        index.add("reversion", cue, strong)
+        index.add("reversion", phrase, strong)
 
     for code, spec in actors["actors"].items():
         _add_all(index, "actor", spec.get("names", []), ActorCue(code, caps=False))

@@ -3,40 +3,27 @@
 A cue is written in the data files as words separated by spaces. A trailing ``~`` marks a verb and
 matches its inflections (``impose~`` matches impose, imposes, imposed, imposing), a trailing ``*``
 matches any word with that prefix, and hyphens count as spaces. All cues of all lexicons are merged
-into one token trie, so a sentence is scanned once whatever the number of lexicons.
+into one index keyed by first word, so a sentence is scanned once whatever the number of lexicons.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
 PUNCT = frozenset('.,;:!?()"“”')
-_SEP = "\x01"
-
-
-def tokenize(sentence: str) -> tuple[list[str], list[str]]:
-    """Tokens of a sentence, as written and normalised (lower case, no possessive, no dots)."""
-    raw: list[str] = _TOKEN_RE.findall(sentence.replace(_SEP, " "))
-    joined = _SEP.join(raw).lower() + _SEP
-    if "’" in joined:
-        joined = joined.replace("’", "'")
-    if "'s" + _SEP in joined:
-        joined = joined.replace("'s" + _SEP, _SEP)
-    norms = joined[:-1].split(_SEP)
-    if "." in joined:
-        norms = [t.replace(".", "") if "." in t and len(t) > 1 else t for t in norms]
-    return raw, norms
 
 
 def is_acronym(raw: str) -> bool:
     """True for acronyms and dotted abbreviations (US, U.S., BIS), not for ordinary words."""
     return len(raw) > 1 and (raw.isupper() or "." in raw)
+
+
+_NOT_INFLECTIONS = frozenset(("plane", "planes", "bane", "cane", "fine", "fines", "bare", "bares"))
+"""Other words that the '+e' rule for stems (criticiz~, restor~) would wrongly produce."""
 
 
 def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
@@ -51,7 +38,7 @@ def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
         forms.update({word + "ing", stem + "ies", stem + "ied"})
     else:
         forms.update({word + "s", word + "es", word + "ed", word + "ing", word + "e", word + "ed"})
-    return forms
+    return forms - _NOT_INFLECTIONS
 
 
 class Match(NamedTuple):
@@ -65,27 +52,37 @@ class Match(NamedTuple):
 
 
 _Candidate = tuple[tuple[tuple[str, bool], ...], int, dict[str, Any]]
-"""A phrase after its first two words: the remaining words (text, is-prefix), length, payloads."""
+"""A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
+_Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, dict[str, Any]]
+_Entry = tuple[dict[str, Any] | None, dict[str, list[_Candidate]], list[_Candidate], list[_Back]]
+"""What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
+second word is a ``*`` prefix, and phrases it is the second word of after a function word."""
 _CACHE_LIMIT = 200_000
-_NONE: tuple[str, ...] = ()
+_NONE: _Entry = (None, {}, [], [])
+_FUNCTION_WORDS = frozenset(
+    ("the", "a", "an", "to", "of", "in", "on", "for", "with", "as", "from", "at", "by", "and",
+     "or", "is", "are", "was", "were", "has", "have", "had", "it", "its", "that", "this", "be",
+     "said")
+)  # fmt: skip
+"""Phrases that begin with these are looked up from their first other word (and the words before it
+checked): the commonest tokens of any text then cost a single failed lookup."""
 
 
 class PhraseIndex:
     """Cue phrases of several lexicon layers; finds the longest match per layer and position.
 
-    Single-word cues sit in one dict, longer cues in a dict keyed by their first two words, and
-    each distinct token's lexicon keys (itself, or the prefixes it extends) are memoised: news
-    vocabulary is Zipfian, so a sentence costs about one dict lookup per token.
+    Phrases are indexed by their first word (then their second), and each distinct token's entry
+    (its own phrases plus those of the ``*`` prefixes it extends) is memoised: news vocabulary is
+    Zipfian, so most tokens cost one failed dictionary lookup.
     """
 
     def __init__(self, irregular: Mapping[str, Iterable[str]] | None = None) -> None:
         self._irregular = irregular or {}
         self._entries: dict[tuple[str, ...], dict[str, Any]] = {}
-        self._single: dict[str, dict[str, Any]] = {}
-        self._pair: dict[tuple[str, str], list[_Candidate]] = {}
-        self._known: frozenset[str] = frozenset()
+        self._first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+        self._back: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
         self._prefixes: dict[str, list[str]] = {}
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, _Entry] = {}
         self._dirty = False
 
     def add(self, layer: str, cue: str, payload: Any) -> None:
@@ -107,92 +104,140 @@ class PhraseIndex:
 
     def freeze(self) -> None:
         """Rebuild the lookup tables from the registered phrases and clear the memo."""
-        single: dict[str, dict[str, Any]] = {}
-        pair: dict[tuple[str, str], list[_Candidate]] = {}
-        known: set[str] = set()
+        first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
+        back: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
         prefixes: dict[str, list[str]] = {}
         for seq, hits in self._entries.items():
-            for w in seq[:2]:
-                if w.endswith("*"):
-                    prefixes.setdefault(w[:3], []).append(w)
-                else:
-                    known.add(w)
-            if len(seq) == 1:
-                single[seq[0]] = hits
-            else:
-                rest = tuple((w.rstrip("*"), w.endswith("*")) for w in seq[2:])
-                pair.setdefault((seq[0], seq[1]), []).append((rest, len(seq), hits))
-        for cands in pair.values():
-            cands.sort(key=lambda c: -c[1])
-        self._single, self._pair = single, pair
-        self._known, self._prefixes = frozenset(known), prefixes
+            lead = _lead(seq)
+            head = seq[lead]
+            if head.endswith("*") and head not in first and head not in back:
+                prefixes.setdefault(head[:3], []).append(head)
+            (back if lead else first).setdefault(head, []).append((seq, hits))
+        self._first, self._back, self._prefixes = first, back, prefixes
         self._cache = {}
         self._dirty = False
 
-    def _keys(self, word: str) -> tuple[str, ...]:
-        keys = [word] if word in self._known else []
-        keys.extend(p for p in self._prefixes.get(word[:3], ()) if word.startswith(p[:-1]))
-        out = tuple(keys) if keys else _NONE
+    def _entry(self, word: str) -> _Entry:
+        keys = [word]
+        keys.extend(
+            p for p in self._prefixes.get(word[:3], ()) if word.startswith(p[:-1]) and p != word
+        )
+        single: dict[str, Any] | None = None
+        by_second: dict[str, list[_Candidate]] = {}
+        loose: list[_Candidate] = []
+        back: list[_Back] = []
+        for key in keys:
+            for seq, hits in self._back.get(key, ()):
+                lead = _lead(seq)
+                back.append((seq[:lead], _rest(seq[lead + 1 :]), len(seq), hits))
+            for seq, hits in self._first.get(key, ()):
+                if len(seq) == 1:
+                    single = {**hits, **(single or {})}
+                elif seq[1].endswith("*"):
+                    loose.append((_rest(seq[1:]), len(seq), hits))
+                else:
+                    by_second.setdefault(seq[1], []).append((_rest(seq[2:]), len(seq), hits))
+        for cands in by_second.values():
+            cands.sort(key=lambda c: -c[1])
+        loose.sort(key=lambda c: -c[1])
+        back.sort(key=lambda c: -c[2])
+        out = (single, by_second, loose, back) if single or by_second or loose or back else _NONE
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
         return out
 
-    def scan(self, norms: list[str]) -> list[Match]:
-        """All longest matches per layer, left to right; a layer's matches never overlap."""
+    def scan(self, norms: list[str]) -> dict[str, list[Match]]:
+        """Longest matches per layer, left to right, grouped by layer; a layer's never overlap."""
         if self._dirty:
             self.freeze()
-        cache, single, pair = self._cache, self._single, self._pair
-        keys = [cache.get(w) for w in norms]
-        for k, kk in enumerate(keys):
-            if kk is None:
-                keys[k] = self._keys(norms[k])
-        found: list[Match] = []
+        get = self._cache.get
+        new = tuple.__new__
+        found: dict[str, list[Match]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
-        for k in range(n):
-            first = keys[k]
-            if not first:
+        for k, entry in enumerate(list(map(get, norms))):
+            if entry is _NONE:
                 continue
-            best: dict[str, tuple[int, Any]] | None = None
-            nxt = keys[k + 1] if k + 1 < n else None
-            if nxt:
-                for k1 in first:
-                    for k2 in nxt:
-                        cands = pair.get((k1, k2))
-                        if not cands:
-                            continue
-                        for rest, length, hits in cands:
-                            if k + length > n or (
-                                rest
-                                and not all(
-                                    norms[t].startswith(w) if p else norms[t] == w
-                                    for t, (w, p) in enumerate(rest, k + 2)
-                                )
-                            ):
-                                continue
-                            if best is None:
-                                best = {}
-                            for layer, payload in hits.items():
-                                if layer not in best or best[layer][0] < length:
-                                    best[layer] = (length, payload)
-            for k1 in first:
-                sh = single.get(k1)
-                if sh is None:
+            word = norms[k]
+            if entry is None:
+                entry = self._entry(word)
+                if entry is _NONE:
                     continue
-                if best is None:
-                    best = {}
-                for layer, payload in sh.items():
-                    if layer not in best:
-                        best[layer] = (1, payload)
-            if best is None:
+            single, by_second, loose, back = entry
+            hits_at: list[tuple[int, int, dict[str, Any]]] | None = None  # start, length, hits
+            if back:
+                for lead, rest, length, hits in back:
+                    start = k - len(lead)
+                    if (
+                        start >= 0
+                        and tuple(norms[start:k]) == lead
+                        and _fits(norms, k + 1, rest, n)
+                    ):
+                        hits_at = hits_at or []
+                        hits_at.append((start, length, hits))
+            if k + 1 < n and (by_second or loose):
+                cands = by_second.get(norms[k + 1]) if by_second else None
+                if cands:
+                    for rest, length, hits in cands:
+                        if not rest or _fits(norms, k + 2, rest, n):
+                            hits_at = hits_at or []
+                            hits_at.append((k, length, hits))
+                for rest, length, hits in loose:
+                    if _fits(norms, k + 1, rest, n):
+                        hits_at = hits_at or []
+                        hits_at.append((k, length, hits))
+            if hits_at is None:  # the common case: single-word cues only
+                if single is None:
+                    continue
+                for layer, payload in single.items():
+                    if busy and busy.get(layer, -1) > k:
+                        continue
+                    m: Match = new(Match, (layer, payload, k, k + 1, word))
+                    if layer in found:
+                        found[layer].append(m)
+                    else:
+                        found[layer] = [m]
                 continue
-            for layer, (length, payload) in best.items():
-                if busy.get(layer, -1) > k:
-                    continue
-                busy[layer] = k + length
-                phrase = norms[k] if length == 1 else " ".join(norms[k : k + length])
-                found.append(Match(layer, payload, k, k + length, phrase))
+            if len(hits_at) > 1:
+                hits_at.sort(key=lambda h: -h[1])
+            if single is not None:
+                hits_at.append((k, 1, single))
+            seen: set[str] = set()
+            for start, length, hits in hits_at:
+                for layer, payload in hits.items():
+                    if layer in seen:
+                        continue
+                    seen.add(layer)
+                    if busy.get(layer, -1) > start:
+                        continue
+                    if length > 1:
+                        busy[layer] = start + length
+                    phrase = word if length == 1 else " ".join(norms[start : start + length])
+                    m = Match(layer, payload, start, start + length, phrase)
+                    found.setdefault(layer, []).append(m)
         return found
+
+
+def _lead(seq: tuple[str, ...]) -> int:
+    lead = 0
+    while lead < len(seq) - 1 and seq[lead] in _FUNCTION_WORDS:
+        lead += 1
+    return lead
+
+
+def _rest(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    return tuple((w.rstrip("*"), w.endswith("*")) for w in words)
+
+
+def _fits(norms: list[str], t: int, rest: tuple[tuple[str, bool], ...], n: int) -> bool:
+    if t + len(rest) > n:
+        return False
+    for w, p in rest:
+        tok = norms[t]
+        if not (tok.startswith(w) if p else tok == w):
+            return False
+        t += 1
+    return True
 
 
 def _read(name: str) -> dict[str, Any]:

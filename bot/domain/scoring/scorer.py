@@ -24,7 +24,7 @@ from bot.domain.models import (
 
 from .engine import Engine, engine
 from .sentence import SentenceAnalyser, SentenceResult
-from .text import MAX_SENTENCE_CHARS, split_sentences
+from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
 TITLE_WEIGHT = 1.2
 LEAD_SENTENCES = 3
@@ -33,9 +33,21 @@ LABEL_THRESHOLD = 1.0
 MIXED_MIN = 4.0
 MIXED_RATIO = 0.5
 HEDGED_SHARE = 0.4
-SCORE_SCALE = 10.0
+SCORE_SCALE = 12.0
+"""net strength -> score: 10·tanh(net / SCORE_SCALE); one enacted move lands near ±5, and only
+several strong moves in the same direction approach ±10."""
+CLARITY_DAMPING = 0.35
+"""At clarity 0 the direction strength is scaled by 1 - CLARITY_DAMPING; at 100 it is unscaled."""
+HEDGED_WEIGHT = 0.75
+"""Direction cues of a hedged sentence (may, reportedly, plans to) count this much."""
+DECAY = 0.5
+"""Sub-additive combination: the k-th strongest sentence of a direction counts DECAY**k."""
 MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
+
+
+_Ev = tuple[float, str, str, EvidenceKind, float, str]
+"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note."""
 
 
 class RuleScorer:
@@ -56,26 +68,41 @@ class RuleScorer:
         published = article.published.date() if article.published else None
         title = " ".join(article.title.split())[:MAX_SENTENCE_CHARS]
         units: list[tuple[SentenceResult, float]] = []
+        sentences = split_sentences(article.text)
+        weights = [1.0 if k < LEAD_SENTENCES else LATE_WEIGHT for k in range(len(sentences))]
         if title:
-            units.append((self._analyser.analyse(title, published), TITLE_WEIGHT))
-        for k, s in enumerate(split_sentences(article.text)):
-            units.append(
-                (self._analyser.analyse(s, published), 1.0 if k < LEAD_SENTENCES else LATE_WEIGHT)
-            )
+            sentences.insert(0, title)
+            weights.insert(0, TITLE_WEIGHT)
+        analyse = self._analyser.analyse
+        for s, toks, w in zip(sentences, tokenize_all(sentences), weights, strict=True):
+            units.append((analyse(s, toks, published), w))
         if not units:
             return _empty()
-        esc = sum(r.escalation * w for r, w in units)
-        desc = sum(r.deescalation * w for r, w in units)
-        net = esc - desc
-        score = round(SCORE_SCALE * math.tanh(net / SCORE_SCALE), 2)
-        label = _label(esc, desc, net, units)
-        clarity, evidence_clarity = self._clarity(units)
+        esc = _combine([r.escalation * w for r, w in units if r.escalation])
+        desc = _combine([r.deescalation * w for r, w in units if r.deescalation])
+        label = _label(esc, desc, esc - desc, units)
+        evidence: list[_Ev] = []
+        clarity = self._clarity(units, evidence)
+        # the size of the move: hedged sentences count less, and a vague signal moves the needle
+        # less than the same move made binding (the label above does not depend on either)
+        net = _combine(
+            [r.escalation * w * _certainty(r) for r, w in units if r.escalation]
+        ) - _combine([r.deescalation * w * _certainty(r) for r, w in units if r.deescalation])
+        if net * (esc - desc) < 0:  # hedging must not flip the sign of the label
+            net = esc - desc
+        strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
+        score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
         actors = _ranked(a for r, _ in units for a in r.actors)
         topics = _ranked(t for r, _ in units for t in r.topics)
-        evidence = _direction_evidence(units) + evidence_clarity
+        for r, w in units:
+            for f in r.direction:
+                c = round(f.contribution * w, 2)
+                evidence.append((abs(c), f.cue, r.text, f.kind, c, f.note))
         reversion = _reversion(units, evidence)
-        evidence.extend(_relevance_evidence(units, actors, topics))
-        evidence.sort(key=lambda e: -abs(e.contribution))
+        evidence.sort(key=lambda e: -e[0])
+        top = [_ev(*e[1:]) for e in evidence[:MAX_EVIDENCE]]
+        if len(top) < MAX_EVIDENCE:
+            top.extend(_relevance_evidence(units, actors, topics)[: MAX_EVIDENCE - len(top)])
         return Assessment(
             relevant=bool(actors) and bool(topics),
             label=label,
@@ -87,19 +114,34 @@ class RuleScorer:
             reversion_risk=reversion,
             topics=topics,
             actors=actors,
-            evidence=evidence[:MAX_EVIDENCE],
+            evidence=top,
             summary=_summary(units, bool(title)),
         )
 
-    def _clarity(self, units: list[tuple[SentenceResult, float]]) -> tuple[int, list[Evidence]]:
+    def _clarity(self, units: list[tuple[SentenceResult, float]], evidence: list[_Ev]) -> int:
         totals: dict[str, float] = {}
-        evidence: list[Evidence] = []
         for r, _ in units:
             for cc, f in r.clarity:
                 if _add(totals, cc.name, cc.points, cc.cap):
-                    evidence.append(_ev(f.cue, r.text, f.kind, cc.points, f.note))
+                    evidence.append((abs(cc.points), f.cue, r.text, f.kind, cc.points, f.note))
         value = self._engine.clarity_base + sum(totals.values())
-        return round(max(0.0, min(100.0, value))), evidence
+        return round(max(0.0, min(100.0, value)))
+
+
+def _certainty(r: SentenceResult) -> float:
+    return HEDGED_WEIGHT if r.hedged else 1.0
+
+
+def _combine(values: list[float]) -> float:
+    """Strongest first, each further one counting DECAY times the previous weight."""
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    values.sort(reverse=True)
+    total, k = 0.0, 1.0
+    for v in values:
+        total += v * k
+        k *= DECAY
+    return total
 
 
 def _add(totals: dict[str, float], name: str, pts: float, cap: float) -> bool:
@@ -151,14 +193,6 @@ def _ranked(items: object) -> list[str]:
     return sorted(counts, key=lambda x: (-counts[x], order[x]))
 
 
-def _direction_evidence(units: list[tuple[SentenceResult, float]]) -> list[Evidence]:
-    out: list[Evidence] = []
-    for r, w in units:
-        for f in r.direction:
-            out.append(_ev(f.cue, r.text, f.kind, round(f.contribution * w, 2), f.note))
-    return out
-
-
 def _hedged(units: list[tuple[SentenceResult, float]]) -> bool:
     if len(units) == 1:
         return units[0][0].hedged
@@ -194,7 +228,7 @@ def _missing(units: list[tuple[SentenceResult, float]]) -> list[str]:
 
 
 def _reversion(
-    units: list[tuple[SentenceResult, float]], evidence: list[Evidence]
+    units: list[tuple[SentenceResult, float]], evidence: list[_Ev]
 ) -> ReversionRisk | None:
     dated = [(r, r.reversion) for r, _ in units if r.reversion and r.reversion.date]
     strong = [(r, r.reversion) for r, _ in units if r.reversion and r.reversion.strong]
@@ -204,7 +238,7 @@ def _reversion(
     r, rev = picks[0]
     assert rev is not None
     when: date | None = rev.date
-    evidence.append(_ev(rev.phrase, r.text, "reversion", 0.0, when.isoformat() if when else ""))
+    evidence.append((0.0, rev.phrase, r.text, "reversion", 0.0, when.isoformat() if when else ""))
     return ReversionRisk(phrase=rev.phrase, date=when)
 
 
@@ -221,12 +255,10 @@ def _relevance_evidence(
 
 def _summary(units: list[tuple[SentenceResult, float]], has_title: bool) -> str:
     body = [r for r, _ in units[1:]] if has_title and len(units) > 1 else [r for r, _ in units]
-
-    def salience(r: SentenceResult) -> float:
-        return sum(abs(f.contribution) for f in r.direction) + sum(
-            abs(f.contribution) or 5.0 for _, f in r.clarity
-        )
-
-    ranked = sorted(range(len(body)), key=lambda k: (-salience(body[k]), k))
-    keep = sorted({0, *[k for k in ranked if salience(body[k]) > 0][: MAX_SUMMARY_SENTENCES - 1]})
+    sal = [
+        r.escalation + r.deescalation + sum(abs(f.contribution) or 5.0 for _, f in r.clarity)
+        for r in body
+    ]
+    ranked = sorted(range(len(body)), key=lambda k: (-sal[k], k))
+    keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
     return " ".join(body[k].text for k in keep[:MAX_SUMMARY_SENTENCES])

@@ -9,16 +9,28 @@ background clause (after ..., amid ...) count for less than the main event.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain.models import EvidenceKind
 
-from .dates import DateMention, find_dates
+from .dates import DATE_WORDS as _DATE_WORDS
+from .dates import YEAR_LIKE as _YEAR_LIKE
+from .dates import DateMention, date_kinds, find_dates
 from .engine import ActorCue, ClarityCue, Engine, EventCue
-from .lexicon import PUNCT, Match, is_acronym, tokenize
+from .lexicon import PUNCT, Match, is_acronym
+from .text import Tokens, render
 
 NEGATION_FACTOR = -0.5
+REPORTED_FACTOR = 0.1
+_ABSENCE = frozenset(("no", "without", "neither", "nor"))
+SECONDARY_DECAY = 0.5
+"""Each further secondary cue of a sentence counts half the one before (sub-additive)."""
+SUBORDINATE_FACTOR = 0.3
+"""Cues after the first event of a sentence (its main verb in a wire lead, usually) count less:
+"X rejected an offer to host talks" is a rejection, "Y urged Z to stop attacks" an appeal."""
 FORWARD_OBJECT_WINDOW = 5
 BACKWARD_OBJECT_WINDOW = 4
 MAX_CONDITION_TOKENS = 10
@@ -44,48 +56,15 @@ _WITHHELD_TOPICS = {
     ),
     "timeline": ("timeline", "timetable", "date", "when", "schedule", "deadline"),
 }
-_DATE_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-    ]
-)
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _NOT_QUANTITY = frozenset(
     ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
 )
+_CURRENCY_SIGNS = frozenset(("$", "€", "£", "¥", "us$"))
 _NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(slots=True)
@@ -96,6 +75,7 @@ class Finding:
     kind: EvidenceKind
     contribution: float
     note: str = ""
+    material: bool = False
 
 
 @dataclass(slots=True)
@@ -125,28 +105,40 @@ class SentenceResult:
     has_date: bool = False
     has_destination: bool = False
 
-    @property
-    def escalation(self) -> float:
-        return sum(f.contribution for f in self.direction if f.contribution > 0)
-
-    @property
-    def deescalation(self) -> float:
-        return -sum(f.contribution for f in self.direction if f.contribution < 0)
+    escalation: float = 0.0
+    deescalation: float = 0.0
 
 
-def _has_break(breaks: set[int], lo: int, hi: int) -> bool:
-    return any(lo <= b < hi for b in breaks)
+def _has_break(breaks: list[int], lo: int, hi: int) -> bool:
+    """Whether a clause break lies in [lo, hi) (``breaks`` is sorted)."""
+    if not breaks:
+        return False
+    k = bisect_left(breaks, lo)
+    return k < len(breaks) and breaks[k] < hi
 
 
 def _in_scope(
-    triggers: list[Match], i: int, window: int, breaks: set[int], *, allow_inside: bool = False
-) -> bool:
+    triggers: list[Match], i: int, window: int, breaks: list[int], *, allow_inside: bool = False
+) -> Match | None:
+    """The trigger (negation, modality) whose scope covers token ``i``, if any."""
     for t in triggers:
         if t.j <= i and i - t.j <= window and not _has_break(breaks, t.j, i):
-            return True
+            return t
         if allow_inside and t.i <= i < t.j:
-            return True
-    return False
+            return t
+    return None
+
+
+def _object_of(p: Match, objects: list[Match], breaks: list[int]) -> Match | None:
+    """The object a pivot verb acts on: the nearest one after it in its clause, else before it."""
+    for o in objects:
+        if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW and not _has_break(breaks, p.j, o.i):
+            return o
+    for k in range(len(objects) - 1, -1, -1):
+        o = objects[k]
+        if p.i - BACKWARD_OBJECT_WINDOW <= o.j <= p.i and not _has_break(breaks, o.j, p.i):
+            return o
+    return None
 
 
 def _background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> float:
@@ -182,36 +174,46 @@ class SentenceAnalyser:
     def __init__(self, eng: Engine) -> None:
         self.eng = eng
 
-    def analyse(self, text: str, published: date | None) -> SentenceResult:
-        """All findings of ``text``, resolving date expressions against ``published``."""
+    def analyse(self, text: str, tokens: Tokens, published: date | None) -> SentenceResult:
+        """All findings of ``text`` (tokenised), resolving date expressions against ``published``."""
         eng = self.eng
-        raw, norms = tokenize(text)
+        raw, norms = tokens
         res = SentenceResult(text=text)
         if not norms:
             return res
-        layers: dict[str, list[Match]] = {}
-        months = {k for k, t in enumerate(raw) if k and t in _CAPITAL_MONTHS}
-        for m in eng.index.scan(norms):
-            if months and m.i in months and m.layer in _VERB_LAYERS:
-                continue  # "in May", "on March 28": a month, not a modal or a protest march
-            layers.setdefault(m.layer, []).append(m)
+        layers = eng.index.scan(norms)
+        if not layers:
+            return res
+        if "May" in raw or "March" in raw:
+            months = {k for k, t in enumerate(raw) if k and t in _CAPITAL_MONTHS}
+            for layer in _VERB_LAYERS.intersection(layers):
+                # "in May", "on March 28": a month, not a modal or a protest march
+                layers[layer] = [m for m in layers[layer] if m.i not in months]
         cb = eng.clause_breaks
-        breaks = {k for k, t in enumerate(norms) if t in cb}
+        breaks = [k for k, t in enumerate(norms) if t in cb]
         neg = layers.get("neg", [])
         irr = layers.get("irrealis", [])
         self._direction(res, layers, raw, breaks, neg, irr)
         self._hedging(res, layers)
         self._clarity(res, layers, raw, norms, breaks, neg)
         self._entities(res, layers, raw)
-        maybe_date = not _DATE_WORDS.isdisjoint(norms)
-        dates = find_dates(text, published) if maybe_date else []
+        dates = (
+            find_dates(text, published, kinds) if (kinds := date_kinds(text, raw, norms)) else []
+        )
         res.has_date = any(d.kind != "year" for d in dates)
         if res.has_date:
             first = next(d for d in dates if d.kind != "year")
             tl = eng.clarity_classes["timeline"]
             res.clarity.append((tl, Finding(first.text, "clarity+", tl.points, tl.note)))
         if "reversion" in layers:
-            self._reversion(res, layers["reversion"], raw, dates)
+            bg = layers.get("background", [])
+            current = [
+                m
+                for m in layers["reversion"]
+                if not bg or _background_factor(bg, m.i, raw, eng) == 1
+            ]
+            if current:
+                self._reversion(res, current, raw, dates)
         return res
 
     def _direction(
@@ -219,35 +221,23 @@ class SentenceAnalyser:
         res: SentenceResult,
         layers: dict[str, list[Match]],
         raw: list[str],
-        breaks: set[int],
+        breaks: list[int],
         neg: list[Match],
         irr: list[Match],
     ) -> None:
         eng = self.eng
+        if "event" not in layers and "pivot" not in layers:
+            return
         objects = layers.get("object", [])
         bg = layers.get("background", [])
         consumed: set[int] = set()
         cues: list[tuple[Match, float, str, str]] = []  # match, weight, mode, label
         for p in layers.get("pivot", ()):
-            obj = next(
-                (
-                    o
-                    for o in objects
-                    if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW
-                    and not _has_break(breaks, p.j, o.i)
-                ),
-                None,
-            ) or next(
-                (
-                    o
-                    for o in reversed(objects)
-                    if p.i - BACKWARD_OBJECT_WINDOW <= o.j <= p.i
-                    and not _has_break(breaks, o.j, p.i)
-                ),
-                None,
-            )
+            obj = _object_of(p, objects, breaks)
             if obj is None:
                 continue
+            # noun compounds take their head: "export-control dialogue" is a dialogue
+            obj = next((o for o in objects if o.i == obj.j and o.i > p.i), obj)
             weight = eng.pivot_weights[f"{p.payload}_{obj.payload}"]
             lo, hi = min(p.i, obj.i), max(p.j, obj.j)
             consumed.update(range(lo, hi))
@@ -256,30 +246,49 @@ class SentenceAnalyser:
             cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
         for e in layers.get("event", ()):
             cue: EventCue = e.payload
-            if cue.weight == 0.0 or any(k in consumed for k in range(e.i, e.j)):
+            if consumed and any(k in consumed for k in range(e.i, e.j)):
                 continue
-            cues.append((e, cue.weight, cue.mode, f"{cue.code} {cue.name}"))
-        for m, weight, mode, label in cues:
+            cues.append((e, cue.weight, cue.mode, cue.label))
+        if len(cues) > 1:
+            cues.sort(key=lambda c: c[0].i)
+        # a leading public statement (denied, declined to comment) reports what follows
+        secondary = REPORTED_FACTOR if cues and cues[0][1] == 0.0 else SUBORDINATE_FACTOR
+        for rank, (m, weight, mode, label) in enumerate(cues):
+            if weight == 0.0:
+                continue
             w = weight
             notes = [label]
-            if _in_scope(neg, m.i, eng.negation_window, breaks, allow_inside=True):
+            if rank:
+                w *= secondary * SECONDARY_DECAY ** (rank - 1)
+                notes.append("secondary")
+            if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, allow_inside=True)):
+                # "did not lift" flips a move; "no agreement" only denies that one exists
+                if t.phrase in _ABSENCE:
+                    continue
                 w *= NEGATION_FACTOR
                 notes.append("negated")
-            elif mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
+            elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
                 w *= eng.irrealis_factor
                 notes.append("not enacted")
-            f = _background_factor(bg, m.i, raw, eng)
-            if f != 1.0:
+            if bg and (f := _background_factor(bg, m.i, raw, eng)) != 1.0:
                 w *= f
                 notes.append("background")
             kind: EvidenceKind = "escalation" if w > 0 else "de-escalation"
-            res.direction.append(Finding(m.phrase, kind, round(w, 2), "; ".join(notes)))
+            enacted = mode == "material" and len(notes) == 1
+            res.direction.append(Finding(m.phrase, kind, round(w, 2), "; ".join(notes), enacted))
+            if w > 0:
+                res.escalation += w
+            else:
+                res.deescalation -= w
 
     def _hedging(self, res: SentenceResult, layers: dict[str, list[Match]]) -> None:
-        score = sum(float(m.payload) for m in layers.get("hedge", ()))
-        score -= 0.3 * len(layers.get("certainty", ()))
+        strengths = [float(m.payload) for m in layers.get("hedge", ())]
+        if not strengths:
+            return
+        score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
         res.hedge = score
-        res.hedged = score >= self.eng.hedge_threshold
+        # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
+        res.hedged = score >= self.eng.hedge_threshold or max(strengths) >= 1.0
 
     def _clarity(
         self,
@@ -287,14 +296,17 @@ class SentenceAnalyser:
         layers: dict[str, list[Match]],
         raw: list[str],
         norms: list[str],
-        breaks: set[int],
+        breaks: list[int],
         neg: list[Match],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
+        bg = layers.get("background", [])
         for m in layers.get("clarity", ()):
             cc: ClarityCue = m.payload
             if cc.points > 0 and _in_scope(neg, m.i, eng.negation_window, breaks):
+                continue
+            if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
                 continue
             kind: EvidenceKind = "clarity+" if cc.points > 0 else "clarity-"
             res.clarity.append((cc, Finding(m.phrase, kind, cc.points, cc.note)))
@@ -311,12 +323,16 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions.append(" ".join(tail))
-        units = {m.i for m in layers.get("unit", [])}
-        k = _quantity_at(norms, units, layers.get("currency", []))
+        k = -1
+        if _DIGIT.search(res.text):
+            units = {m.i for m in layers.get("unit", [])}
+            k = _quantity_at(norms, units, layers.get("currency", []))
         if k >= 0:
             res.has_quantity = True
             q = classes["quantity"]
-            res.clarity.append((q, Finding(" ".join(raw[k : k + 2]), "clarity+", q.points, q.note)))
+            if k and norms[k - 1] in _CURRENCY_SIGNS:
+                k -= 1  # "$ 3bn" -> "$3bn"
+            res.clarity.append((q, Finding(render(raw[k : k + 2]), "clarity+", q.points, q.note)))
         dest_words = eng.destination_words
         if layers.get("topic") or res.direction:
             for m in layers.get("actor", []):
@@ -324,11 +340,11 @@ class SentenceAnalyser:
                 if k >= 0 and norms[k] in dest_words:
                     res.has_destination = True
                     dest = classes["destination"]
-                    phrase = " ".join(raw[k : m.j])
+                    phrase = render(raw[k : m.j])
                     res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
                     break
         for f in res.direction:
-            if "negated" not in f.note and "not enacted" not in f.note and abs(f.contribution) >= 5:
+            if f.material and abs(f.contribution) >= 5:
                 mat = classes["material"]
                 res.clarity.append((mat, Finding(f.cue, "clarity+", mat.points, mat.note)))
                 break
@@ -361,7 +377,7 @@ class SentenceAnalyser:
         )
         if not (cue.payload or resolved):
             return
-        phrase = " ".join(raw[max(0, cue.i - 3) : cue.j + 3])
+        phrase = render(raw[max(0, cue.i - 3) : cue.j + 3])
         if resolved is not None and resolved.text.lower() not in phrase.lower():
             phrase = f"{phrase} … {resolved.text}"
         res.reversion = Reversion(phrase, resolved.date if resolved else None, bool(cue.payload))
