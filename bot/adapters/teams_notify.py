@@ -38,7 +38,8 @@ from bot.adapters.http_fetch import parse_retry_after
 from bot.domain.text import one_line, shorten
 from bot.errors import DeliveryError, RateLimitedError
 from bot.ports import Alert, Clock, Notice
-from bot.render.teams import MAX_BYTES, alert_payload, followup_payload, notice_payloads
+from bot.render.teams import MAX_BYTES, alert_payload
+from bot.render.teams_notices import followup_payload, notice_payloads
 
 log = logging.getLogger(__name__)
 _TRANSIENT_STATUSES = frozenset({408, 425, 429})

@@ -11,7 +11,8 @@ from typing import Any
 from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.domain.models import Assessment, ClarityBand, Item, Label
-from bot.render.teams import MAX_BYTES, followup_payload, notice_payloads, payload_size
+from bot.render.teams import MAX_BYTES, payload_size
+from bot.render.teams_notices import followup_payload, notice_payloads
 
 CardCheck = Callable[[dict[str, Any]], None]
 TODAY = date(2026, 11, 20)
