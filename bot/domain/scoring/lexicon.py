@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 PUNCT = frozenset('.,;:!?()"“”')
@@ -51,14 +52,17 @@ class Match(NamedTuple):
     phrase: str
 
 
-_Candidate = tuple[tuple[tuple[str, bool], ...], int, dict[str, Any]]
+_Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
 """A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
-_Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, dict[str, Any]]
-_Entry = tuple[dict[str, Any] | None, dict[str, list[_Candidate]], list[_Candidate], list[_Back]]
+_Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
+_Hits = tuple[tuple[str, Any], ...]
+_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], list[_Back], bool]
 """What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
-second word is a ``*`` prefix, and phrases it is the second word of after a function word."""
+second word is a ``*`` prefix, phrases it is the second word of after a function word, and whether
+it starts single-word cues only; hits are (layer, payload) pairs."""
 _CACHE_LIMIT = 200_000
-_NONE: _Entry = (None, {}, [], [])
+_UNSEEN: Any = object()
+"""What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
 _FUNCTION_WORDS = frozenset(
     ("the", "a", "an", "to", "of", "in", "on", "for", "with", "as", "from", "at", "by", "and",
      "or", "is", "are", "was", "were", "has", "have", "had", "it", "its", "that", "this", "be",
@@ -82,7 +86,7 @@ class PhraseIndex:
         self._first: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
         self._back: dict[str, list[tuple[tuple[str, ...], dict[str, Any]]]] = {}
         self._prefixes: dict[str, list[str]] = {}
-        self._cache: dict[str, _Entry] = {}
+        self._cache: dict[str, _Entry | None] = {}
         self._dirty = False
 
     def add(self, layer: str, cue: str, payload: Any) -> None:
@@ -117,7 +121,7 @@ class PhraseIndex:
         self._cache = {}
         self._dirty = False
 
-    def _entry(self, word: str) -> _Entry:
+    def _entry(self, word: str) -> _Entry | None:
         keys = [word]
         keys.extend(
             p for p in self._prefixes.get(word[:3], ()) if word.startswith(p[:-1]) and p != word
@@ -141,7 +145,11 @@ class PhraseIndex:
             cands.sort(key=lambda c: -c[1])
         loose.sort(key=lambda c: -c[1])
         back.sort(key=lambda c: -c[2])
-        out = (single, by_second, loose, back) if single or by_second or loose or back else _NONE
+        out: _Entry | None = None
+        if single or by_second or loose or back:
+            items = tuple(single.items()) if single else ()
+            simple = not (by_second or loose or back)
+            out = (items, _frozen(by_second), _frozen(loose), _frozen(back), simple)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
         return out
@@ -150,21 +158,31 @@ class PhraseIndex:
         """Longest matches per layer, left to right, grouped by layer; a layer's never overlap."""
         if self._dirty:
             self.freeze()
-        get = self._cache.get
         new = tuple.__new__
         found: dict[str, list[Match]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
-        for k, entry in enumerate(list(map(get, norms))):
-            if entry is _NONE:
-                continue
+        # cached words without cues map to None and are skipped by compress() in C
+        entries: list[Any] = list(map(self._cache.get, norms, repeat(_UNSEEN, n)))
+        for k in compress(range(n), entries):
+            entry: _Entry | None = entries[k]
             word = norms[k]
-            if entry is None:
+            if entry is _UNSEEN:
                 entry = self._entry(word)
-                if entry is _NONE:
-                    continue
-            single, by_second, loose, back = entry
-            hits_at: list[tuple[int, int, dict[str, Any]]] | None = None  # start, length, hits
+            if entry is None:
+                continue
+            single, by_second, loose, back, simple = entry
+            if simple:  # the common case: single-word cues only
+                for layer, payload in single:
+                    if busy and busy.get(layer, -1) > k:
+                        continue
+                    m: Match = new(Match, (layer, payload, k, k + 1, word))
+                    if layer in found:
+                        found[layer].append(m)
+                    else:
+                        found[layer] = [m]
+                continue
+            hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...]]] | None = None
             if back:
                 for lead, rest, length, hits in back:
                     start = k - len(lead)
@@ -186,13 +204,11 @@ class PhraseIndex:
                     if _fits(norms, k + 1, rest, n):
                         hits_at = hits_at or []
                         hits_at.append((k, length, hits))
-            if hits_at is None:  # the common case: single-word cues only
-                if single is None:
-                    continue
-                for layer, payload in single.items():
+            if hits_at is None:
+                for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m: Match = new(Match, (layer, payload, k, k + 1, word))
+                    m = new(Match, (layer, payload, k, k + 1, word))
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -200,11 +216,11 @@ class PhraseIndex:
                 continue
             if len(hits_at) > 1:
                 hits_at.sort(key=lambda h: -h[1])
-            if single is not None:
+            if single:
                 hits_at.append((k, 1, single))
             seen: set[str] = set()
             for start, length, hits in hits_at:
-                for layer, payload in hits.items():
+                for layer, payload in hits:
                     if layer in seen:
                         continue
                     seen.add(layer)
@@ -216,6 +232,13 @@ class PhraseIndex:
                     m = Match(layer, payload, start, start + length, phrase)
                     found.setdefault(layer, []).append(m)
         return found
+
+
+def _frozen(table: Any) -> Any:
+    """Hit dicts of candidate tables as (layer, payload) tuples, in the same order."""
+    if isinstance(table, dict):
+        return {key: _frozen(value) for key, value in table.items()}
+    return [(*c[:-1], tuple(c[-1].items())) for c in table]
 
 
 def _lead(seq: tuple[str, ...]) -> int:

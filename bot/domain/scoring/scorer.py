@@ -16,7 +16,6 @@ from bot.domain.models import (
     Article,
     Assessment,
     ClarityBand,
-    Evidence,
     EvidenceKind,
     Label,
     ReversionRisk,
@@ -48,6 +47,7 @@ MAX_SUMMARY_SENTENCES = 3
 
 _Ev = tuple[float, str, str, EvidenceKind, float, str]
 """Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note."""
+_EvDict = dict[str, str | float]
 
 
 class RuleScorer:
@@ -92,8 +92,8 @@ class RuleScorer:
             net = esc - desc
         strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
         score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
-        actors = _ranked(a for r, _ in units for a in r.actors)
-        topics = _ranked(t for r, _ in units for t in r.topics)
+        actors = _ranked([a for r, _ in units for a in r.actors])
+        topics = _ranked([t for r, _ in units for t in r.topics])
         for r, w in units:
             for f in r.direction:
                 c = round(f.contribution * w, 2)
@@ -103,19 +103,22 @@ class RuleScorer:
         top = [_ev(*e[1:]) for e in evidence[:MAX_EVIDENCE]]
         if len(top) < MAX_EVIDENCE:
             top.extend(_relevance_evidence(units, actors, topics)[: MAX_EVIDENCE - len(top)])
-        return Assessment(
-            relevant=bool(actors) and bool(topics),
-            label=label,
-            escalation=max(-10.0, min(10.0, score)),
-            clarity=clarity,
-            clarity_band=ClarityBand.for_score(clarity),
-            hedged=_hedged(units),
-            missing=_missing(units),
-            reversion_risk=reversion,
-            topics=topics,
-            actors=actors,
-            evidence=top,
-            summary=_summary(units, bool(title)),
+        # one validation pass in pydantic-core is cheaper than building each Evidence in Python
+        return Assessment.model_validate(
+            {
+                "relevant": bool(actors) and bool(topics),
+                "label": label,
+                "escalation": max(-10.0, min(10.0, score)),
+                "clarity": clarity,
+                "clarity_band": ClarityBand.for_score(clarity),
+                "hedged": _hedged(units),
+                "missing": _missing(units),
+                "reversion_risk": reversion,
+                "topics": topics,
+                "actors": actors,
+                "evidence": top,
+                "summary": _summary(units, bool(title)),
+            }
         )
 
     def _clarity(self, units: list[tuple[SentenceResult, float]], evidence: list[_Ev]) -> int:
@@ -152,11 +155,15 @@ def _add(totals: dict[str, float], name: str, pts: float, cap: float) -> bool:
     return True
 
 
-def _ev(cue: str, sentence: str, kind: EvidenceKind, contribution: float, note: str) -> Evidence:
-    # values come from the scorer itself, already of the right types: skip re-validation
-    return Evidence.model_construct(
-        cue=cue, sentence=sentence, kind=kind, contribution=float(contribution), note=note
-    )
+def _ev(cue: str, sentence: str, kind: EvidenceKind, contribution: float, note: str) -> _EvDict:
+    # validated with the Assessment, in one pass
+    return {
+        "cue": cue,
+        "sentence": sentence,
+        "kind": kind,
+        "contribution": float(contribution),
+        "note": note,
+    }
 
 
 def _empty() -> Assessment:
@@ -184,13 +191,11 @@ def _label(esc: float, desc: float, net: float, units: list[tuple[SentenceResult
     return Label.NEUTRAL
 
 
-def _ranked(items: object) -> list[str]:
-    counts: Counter[str] = Counter()
-    order: dict[str, int] = {}
-    for x in items:  # type: ignore[attr-defined]
-        counts[x] += 1
-        order.setdefault(x, len(order))
-    return sorted(counts, key=lambda x: (-counts[x], order[x]))
+def _ranked(items: list[str]) -> list[str]:
+    """Most frequent first, ties in order of first mention (a Counter keeps that order and the
+    sort is stable)."""
+    counts = Counter(items)
+    return sorted(counts, key=lambda x: -counts[x])
 
 
 def _hedged(units: list[tuple[SentenceResult, float]]) -> bool:
@@ -244,8 +249,8 @@ def _reversion(
 
 def _relevance_evidence(
     units: list[tuple[SentenceResult, float]], actors: list[str], topics: list[str]
-) -> list[Evidence]:
-    out: list[Evidence] = []
+) -> list[_EvDict]:
+    out: list[_EvDict] = []
     for name, wanted in (("actor", actors[:3]), ("topic", topics[:3])):
         for code in wanted:
             r = next(r for r, _ in units if code in (r.actors if name == "actor" else r.topics))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 
 from bot.domain.models import EvidenceKind
 
@@ -87,26 +88,44 @@ class Reversion:
     strong: bool
 
 
-@dataclass(slots=True)
 class SentenceResult:
-    """Everything the item-level scorer needs from one sentence."""
+    """Everything the item-level scorer needs from one sentence (a plain slotted class: one is
+    built per sentence, and a dataclass's default factories cost more than the analysis of many)."""
 
-    text: str
-    direction: list[Finding] = field(default_factory=list)
-    clarity: list[tuple[ClarityCue, Finding]] = field(default_factory=list)
-    hedge: float = 0.0
-    hedged: bool = False
-    actors: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    reversion: Reversion | None = None
-    conditions: list[str] = field(default_factory=list)
-    withheld: set[str] = field(default_factory=set)
-    has_quantity: bool = False
-    has_date: bool = False
-    has_destination: bool = False
+    __slots__ = (
+        "actors",
+        "clarity",
+        "conditions",
+        "deescalation",
+        "direction",
+        "escalation",
+        "has_date",
+        "has_destination",
+        "has_quantity",
+        "hedge",
+        "hedged",
+        "reversion",
+        "text",
+        "topics",
+        "withheld",
+    )  # fmt: skip
 
-    escalation: float = 0.0
-    deescalation: float = 0.0
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.direction: list[Finding] = []
+        self.clarity: list[tuple[ClarityCue, Finding]] = []
+        self.hedge = 0.0
+        self.hedged = False
+        self.actors: list[str] = []
+        self.topics: list[str] = []
+        self.reversion: Reversion | None = None
+        self.conditions: list[str] = []
+        self.withheld: set[str] = set()
+        self.has_quantity = False
+        self.has_date = False
+        self.has_destination = False
+        self.escalation = 0.0
+        self.deescalation = 0.0
 
 
 def _has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -190,7 +209,7 @@ class SentenceAnalyser:
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
         cb = eng.clause_breaks
-        breaks = [k for k, t in enumerate(norms) if t in cb]
+        breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
         neg = layers.get("neg", [])
         irr = layers.get("irrealis", [])
         self._direction(res, layers, raw, breaks, neg, irr)
@@ -246,7 +265,7 @@ class SentenceAnalyser:
             cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
         for e in layers.get("event", ()):
             cue: EventCue = e.payload
-            if consumed and any(k in consumed for k in range(e.i, e.j)):
+            if consumed and not consumed.isdisjoint(range(e.i, e.j)):
                 continue
             cues.append((e, cue.weight, cue.mode, cue.label))
         if len(cues) > 1:
@@ -275,7 +294,8 @@ class SentenceAnalyser:
                 notes.append("background")
             kind: EvidenceKind = "escalation" if w > 0 else "de-escalation"
             enacted = mode == "material" and len(notes) == 1
-            res.direction.append(Finding(m.phrase, kind, round(w, 2), "; ".join(notes), enacted))
+            note = label if len(notes) == 1 else "; ".join(notes)
+            res.direction.append(Finding(m.phrase, kind, round(w, 2), note, enacted))
             if w > 0:
                 res.escalation += w
             else:
