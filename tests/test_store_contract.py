@@ -107,3 +107,25 @@ async def test_many_keys_are_checked_in_chunks(store: SqlStore) -> None:
         await store.record_item(item(n), None, [], NOW)
     keys = [f"guid:{n}" for n in range(1200)]
     assert len(await store.known_keys("wire", keys)) == 12
+
+
+async def test_two_processes_never_claim_the_same_delivery(store_url: str) -> None:
+    first, second = SqlStore(store_url), SqlStore(store_url)
+    await first.migrate()
+    try:
+        for n in range(6):
+            await first.record_item(item(n), ASSESSMENT, [alert(item(n))], NOW)
+        mine = await first.due_deliveries(NOW, limit=4)
+        theirs = await second.due_deliveries(NOW, limit=10)
+        assert len(mine) == 4
+        assert len(theirs) == 2
+        assert {d.alert.item.key for d in mine}.isdisjoint({d.alert.item.key for d in theirs})
+        # A claim lapses when its process dies (here: after the lease), and a retry frees it.
+        later = NOW + timedelta(minutes=6)
+        assert len(await second.due_deliveries(later, limit=10)) == 6
+        await second.mark_retry(mine[0].alert, "rate limited", later)
+        freed = await first.due_deliveries(later + timedelta(minutes=1), limit=10)
+        assert [d.alert.item.key for d in freed] == [mine[0].alert.item.key]
+    finally:
+        await first.close()
+        await second.close()

@@ -6,7 +6,8 @@ contract tests run against both databases.
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -22,9 +23,15 @@ from bot.domain.schedule import FeedState
 from bot.errors import StoreError
 from bot.ports import Alert, PendingDelivery
 
+LEASE = timedelta(minutes=5)
+
 
 class SqlStore(StoriesMixin):
     """Implements ``bot.ports.Store``."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.owner = uuid.uuid4().hex  # this process, for delivery claims
 
     # feeds ---------------------------------------------------------------------------------
     async def feed_state(self, name: str) -> FeedState:
@@ -144,13 +151,27 @@ class SqlStore(StoriesMixin):
         )
 
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
+        """Claim up to ``limit`` due deliveries for this process (a claim lasts ``LEASE``; it
+        lapses if the process dies) and return them in order. Another process sharing the
+        database never gets a delivery this one holds."""
+        params = {"now": ts(now), "until": ts(now + LEASE), "owner": self.owner, "limit": limit}
+        free = "(lease_until IS NULL OR lease_until < :now OR lease_owner = :owner)"
+        await self._run(
+            "UPDATE deliveries SET lease_owner = :owner, lease_until = :until "
+            f"WHERE {free} AND (feed, item_key, destination) IN ("
+            "SELECT feed, item_key, destination FROM deliveries "
+            f"WHERE status IN ('pending', 'held') AND next_attempt_at <= :now AND {free} "
+            "ORDER BY created_at LIMIT :limit)",
+            params,
+        )
         rows = await self._run(
             f"SELECT {ITEM_COLUMNS}, d.destination, d.route, d.mention, d.attempts, d.followup, "
             "d.status "
             "FROM deliveries d JOIN items i ON i.feed = d.feed AND i.key = d.item_key "
             "WHERE d.status IN ('pending', 'held') AND d.next_attempt_at <= :now "
+            "AND d.lease_owner = :owner AND d.lease_until = :until "
             "ORDER BY d.created_at, i.published, i.key LIMIT :limit",
-            {"now": ts(now), "limit": limit},
+            params,
         )
         pending = []
         for row in rows:
@@ -182,7 +203,8 @@ class SqlStore(StoriesMixin):
 
     async def mark_retry(self, alert: Alert, error: str, retry_at: datetime) -> None:
         await self._run(
-            "UPDATE deliveries SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t "
+            "UPDATE deliveries SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t, "
+            "lease_owner = NULL, lease_until = NULL "
             "WHERE feed = :f AND item_key = :k AND destination = :d",
             {"e": error[:500], "t": ts(retry_at), **self._delivery_key(alert)},
         )
