@@ -244,7 +244,11 @@ async def serve_forever(app: App, port: int) -> None:
 async def run_forever(app: App, *, idle_cap: timedelta = timedelta(seconds=30)) -> None:
     """Poll on schedule until SIGINT/SIGTERM; the cycle under way finishes its current sends."""
     install_signal_handlers(app)
-    port = (app.settings.port or 3000) if wants_web(app.settings) else None
+    port = (
+        (3000 if app.settings.port is None else app.settings.port)
+        if wants_web(app.settings)
+        else None
+    )
     async with inbound(app, port):
         await _poll_until_stopped(app, idle_cap)
 

@@ -76,7 +76,10 @@ def serve(
         async with build_app(settings, config) as app:
             if not app.settings.slack_enabled:
                 log.warning("SLACK_BOT_TOKEN is not set: /slack/events is not served")
-            await serve_forever(app, port if port is not None else (settings.port or 3000))
+            await serve_forever(
+                app,
+                port if port is not None else (3000 if settings.port is None else settings.port),
+            )
 
     run_command(go())
 

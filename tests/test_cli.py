@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -74,6 +76,34 @@ def test_run_stops_cleanly_on_sigterm(tmp_path: Path, feeds: FeedServer) -> None
         proc.kill()
     assert proc.returncode == 0, err
     assert "stopped cleanly" in err
+
+
+def test_run_serves_the_web_routes_while_it_polls(tmp_path: Path, feeds: FeedServer) -> None:
+    url = feeds.set("/wire", rss([rss_item("a", TARIFF_TITLE, TARIFF_TEXT)]))
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--feed", url],
+        cwd=tmp_path,
+        env=env(tmp_path, SIGNALBOT_PORT="0"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            assert proc.stderr is not None
+            port = None
+            for line in proc.stderr:  # the log says where it listens
+                if match := re.search(r"listening on http://127\.0\.0\.1:(\d+)", line):
+                    port = int(match.group(1))
+                    break
+            assert port, "the server never reported its address"
+            health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert health.json() == {"status": "ok"}
+    assert proc.returncode == 0
+    assert feeds.hits("/wire") >= 1
 
 
 def test_analyze_text_from_stdin_as_json(tmp_path: Path) -> None:
