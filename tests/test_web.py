@@ -41,3 +41,26 @@ async def test_healthz_reports_an_unavailable_store(tmp_path: Path) -> None:
         await stop()
         await broken.close()
     assert health.status_code == 503
+
+
+async def test_teams_routes_are_served_only_when_configured(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from bot.app import App, build_app
+    from bot.domain.config import BotConfig
+    from bot.settings import Settings
+
+    def paths(app: App) -> set[str]:
+        return {r.resource.canonical for r in app.web_app().router.routes() if r.resource}
+
+    plain = Settings(SIGNALBOT_DATA_DIR=tmp_path / "a")
+    async with build_app(plain, BotConfig()) as app:
+        assert "/api/messages" not in paths(app)
+        assert "/teams/outgoing" not in paths(app)
+    configured = Settings(
+        SIGNALBOT_DATA_DIR=tmp_path / "b",
+        SIGNALBOT_TEAMS_ANONYMOUS=True,
+        TEAMS_OUTGOING_TOKEN=SecretStr("c2VjcmV0LXRva2VuLWZvci10ZXN0cw=="),
+    )
+    async with build_app(configured, BotConfig()) as app:
+        assert {"/api/messages", "/teams/outgoing", "/healthz"} <= paths(app)
