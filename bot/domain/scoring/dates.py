@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
 _MONTHS = {
     name.lower(): i
@@ -22,7 +23,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "mdy",
         re.compile(
-            r"\b"
+            r"\b(?=[adfjmnos])"  # first letters of the months: a cheap filter for the alternation
             + _MONTH.format(g="m")
             + r"\s+"
             + _DAY.format(g="d")
@@ -48,7 +49,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            r"\b(?:within|in|for|after|over)\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|"
+            r"\b(?=[wifao])(?:within|in|for|after|over)\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|"
             r"five|six|seven|eight|nine|ten|twelve)\s+(?P<u>days?|weeks?|months?)\b",
             re.IGNORECASE,
         ),
@@ -60,7 +61,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            r"\b(?:in|by|until|before|from|through|after|end of|early|mid|late|since|of|on)"
+            r"\b(?=[abefilmostu])(?:in|by|until|before|from|through|after|end of|early|mid|late|"
+            r"since|of|on)"
             r"\s+(?:mid-|early\s+|late\s+)?"
             + _MONTH.format(g="m")
             + r"(?:\s+"
@@ -77,8 +79,7 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class DateMention:
+class DateMention(NamedTuple):
     """A date expression: its text, character offset and resolved date (None if unresolvable)."""
 
     text: str
@@ -87,10 +88,17 @@ class DateMention:
     date: date | None
 
 
+_new = tuple.__new__
+_by_start = itemgetter(1)
+
+
+_MDAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     if not 1 <= month <= 12:
         return None
-    last = calendar.monthrange(year, month)[1]
+    last = 29 if month == 2 and calendar.isleap(year) else _MDAYS[month]
     if not 1 <= day <= last:
         return None
     return date(year, month, day)
@@ -128,22 +136,23 @@ def _resolve(kind: str, g: dict[str, str | None], published: date | None) -> dat
 
 
 _NAMED = frozenset(("mdy", "dmy", "month"))
+LATE_YEAR = 9900
+"""From this publication year on, resolving a date can overflow ``date`` (and make the scorer fall
+back to neutral): callers that skip resolution must still resolve there."""
 _MONTH_PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
 _WINDOW_BEFORE, _WINDOW_AFTER = 32, 26
+_MONTH_PREFIX_RE = re.compile("|".join(_MONTH_PREFIXES))
 
 
 def _month_windows(sentence: str) -> list[tuple[int, int]]:
     """Character windows around capitalised month names: the named-month patterns only run there
     (the whole-sentence search with a case-insensitive month alternation is the costly part)."""
-    spans: list[tuple[int, int]] = []
-    for prefix in _MONTH_PREFIXES:
-        at = sentence.find(prefix)
-        while at >= 0:
-            spans.append((max(0, at - _WINDOW_BEFORE), at + _WINDOW_AFTER))
-            at = sentence.find(prefix, at + 3)
-    spans.sort()
+    # the prefixes are capitalised and no lower-case tail of one starts another, so their
+    # occurrences never overlap and one alternation finds them all, in order
     merged: list[tuple[int, int]] = []
-    for lo, hi in spans:
+    for m in _MONTH_PREFIX_RE.finditer(sentence):
+        at = m.start()
+        lo, hi = max(0, at - _WINDOW_BEFORE), at + _WINDOW_AFTER
         if merged and lo <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
         else:
@@ -152,32 +161,41 @@ def _month_windows(sentence: str) -> list[tuple[int, int]]:
 
 
 def find_dates(
-    sentence: str, published: date | None, kinds: frozenset[str] | None = None
+    sentence: str,
+    published: date | None,
+    kinds: frozenset[str] | None = None,
+    *,
+    resolve: bool = True,
 ) -> list[DateMention]:
     """Date expressions in ``sentence``, most specific first per position, without overlaps.
 
-    ``kinds`` (when the caller knows which can occur) limits the patterns that are tried.
+    ``kinds`` (when the caller knows which can occur) limits the patterns that are tried; with
+    ``resolve=False`` the mentions carry no date (for callers that only need where they are).
     """
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     windows: list[tuple[int, int]] | None = None
     for kind, pattern in _PATTERNS:
-        if kinds is not None and kind not in kinds:
-            continue
+        if (kinds is not None and kind not in kinds) or (kind == "year" and "20" not in sentence):
+            continue  # (every year match contains "20")
         if kind in _NAMED:
             windows = _month_windows(sentence) if windows is None else windows
             found = [m for lo, hi in windows for m in pattern.finditer(sentence, lo, hi)]
         else:
             found = list(pattern.finditer(sentence))
         for m in found:
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            if kind in ("mdy", "month") and m.group("m") == "may":
-                continue  # the modal verb, not the month
-            groups: dict[str, str | None] = m.groupdict()
-            out.append(DateMention(m.group(), m.start(), kind, _resolve(kind, groups, published)))
-            taken.append((m.start(), m.end()))
-    out.sort(key=lambda d: d.start)
+            start, end = m.span()
+            for s, e in taken:
+                if start < e and s < end:
+                    break  # overlaps an earlier (more specific) mention
+            else:
+                if kind in ("mdy", "month") and m.group("m") == "may":
+                    continue  # the modal verb, not the month
+                when = _resolve(kind, m.groupdict(), published) if resolve else None
+                out.append(_new(DateMention, (m.group(), start, kind, when)))
+                taken.append((start, end))
+    if len(out) > 1:
+        out.sort(key=_by_start)
     return out
 
 

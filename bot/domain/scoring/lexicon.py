@@ -56,10 +56,10 @@ _Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
 """A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
 _Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
 _Hits = tuple[tuple[str, Any], ...]
-_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], list[_Back], bool]
+_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], bool]
 """What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
-second word is a ``*`` prefix, phrases it is the second word of after a function word, and whether
-it starts single-word cues only; hits are (layer, payload) pairs."""
+second word is a ``*`` prefix, phrases it continues after function words (by the word before it),
+and whether it starts single-word cues only; hits are (layer, payload) pairs."""
 _CACHE_LIMIT = 200_000
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
@@ -145,11 +145,14 @@ class PhraseIndex:
             cands.sort(key=lambda c: -c[1])
         loose.sort(key=lambda c: -c[1])
         back.sort(key=lambda c: -c[2])
+        by_prev: dict[str, list[_Back]] = {}
+        for c in back:  # keyed by the word before this one (order kept within each key)
+            by_prev.setdefault(c[0][-1], []).append(c)
         out: _Entry | None = None
         if single or by_second or loose or back:
             items = tuple(single.items()) if single else ()
             simple = not (by_second or loose or back)
-            out = (items, _frozen(by_second), _frozen(loose), _frozen(back), simple)
+            out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), simple)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
         return out
@@ -183,8 +186,8 @@ class PhraseIndex:
                         found[layer] = [m]
                 continue
             hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...]]] | None = None
-            if back:
-                for lead, rest, length, hits in back:
+            if back and k and (prior := back.get(norms[k - 1])):
+                for lead, rest, length, hits in prior:
                     start = k - len(lead)
                     if (
                         start >= 0
@@ -200,8 +203,9 @@ class PhraseIndex:
                         if not rest or _fits(norms, k + 2, rest, n):
                             hits_at = hits_at or []
                             hits_at.append((k, length, hits))
+                nxt = norms[k + 1]
                 for rest, length, hits in loose:
-                    if _fits(norms, k + 1, rest, n):
+                    if nxt.startswith(rest[0][0]) and _fits(norms, k + 1, rest, n):
                         hits_at = hits_at or []
                         hits_at.append((k, length, hits))
             if hits_at is None:
@@ -229,8 +233,11 @@ class PhraseIndex:
                     if length > 1:
                         busy[layer] = start + length
                     phrase = word if length == 1 else " ".join(norms[start : start + length])
-                    m = Match(layer, payload, start, start + length, phrase)
-                    found.setdefault(layer, []).append(m)
+                    m = new(Match, (layer, payload, start, start + length, phrase))
+                    if layer in found:
+                        found[layer].append(m)
+                    else:
+                        found[layer] = [m]
         return found
 
 

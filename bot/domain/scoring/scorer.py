@@ -67,42 +67,114 @@ class RuleScorer:
     def _score(self, article: Article) -> Assessment:
         published = article.published.date() if article.published else None
         title = " ".join(article.title.split())[:MAX_SENTENCE_CHARS]
-        units: list[tuple[SentenceResult, float]] = []
         sentences = split_sentences(article.text)
-        weights = [1.0 if k < LEAD_SENTENCES else LATE_WEIGHT for k in range(len(sentences))]
         if title:
             sentences.insert(0, title)
-            weights.insert(0, TITLE_WEIGHT)
-        analyse = self._analyser.analyse
-        for s, toks, w in zip(sentences, tokenize_all(sentences), weights, strict=True):
-            units.append((analyse(s, toks, published), w))
-        if not units:
+        if not sentences:
             return _empty()
-        esc = _combine([r.escalation * w for r, w in units if r.escalation])
-        desc = _combine([r.deescalation * w for r, w in units if r.deescalation])
-        label = _label(esc, desc, esc - desc, units)
-        evidence: list[_Ev] = []
-        clarity = self._clarity(units, evidence)
+        analyse = self._analyser.analyse
+        results = [
+            analyse(s, toks, published)
+            for s, toks in zip(sentences, tokenize_all(sentences), strict=True)
+        ]
+        return self._assess(results, bool(title))
+
+    def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:
+        """One pass over the sentence results, then the Assessment (validated once)."""
+        esc_v: list[float] = []
+        desc_v: list[float] = []
+        esc_n: list[float] = []
+        desc_n: list[float] = []
+        n_esc = n_desc = 0
+        clar_ev: list[_Ev] = []
+        dir_ev: list[_Ev] = []
+        totals: dict[str, float] = {}
+        actors_all: list[str] = []
+        topics_all: list[str] = []
+        n_salient = n_salient_hedged = n_hedged = 0
+        salience: list[float] = []
+        withheld: set[str] = set()
+        classes: set[str] = set()
+        conditions: list[str] = []
+        quantity = destination = timeline = False
+        lead = LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
+        for u, r in enumerate(results):
+            w = (TITLE_WEIGHT if has_title else 1.0) if u == 0 else 1.0 if u < lead else LATE_WEIGHT
+            e, d = r.escalation, r.deescalation
+            cert = HEDGED_WEIGHT if r.hedged else 1.0
+            if e:
+                ew = e * w
+                esc_v.append(ew)
+                esc_n.append(ew * cert)
+            if d:
+                dw = d * w
+                desc_v.append(dw)
+                desc_n.append(dw * cert)
+            if e > d:
+                n_esc += 1
+            elif d > e:
+                n_desc += 1
+            if r.hedged:
+                n_hedged += 1
+            if r.direction or r.clarity:
+                n_salient += 1
+                if r.hedged:
+                    n_salient_hedged += 1
+            text = r.text
+            clar = r.clarity
+            # a list (not a generator) for sum(): same values, same order, same float result
+            salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in clar]))
+            if r.withheld:
+                withheld.update(r.withheld)
+            if r.conditions:
+                conditions.extend(r.conditions)
+            if r.has_quantity:
+                quantity = True
+            if r.has_destination:
+                destination = True
+            if r.has_date:
+                timeline = True
+            for cc, f in clar:
+                classes.add(cc.name)
+                pts = cc.points
+                new = totals.get(cc.name, 0.0) + pts
+                if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
+                    continue
+                totals[cc.name] = new
+                clar_ev.append((abs(pts), f.cue, text, f.kind, pts, f.note))
+            for f in r.direction:
+                c = round(f.contribution * w, 2)
+                dir_ev.append((abs(c), f.cue, text, f.kind, c, f.note))
+            if r.actors:
+                actors_all.extend(r.actors)
+            if r.topics:
+                topics_all.extend(r.topics)
+        esc, desc = _combine(esc_v), _combine(desc_v)
+        label = _label(esc, desc, esc - desc, n_esc, n_desc)
+        value = self._engine.clarity_base + sum(totals.values())
+        clarity = round(max(0.0, min(100.0, value)))
         # the size of the move: hedged sentences count less, and a vague signal moves the needle
         # less than the same move made binding (the label above does not depend on either)
-        net = _combine(
-            [r.escalation * w * _certainty(r) for r, w in units if r.escalation]
-        ) - _combine([r.deescalation * w * _certainty(r) for r, w in units if r.deescalation])
+        net = _combine(esc_n) - _combine(desc_n)
         if net * (esc - desc) < 0:  # hedging must not flip the sign of the label
             net = esc - desc
         strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
         score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
-        actors = _ranked([a for r, _ in units for a in r.actors])
-        topics = _ranked([t for r, _ in units for t in r.topics])
-        for r, w in units:
-            for f in r.direction:
-                c = round(f.contribution * w, 2)
-                evidence.append((abs(c), f.cue, r.text, f.kind, c, f.note))
-        reversion = _reversion(units, evidence)
-        evidence.sort(key=lambda e: -e[0])
+        actors = _ranked(actors_all)
+        topics = _ranked(topics_all)
+        evidence = clar_ev
+        evidence.extend(dir_ev)
+        reversion = _reversion(results, evidence)
+        evidence.sort(key=_first, reverse=True)
         top = [_ev(*e[1:]) for e in evidence[:MAX_EVIDENCE]]
         if len(top) < MAX_EVIDENCE:
-            top.extend(_relevance_evidence(units, actors, topics)[: MAX_EVIDENCE - len(top)])
+            top.extend(_relevance_evidence(results, actors, topics)[: MAX_EVIDENCE - len(top)])
+        if len(results) == 1:
+            hedged = results[0].hedged
+        elif n_salient:
+            hedged = n_salient_hedged / n_salient >= HEDGED_SHARE
+        else:
+            hedged = n_hedged / len(results) >= HEDGED_SHARE
         # one validation pass in pydantic-core is cheaper than building each Evidence in Python
         return Assessment.model_validate(
             {
@@ -111,28 +183,19 @@ class RuleScorer:
                 "escalation": max(-10.0, min(10.0, score)),
                 "clarity": clarity,
                 "clarity_band": ClarityBand.for_score(clarity),
-                "hedged": _hedged(units),
-                "missing": _missing(units),
+                "hedged": hedged,
+                "missing": _missing(withheld, classes, quantity, destination, timeline, conditions),
                 "reversion_risk": reversion,
                 "topics": topics,
                 "actors": actors,
                 "evidence": top,
-                "summary": _summary(units, bool(title)),
+                "summary": _summary(results, salience, has_title),
             }
         )
 
-    def _clarity(self, units: list[tuple[SentenceResult, float]], evidence: list[_Ev]) -> int:
-        totals: dict[str, float] = {}
-        for r, _ in units:
-            for cc, f in r.clarity:
-                if _add(totals, cc.name, cc.points, cc.cap):
-                    evidence.append((abs(cc.points), f.cue, r.text, f.kind, cc.points, f.note))
-        value = self._engine.clarity_base + sum(totals.values())
-        return round(max(0.0, min(100.0, value)))
 
-
-def _certainty(r: SentenceResult) -> float:
-    return HEDGED_WEIGHT if r.hedged else 1.0
+def _first(e: _Ev) -> float:
+    return e[0]
 
 
 def _combine(values: list[float]) -> float:
@@ -145,14 +208,6 @@ def _combine(values: list[float]) -> float:
         total += v * k
         k *= DECAY
     return total
-
-
-def _add(totals: dict[str, float], name: str, pts: float, cap: float) -> bool:
-    new = totals.get(name, 0.0) + pts
-    if (pts > 0 and new > cap) or (pts < 0 and new < cap):
-        return False
-    totals[name] = new
-    return True
 
 
 def _ev(cue: str, sentence: str, kind: EvidenceKind, contribution: float, note: str) -> _EvDict:
@@ -177,13 +232,11 @@ def _empty() -> Assessment:
     )
 
 
-def _label(esc: float, desc: float, net: float, units: list[tuple[SentenceResult, float]]) -> Label:
+def _label(esc: float, desc: float, net: float, n_esc: int, n_desc: int) -> Label:
+    """``n_esc``/``n_desc``: sentences leaning each way (a mixed label needs both)."""
     both = min(esc, desc) >= MIXED_MIN and min(esc, desc) / max(esc, desc) >= MIXED_RATIO
-    if both:
-        esc_sentences = sum(1 for r, _ in units if r.escalation > r.deescalation)
-        desc_sentences = sum(1 for r, _ in units if r.deescalation > r.escalation)
-        if esc_sentences and desc_sentences:
-            return Label.MIXED
+    if both and n_esc and n_desc:
+        return Label.MIXED
     if net >= LABEL_THRESHOLD:
         return Label.ESCALATION
     if net <= -LABEL_THRESHOLD:
@@ -198,23 +251,21 @@ def _ranked(items: list[str]) -> list[str]:
     return sorted(counts, key=lambda x: -counts[x])
 
 
-def _hedged(units: list[tuple[SentenceResult, float]]) -> bool:
-    if len(units) == 1:
-        return units[0][0].hedged
-    salient = [r for r, _ in units if r.direction or r.clarity] or [r for r, _ in units]
-    return sum(1 for r in salient if r.hedged) / len(salient) >= HEDGED_SHARE
-
-
-def _missing(units: list[tuple[SentenceResult, float]]) -> list[str]:
-    results = [r for r, _ in units]
-    withheld = set().union(*(r.withheld for r in results))
-    classes = {cc.name for r in results for cc, _ in r.clarity}
+def _missing(
+    withheld: set[str],
+    classes: set[str],
+    quantity: bool,
+    destination: bool,
+    timeline: bool,
+    conditions: list[str],
+) -> list[str]:
+    """What a commitment would need and the item lacks (from the sentences' aggregates)."""
     out: list[str] = []
-    if "volumes" in withheld or not any(r.has_quantity for r in results):
+    if "volumes" in withheld or not quantity:
         out.append("no volumes")
-    if "destinations" in withheld or not any(r.has_destination for r in results):
+    if "destinations" in withheld or not destination:
         out.append("no destinations")
-    if "timeline" in withheld or not any(r.has_date for r in results):
+    if "timeline" in withheld or not timeline:
         out.append("no timeline")
     if "instrument" not in classes:
         out.append("no formal instrument")
@@ -223,47 +274,46 @@ def _missing(units: list[tuple[SentenceResult, float]]) -> list[str]:
     if "anonymous" in classes and "attribution" not in classes:
         out.append("no on-record attribution")
     seen: set[str] = set()
-    for r in results:
-        for cond in r.conditions:
-            text = f"conditional on {cond}"
-            if text not in seen and len(seen) < 2:
-                seen.add(text)
-                out.append(text)
+    for cond in conditions:
+        text = f"conditional on {cond}"
+        if text not in seen and len(seen) < 2:
+            seen.add(text)
+            out.append(text)
     return out
 
 
-def _reversion(
-    units: list[tuple[SentenceResult, float]], evidence: list[_Ev]
-) -> ReversionRisk | None:
-    dated = [(r, r.reversion) for r, _ in units if r.reversion and r.reversion.date]
-    strong = [(r, r.reversion) for r, _ in units if r.reversion and r.reversion.strong]
+def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionRisk | None:
+    dated = [(r, r.reversion) for r in results if r.reversion and r.reversion.date]
+    strong = [(r, r.reversion) for r in results if r.reversion and r.reversion.strong]
     picks = dated or strong
     if not picks:
         return None
     r, rev = picks[0]
     assert rev is not None
     when: date | None = rev.date
-    evidence.append((0.0, rev.phrase, r.text, "reversion", 0.0, when.isoformat() if when else ""))
-    return ReversionRisk(phrase=rev.phrase, date=when)
+    phrase = rev.phrase
+    evidence.append((0.0, phrase, r.text, "reversion", 0.0, when.isoformat() if when else ""))
+    return ReversionRisk(phrase=phrase, date=when)
 
 
 def _relevance_evidence(
-    units: list[tuple[SentenceResult, float]], actors: list[str], topics: list[str]
+    results: list[SentenceResult], actors: list[str], topics: list[str]
 ) -> list[_EvDict]:
     out: list[_EvDict] = []
     for name, wanted in (("actor", actors[:3]), ("topic", topics[:3])):
         for code in wanted:
-            r = next(r for r, _ in units if code in (r.actors if name == "actor" else r.topics))
+            r = next(r for r in results if code in (r.actors if name == "actor" else r.topics))
             out.append(_ev(code, r.text, "relevance", 0.0, name))
     return out
 
 
-def _summary(units: list[tuple[SentenceResult, float]], has_title: bool) -> str:
-    body = [r for r, _ in units[1:]] if has_title and len(units) > 1 else [r for r, _ in units]
-    sal = [
-        r.escalation + r.deescalation + sum(abs(f.contribution) or 5.0 for _, f in r.clarity)
-        for r in body
-    ]
-    ranked = sorted(range(len(body)), key=lambda k: (-sal[k], k))
+def _summary(results: list[SentenceResult], salience: list[float], has_title: bool) -> str:
+    """The lead sentence and the (at most two) most salient others, in text order."""
+    if has_title and len(results) > 1:
+        body, sal = results[1:], salience[1:]
+    else:
+        body, sal = results, salience
+    # strongest first, ties in text order (the reversed sort is stable)
+    ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
     keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
     return " ".join(body[k].text for k in keep[:MAX_SUMMARY_SENTENCES])

@@ -10,7 +10,6 @@ background clause (after ..., amid ...) count for less than the main event.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from itertools import compress
@@ -18,10 +17,13 @@ from itertools import compress
 from bot.domain.models import EvidenceKind
 
 from .dates import DATE_WORDS as _DATE_WORDS
-from .dates import YEAR_LIKE as _YEAR_LIKE
-from .dates import DateMention, date_kinds, find_dates
+from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .engine import ActorCue, ClarityCue, Engine, EventCue
 from .lexicon import PUNCT, Match, is_acronym
+from .scope import background_factor as _background_factor
+from .scope import in_scope as _in_scope
+from .scope import object_of as _object_of
+from .scope import quantity_at as _quantity_at
 from .text import Tokens, render
 
 NEGATION_FACTOR = -0.5
@@ -32,8 +34,6 @@ SECONDARY_DECAY = 0.5
 SUBORDINATE_FACTOR = 0.3
 """Cues after the first event of a sentence (its main verb in a wire lead, usually) count less:
 "X rejected an offer to host talks" is a rejection, "Y urged Z to stop attacks" an appeal."""
-FORWARD_OBJECT_WINDOW = 5
-BACKWARD_OBJECT_WINDOW = 4
 MAX_CONDITION_TOKENS = 10
 _WITHHELD_TOPICS = {
     "volumes": (
@@ -59,13 +59,14 @@ _WITHHELD_TOPICS = {
 }
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
-_NOT_QUANTITY = frozenset(
-    ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
-)
 _CURRENCY_SIGNS = frozenset(("$", "€", "£", "¥", "us$"))
-_NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _DIGIT = re.compile(r"\d")
+_new = tuple.__new__
+_NO_MATCHES: list[Match] = []
+_NO_BREAKS: list[int] = []
+"""Shared, never mutated: what an absent layer reads as."""
+_NO_DATES: list[DateMention] = []
 
 
 @dataclass(slots=True)
@@ -79,13 +80,25 @@ class Finding:
     material: bool = False
 
 
-@dataclass(slots=True)
 class Reversion:
-    """A snap-back cue: readable phrase, resolved date (if any), and whether it stands alone."""
+    """A snap-back cue: resolved date (if any), whether it stands alone, and its readable phrase
+    (rendered on demand: an item reports one snap-back, its sentences may carry many)."""
 
-    phrase: str
-    date: date | None
-    strong: bool
+    __slots__ = ("_cue", "_raw", "_resolved", "date", "strong")
+
+    def __init__(self, cue: Match, raw: list[str], resolved: DateMention | None) -> None:
+        self._cue, self._raw, self._resolved = cue, raw, resolved
+        self.date: date | None = resolved.date if resolved else None
+        self.strong = bool(cue.payload)
+
+    @property
+    def phrase(self) -> str:
+        """The cue with three tokens either side, and the date expression if it lies outside."""
+        cue, resolved = self._cue, self._resolved
+        phrase = render(self._raw[max(0, cue.i - 3) : cue.j + 3])
+        if resolved is not None and resolved.text.lower() not in phrase.lower():
+            phrase = f"{phrase} … {resolved.text}"
+        return phrase
 
 
 class SentenceResult:
@@ -128,63 +141,14 @@ class SentenceResult:
         self.deescalation = 0.0
 
 
-def _has_break(breaks: list[int], lo: int, hi: int) -> bool:
-    """Whether a clause break lies in [lo, hi) (``breaks`` is sorted)."""
-    if not breaks:
-        return False
-    k = bisect_left(breaks, lo)
-    return k < len(breaks) and breaks[k] < hi
+def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
+    """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
+    resolution may raise, which must still happen)."""
+    return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
 
 
-def _in_scope(
-    triggers: list[Match], i: int, window: int, breaks: list[int], *, allow_inside: bool = False
-) -> Match | None:
-    """The trigger (negation, modality) whose scope covers token ``i``, if any."""
-    for t in triggers:
-        if t.j <= i and i - t.j <= window and not _has_break(breaks, t.j, i):
-            return t
-        if allow_inside and t.i <= i < t.j:
-            return t
-    return None
-
-
-def _object_of(p: Match, objects: list[Match], breaks: list[int]) -> Match | None:
-    """The object a pivot verb acts on: the nearest one after it in its clause, else before it."""
-    for o in objects:
-        if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW and not _has_break(breaks, p.j, o.i):
-            return o
-    for k in range(len(objects) - 1, -1, -1):
-        o = objects[k]
-        if p.i - BACKWARD_OBJECT_WINDOW <= o.j <= p.i and not _has_break(breaks, o.j, p.i):
-            return o
-    return None
-
-
-def _background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> float:
-    for b in bg:
-        if b.j > i:
-            continue
-        if b.i <= 1 and "," in raw[b.j : i]:
-            continue  # sentence-initial "After ..., X did Y": scope ends at the first comma
-        return eng.background_factor
-    return 1.0
-
-
-def _quantity_at(norms: list[str], units: set[int], currency: list[Match]) -> int:
-    """Index of the first number that counts as a quantity (with a unit, currency or noun)."""
-    for m in currency:
-        if m.j < len(norms) and norms[m.j][:1].isdigit():
-            return m.j
-    for k, n in enumerate(norms):
-        if not n[:1].isdigit() or n in _YEAR_LIKE or k + 1 >= len(norms):
-            continue
-        before = norms[k - 1] if k else ""
-        if before in _DATE_WORDS or before in _NOT_QUANTITY:
-            continue
-        nxt = norms[k + 1]
-        if k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT):
-            return k
-    return -1
+def _cue_start(c: tuple[Match, float, str, str]) -> int:
+    return c[0].i
 
 
 class SentenceAnalyser:
@@ -197,7 +161,7 @@ class SentenceAnalyser:
         """All findings of ``text`` (tokenised), resolving date expressions against ``published``."""
         eng = self.eng
         raw, norms = tokens
-        res = SentenceResult(text=text)
+        res = SentenceResult(text)
         if not norms:
             return res
         layers = eng.index.scan(norms)
@@ -208,24 +172,40 @@ class SentenceAnalyser:
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
-        cb = eng.clause_breaks
-        breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
-        neg = layers.get("neg", [])
-        irr = layers.get("irrealis", [])
-        self._direction(res, layers, raw, breaks, neg, irr)
-        self._hedging(res, layers)
+        if "neg" in layers or "irrealis" in layers or "pivot" in layers:
+            cb = eng.clause_breaks
+            breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
+        else:
+            breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
+        neg = layers.get("neg", _NO_MATCHES)
+        if "event" in layers or "pivot" in layers:
+            self._direction(res, layers, raw, breaks, neg)
+        hedges = layers.get("hedge")
+        if hedges:
+            strengths = [m.payload for m in hedges]
+            score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
+            res.hedge = score
+            # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
+            res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
         self._clarity(res, layers, raw, norms, breaks, neg)
-        self._entities(res, layers, raw)
-        dates = (
-            find_dates(text, published, kinds) if (kinds := date_kinds(text, raw, norms)) else []
+        if "actor" in layers or "topic" in layers:
+            self._entities(res, layers, raw)
+        dates: list[DateMention] = (
+            _NO_DATES
+            if _DATE_WORDS.isdisjoint(norms)
+            else find_dates(text, published, kinds, resolve=_resolves(layers, published))
+            if (kinds := date_kinds(text, raw, norms))
+            else _NO_DATES
         )
-        res.has_date = any(d.kind != "year" for d in dates)
-        if res.has_date:
-            first = next(d for d in dates if d.kind != "year")
-            tl = eng.clarity_classes["timeline"]
-            res.clarity.append((tl, Finding(first.text, "clarity+", tl.points, tl.note)))
+        if dates:
+            for d in dates:
+                if d.kind != "year":
+                    res.has_date = True
+                    tl = eng.clarity_classes["timeline"]
+                    res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
+                    break
         if "reversion" in layers:
-            bg = layers.get("background", [])
+            bg = layers.get("background")
             current = [
                 m
                 for m in layers["reversion"]
@@ -242,73 +222,96 @@ class SentenceAnalyser:
         raw: list[str],
         breaks: list[int],
         neg: list[Match],
-        irr: list[Match],
     ) -> None:
         eng = self.eng
-        if "event" not in layers and "pivot" not in layers:
-            return
-        objects = layers.get("object", [])
-        bg = layers.get("background", [])
-        consumed: set[int] = set()
+        irr = layers.get("irrealis")
+        bg = layers.get("background")
+        consumed: set[int] | None = None
         cues: list[tuple[Match, float, str, str]] = []  # match, weight, mode, label
-        for p in layers.get("pivot", ()):
-            obj = _object_of(p, objects, breaks)
-            if obj is None:
-                continue
-            # noun compounds take their head: "export-control dialogue" is a dialogue
-            obj = next((o for o in objects if o.i == obj.j and o.i > p.i), obj)
-            weight = eng.pivot_weights[f"{p.payload}_{obj.payload}"]
-            lo, hi = min(p.i, obj.i), max(p.j, obj.j)
-            consumed.update(range(lo, hi))
-            label = f"{p.phrase} … {obj.phrase}" if obj.i >= p.j else f"{obj.phrase} … {p.phrase}"
-            pm = Match(p.layer, p.payload, p.i, p.j, label)
-            cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
+        pivots = layers.get("pivot")
+        if pivots:
+            objects = layers.get("object", _NO_MATCHES)
+            weights = eng.pivot_weights
+            for p in pivots:
+                obj = _object_of(p, objects, breaks) if objects else None
+                if obj is None:
+                    continue
+                # noun compounds take their head: "export-control dialogue" is a dialogue
+                for o in objects:
+                    if o.i == obj.j and o.i > p.i:
+                        obj = o
+                        break
+                weight = weights[f"{p.payload}_{obj.payload}"]
+                lo, hi = min(p.i, obj.i), max(p.j, obj.j)
+                if consumed is None:
+                    consumed = set(range(lo, hi))
+                else:
+                    consumed.update(range(lo, hi))
+                if obj.i >= p.j:
+                    label = f"{p.phrase} … {obj.phrase}"
+                else:
+                    label = f"{obj.phrase} … {p.phrase}"
+                pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
+                cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
         for e in layers.get("event", ()):
             cue: EventCue = e.payload
             if consumed and not consumed.isdisjoint(range(e.i, e.j)):
                 continue
             cues.append((e, cue.weight, cue.mode, cue.label))
+        if not cues:
+            return
         if len(cues) > 1:
-            cues.sort(key=lambda c: c[0].i)
+            cues.sort(key=_cue_start)
         # a leading public statement (denied, declined to comment) reports what follows
-        secondary = REPORTED_FACTOR if cues and cues[0][1] == 0.0 else SUBORDINATE_FACTOR
+        secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
+        direction = res.direction
+        esc, desc = res.escalation, res.deescalation
         for rank, (m, weight, mode, label) in enumerate(cues):
             if weight == 0.0:
                 continue
             w = weight
-            notes = [label]
+            notes = None
             if rank:
                 w *= secondary * SECONDARY_DECAY ** (rank - 1)
-                notes.append("secondary")
-            if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, allow_inside=True)):
+                notes = [label, "secondary"]
+            if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
                 # "did not lift" flips a move; "no agreement" only denies that one exists
                 if t.phrase in _ABSENCE:
                     continue
                 w *= NEGATION_FACTOR
+                notes = notes or [label]
                 notes.append("negated")
             elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
                 w *= eng.irrealis_factor
+                notes = notes or [label]
                 notes.append("not enacted")
             if bg and (f := _background_factor(bg, m.i, raw, eng)) != 1.0:
                 w *= f
+                notes = notes or [label]
                 notes.append("background")
-            kind: EvidenceKind = "escalation" if w > 0 else "de-escalation"
-            enacted = mode == "material" and len(notes) == 1
-            note = label if len(notes) == 1 else "; ".join(notes)
-            res.direction.append(Finding(m.phrase, kind, round(w, 2), note, enacted))
             if w > 0:
-                res.escalation += w
+                esc += w
+                direction.append(
+                    Finding(
+                        m.phrase,
+                        "escalation",
+                        round(w, 2),
+                        "; ".join(notes) if notes else label,
+                        mode == "material" and notes is None,
+                    )
+                )
             else:
-                res.deescalation -= w
-
-    def _hedging(self, res: SentenceResult, layers: dict[str, list[Match]]) -> None:
-        strengths = [float(m.payload) for m in layers.get("hedge", ())]
-        if not strengths:
-            return
-        score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
-        res.hedge = score
-        # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
-        res.hedged = score >= self.eng.hedge_threshold or max(strengths) >= 1.0
+                desc -= w
+                direction.append(
+                    Finding(
+                        m.phrase,
+                        "de-escalation",
+                        round(w, 2),
+                        "; ".join(notes) if notes else label,
+                        mode == "material" and notes is None,
+                    )
+                )
+        res.escalation, res.deescalation = esc, desc
 
     def _clarity(
         self,
@@ -321,10 +324,10 @@ class SentenceAnalyser:
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
-        bg = layers.get("background", [])
+        bg = layers.get("background")
         for m in layers.get("clarity", ()):
             cc: ClarityCue = m.payload
-            if cc.points > 0 and _in_scope(neg, m.i, eng.negation_window, breaks):
+            if cc.points > 0 and neg and _in_scope(neg, m.i, eng.negation_window, breaks):
                 continue
             if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
                 continue
@@ -397,7 +400,4 @@ class SentenceAnalyser:
         )
         if not (cue.payload or resolved):
             return
-        phrase = render(raw[max(0, cue.i - 3) : cue.j + 3])
-        if resolved is not None and resolved.text.lower() not in phrase.lower():
-            phrase = f"{phrase} … {resolved.text}"
-        res.reversion = Reversion(phrase, resolved.date if resolved else None, bool(cue.payload))
+        res.reversion = Reversion(cue, raw, resolved)

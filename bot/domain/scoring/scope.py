@@ -1,0 +1,87 @@
+"""Token-span rules of the sentence analysis: clause scopes of negation and modality, the object a
+pivot verb acts on, background clauses and the first number that counts as a quantity."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from itertools import compress
+from operator import itemgetter
+
+from .dates import DATE_WORDS as _DATE_WORDS
+from .dates import YEAR_LIKE as _YEAR_LIKE
+from .engine import Engine
+from .lexicon import Match
+
+FORWARD_OBJECT_WINDOW = 5
+BACKWARD_OBJECT_WINDOW = 4
+_NOT_QUANTITY = frozenset(
+    ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
+)
+_NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
+_LEAD_CHAR = itemgetter(slice(0, 1))
+
+
+def has_break(breaks: list[int], lo: int, hi: int) -> bool:
+    """Whether a clause break lies in [lo, hi) (``breaks`` is sorted)."""
+    if not breaks:
+        return False
+    k = bisect_left(breaks, lo)
+    return k < len(breaks) and breaks[k] < hi
+
+
+def in_scope(
+    triggers: list[Match], i: int, window: int, breaks: list[int], allow_inside: bool = False
+) -> Match | None:
+    """The trigger (negation, modality) whose scope covers token ``i``, if any."""
+    for t in triggers:
+        tj = t.j
+        if tj <= i and i - tj <= window:
+            if not breaks:
+                return t
+            k = bisect_left(breaks, tj)  # inlined has_break(breaks, tj, i)
+            if not (k < len(breaks) and breaks[k] < i):
+                return t
+        if allow_inside and t.i <= i < tj:
+            return t
+    return None
+
+
+def object_of(p: Match, objects: list[Match], breaks: list[int]) -> Match | None:
+    """The object a pivot verb acts on: the nearest one after it in its clause, else before it."""
+    for o in objects:
+        if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW and not has_break(breaks, p.j, o.i):
+            return o
+    for k in range(len(objects) - 1, -1, -1):
+        o = objects[k]
+        if p.i - BACKWARD_OBJECT_WINDOW <= o.j <= p.i and not has_break(breaks, o.j, p.i):
+            return o
+    return None
+
+
+def background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> float:
+    for b in bg:
+        if b.j > i:
+            continue
+        if b.i <= 1 and "," in raw[b.j : i]:
+            continue  # sentence-initial "After ..., X did Y": scope ends at the first comma
+        return eng.background_factor
+    return 1.0
+
+
+def quantity_at(norms: list[str], units: set[int], currency: list[Match]) -> int:
+    """Index of the first number that counts as a quantity (with a unit, currency or noun)."""
+    for m in currency:
+        if m.j < len(norms) and norms[m.j][:1].isdigit():
+            return m.j
+    # only tokens starting with a digit are looked at (found by C-level maps)
+    for k in compress(range(len(norms)), map(str.isdigit, map(_LEAD_CHAR, norms))):
+        n = norms[k]
+        if n in _YEAR_LIKE or k + 1 >= len(norms):
+            continue
+        before = norms[k - 1] if k else ""
+        if before in _DATE_WORDS or before in _NOT_QUANTITY:
+            continue
+        nxt = norms[k + 1]
+        if k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT):
+            return k
+    return -1

@@ -1,0 +1,57 @@
+"""The scorer's shortcuts must not change what it finds (date windows, lazy date resolution)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.scoring.dates import _month_windows, find_dates
+
+_PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
+
+
+def _reference_windows(sentence: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for prefix in _PREFIXES:
+        at = sentence.find(prefix)
+        while at >= 0:
+            spans.append((max(0, at - 32), at + 26))
+            at = sentence.find(prefix, at + 3)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+_PIECES = st.sampled_from([*_PREFIXES, "May", "March 3", "ay", "an", " ", "JanFeb", "x", "1"])
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_month_windows_match_the_per_prefix_search(sentence: str) -> None:
+    assert _month_windows(sentence) == _reference_windows(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tariffs take effect on August 1, 2025 and lapse within 90 days.",
+        "The truce expires in mid-March unless extended by the end of June.",
+        "Talks resume 2025-07-09, officials said, after a 30-day pause in 2025.",
+    ],
+)
+def test_unresolved_dates_are_the_same_mentions(sentence: str) -> None:
+    resolved = find_dates(sentence, date(2025, 6, 3))
+    bare = find_dates(sentence, date(2025, 6, 3), resolve=False)
+    assert [(d.text, d.start, d.kind) for d in bare] == [
+        (d.text, d.start, d.kind) for d in resolved
+    ]
+    assert all(d.date is None for d in bare)
+    assert any(d.date is not None for d in resolved)
