@@ -197,7 +197,14 @@ class Store(Protocol):
         """The remembered state of a feed (a fresh state for a feed never polled)."""
         ...
 
-    async def save_feed_state(self, state: FeedState) -> None: ...
+    async def save_feed_state(self, state: FeedState) -> None:
+        """Save a feed's state after a poll (and release this process's claim on it)."""
+        ...
+
+    async def claim_feed(self, name: str, now: datetime) -> bool:
+        """Claim a feed for one poll by this process; False while another process holds it
+        (several replicas share one database)."""
+        ...
 
     async def user_feeds(self) -> list[FeedSpec]:
         """Feeds added at run time (CLI or chat), in the order they were added."""

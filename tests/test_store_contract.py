@@ -129,3 +129,19 @@ async def test_two_processes_never_claim_the_same_delivery(store_url: str) -> No
     finally:
         await first.close()
         await second.close()
+
+
+async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
+    first, second = SqlStore(store_url), SqlStore(store_url)
+    await first.migrate()
+    try:
+        assert await first.claim_feed("wire", NOW)
+        assert await first.claim_feed("wire", NOW)  # its own claim
+        assert not await second.claim_feed("wire", NOW)
+        await first.save_feed_state(FeedState(name="wire", polls=1))  # done: released
+        assert await second.claim_feed("wire", NOW)
+        assert (await second.feed_state("wire")).polls == 1  # the claim kept the saved state
+        assert await first.claim_feed("wire", NOW + timedelta(minutes=6))  # a lapsed claim
+    finally:
+        await first.close()
+        await second.close()

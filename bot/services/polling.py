@@ -129,6 +129,10 @@ class Poller:
         if only_due:
             states = {f.name: await self._store.feed_state(f.name) for f in feeds}
             feeds = [f for f in feeds if is_due(states[f.name], now)]
+        # With several replicas on one database, each feed is polled by one of them at a time.
+        feeds = [f for f in feeds if await self._store.claim_feed(f.name, now)]
+        if only_due:  # another replica may have polled it between the check and the claim
+            feeds = [f for f in feeds if is_due(await self._store.feed_state(f.name), now)]
         limit = asyncio.Semaphore(self._config.polling.concurrency)
 
         async def guarded(spec: FeedSpec) -> FeedOutcome:

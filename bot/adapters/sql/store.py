@@ -39,12 +39,32 @@ class SqlStore(StoriesMixin):
         return FeedState.model_validate_json(rows[0][0]) if rows else FeedState(name=name)
 
     async def save_feed_state(self, state: FeedState) -> None:
+        """Save the state after a poll, releasing this process's claim on the feed."""
         await self._run(
             "INSERT INTO feed_state (name, state, next_poll_at) VALUES (:n, :s, :p) "
             "ON CONFLICT (name) DO UPDATE SET state = excluded.state, "
-            "next_poll_at = excluded.next_poll_at",
+            "next_poll_at = excluded.next_poll_at, lease_owner = NULL, lease_until = NULL",
             {"n": state.name, "s": state.model_dump_json(), "p": ts(state.next_poll_at)},
         )
+
+    async def claim_feed(self, name: str, now: datetime) -> bool:
+        """Claim the feed for this process's next poll (released by ``save_feed_state``, lapsing
+        after ``LEASE``); False while another process holds it."""
+        rows = await self._run(
+            "INSERT INTO feed_state (name, state, lease_owner, lease_until) "
+            "VALUES (:n, :s, :o, :u) ON CONFLICT (name) DO UPDATE SET "
+            "lease_owner = excluded.lease_owner, lease_until = excluded.lease_until "
+            "WHERE feed_state.lease_until IS NULL OR feed_state.lease_until < :now "
+            "OR feed_state.lease_owner = :o RETURNING name",
+            {
+                "n": name,
+                "s": FeedState(name=name).model_dump_json(),
+                "o": self.owner,
+                "u": ts(now + LEASE),
+                "now": ts(now),
+            },
+        )
+        return bool(rows)
 
     async def user_feeds(self) -> list[FeedSpec]:
         rows = await self._run("SELECT spec FROM feeds ORDER BY added_at, name")
