@@ -54,6 +54,12 @@ class Engine:
     settings: dict[str, Any]
     clause_breaks: frozenset[str]
     destination_words: frozenset[str]
+    market_moves: frozenset[str] = frozenset()
+    venue_cities: frozenset[str] = frozenset()
+    venue_starts: frozenset[str] = frozenset()
+    """First words of ``venue_cities``: a sentence without any skips the venue check."""
+    venue_before: frozenset[str] = frozenset()
+    venue_after: frozenset[str] = frozenset()
 
 
 STRONG_REVERSION = frozenset(
@@ -133,6 +139,7 @@ def engine() -> Engine:
     for slug, spec in topics["topics"].items():
         _add_all(index, "topic", spec["cues"], slug)
 
+    venue: dict[str, list[str]] = actors.get("venue", {})
     index.freeze()
     return Engine(
         index=index,
@@ -147,4 +154,9 @@ def engine() -> Engine:
         settings=clarity,
         clause_breaks=frozenset(modality["clause"]["breaks"]),
         destination_words=frozenset(clarity["destination"]["cues"]),
+        market_moves=frozenset(clarity["quantity"].get("moves", ())),
+        venue_cities=frozenset(venue.get("cities", ())),
+        venue_starts=frozenset(c.split()[0] for c in venue.get("cities", ())),
+        venue_before=frozenset(venue.get("before", ())),
+        venue_after=frozenset(venue.get("after", ())),
     )

@@ -19,6 +19,8 @@ _NOT_QUANTITY = frozenset(
 )
 _NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
+_MOVE_LINKS = frozenset(("by", "about", "nearly", "almost", "around", "roughly", "some", "over"))
+_CURRENCY = frozenset(("$", "€", "£", "¥", "us$"))
 
 
 def has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -68,10 +70,23 @@ def background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> f
     return 1.0
 
 
-def quantity_at(norms: list[str], units: set[int], currency: list[Match]) -> int:
-    """Index of the first number that counts as a quantity (with a unit, currency or noun)."""
+def _market_move(norms: list[str], k: int, moves: frozenset[str]) -> bool:
+    """Whether the number at ``k`` says how far a price moved ("rose 2%", "fell by $3")."""
+    k -= 1
+    if k >= 0 and norms[k] in _CURRENCY:
+        k -= 1
+    if k >= 0 and norms[k] in _MOVE_LINKS:
+        k -= 1
+    return k >= 0 and norms[k] in moves
+
+
+def quantity_at(
+    norms: list[str], units: set[int], currency: list[Match], moves: frozenset[str] = frozenset()
+) -> int:
+    """Index of the first number that counts as a quantity (with a unit, currency or noun); a
+    market move after a verb of movement (``moves``) is not one."""
     for m in currency:
-        if m.j < len(norms) and norms[m.j][:1].isdigit():
+        if m.j < len(norms) and norms[m.j][:1].isdigit() and not _market_move(norms, m.j, moves):
             return m.j
     # only tokens starting with a digit are looked at (found by C-level maps)
     for k in compress(range(len(norms)), map(str.isdigit, map(_LEAD_CHAR, norms))):
@@ -82,6 +97,18 @@ def quantity_at(norms: list[str], units: set[int], currency: list[Match]) -> int
         if before in _DATE_WORDS or before in _NOT_QUANTITY:
             continue
         nxt = norms[k + 1]
-        if k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT):
+        unit = k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT)
+        if unit and not _market_move(norms, k, moves):
             return k
     return -1
+
+
+def is_venue(m: Match, norms: list[str], eng: Engine) -> bool:
+    """Whether actor match ``m`` is a capital named only as a venue ("talks in London", "the
+    Madrid summit"), not as a government acting ("London imposed")."""
+    i, j = m.i, m.j
+    if not (
+        (i and norms[i - 1] in eng.venue_before) or (j < len(norms) and norms[j] in eng.venue_after)
+    ):
+        return False
+    return (norms[i] if j - i == 1 else " ".join(norms[i:j])) in eng.venue_cities

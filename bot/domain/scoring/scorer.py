@@ -166,7 +166,7 @@ class RuleScorer:
         evidence.extend(dir_ev)
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
-        top = [_ev(*e[1:]) for e in evidence[:MAX_EVIDENCE]]
+        top = [_ev(*e[1:]) for e in _distinct(evidence)]
         if len(top) < MAX_EVIDENCE:
             top.extend(_relevance_evidence(results, actors, topics)[: MAX_EVIDENCE - len(top)])
         if len(results) == 1:
@@ -196,6 +196,23 @@ class RuleScorer:
 
 def _first(e: _Ev) -> float:
     return e[0]
+
+
+def _distinct(evidence: list[_Ev]) -> list[_Ev]:
+    """The first MAX_EVIDENCE entries with one per cue and kind (the list is sorted strongest
+    first, so the strongest stays): a cue repeated in title and body, or twice in the text, is
+    listed once. Scores are untouched."""
+    seen: set[tuple[str, str]] = set()
+    add = seen.add
+    out: list[_Ev] = []
+    for e in evidence:
+        key = (e[1].lower(), e[3])
+        if key not in seen:
+            add(key)
+            out.append(e)
+            if len(out) == MAX_EVIDENCE:
+                break
+    return out
 
 
 def _combine(values: list[float]) -> float:

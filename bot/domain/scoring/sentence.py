@@ -22,6 +22,7 @@ from .engine import ActorCue, ClarityCue, Engine, EventCue
 from .lexicon import PUNCT, Match, is_acronym
 from .scope import background_factor as _background_factor
 from .scope import in_scope as _in_scope
+from .scope import is_venue as _is_venue
 from .scope import object_of as _object_of
 from .scope import quantity_at as _quantity_at
 from .text import Tokens, render
@@ -172,6 +173,12 @@ class SentenceAnalyser:
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
+        if "actor" in layers:
+            acts, starts = layers["actor"], eng.venue_starts
+            for m in acts:
+                if norms[m.i] in starts and _is_venue(m, norms, eng):
+                    layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
+                    break
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
             breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
@@ -349,7 +356,7 @@ class SentenceAnalyser:
         k = -1
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
-            k = _quantity_at(norms, units, layers.get("currency", []))
+            k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
         if k >= 0:
             res.has_quantity = True
             q = classes["quantity"]

@@ -1,0 +1,90 @@
+"""Known misreadings: capitals as venues, market moves as quantities, repeated evidence cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.models import Article
+from bot.domain.scoring import RuleScorer
+
+_SCORER = RuleScorer()
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Trade negotiators from both sides resumed tariff talks in London on Tuesday.", "GB"),
+        ("Delegations met in Geneva to discuss export controls on chips.", "CH"),
+        ("At the Madrid summit, ministers discussed tariffs on steel.", "ES"),
+        ("Officials gathered for the Tokyo round of talks on rare earth export curbs.", "JP"),
+    ],
+)
+def test_capital_as_venue_is_not_an_actor(text: str, absent: str) -> None:
+    assert absent not in _SCORER.score(Article(text=text)).actors
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("London imposed sanctions on Russian banks.", "GB"),
+        ("Tokyo said it would tighten export controls on chips.", "JP"),
+        ("Seoul raised tariffs on imported steel.", "KR"),
+    ],
+)
+def test_capital_acting_as_government_is_an_actor(text: str, present: str) -> None:
+    assert present in _SCORER.score(Article(text=text)).actors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chip prices jumped 12% after the export controls were announced.",
+        "Shares rose 2% as the government eased tariffs.",
+        "The won firmed 1% after officials said tariffs would be cut.",
+        "Soybean futures fell by 3% on news of the sanctions.",
+    ],
+)
+def test_market_move_is_not_a_quantity(text: str) -> None:
+    a = _SCORER.score(Article(text=text))
+    assert "no volumes" in a.missing
+    assert not any(e.kind == "clarity+" and e.note == "quantity" for e in a.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government imposed tariffs of 25% on imported steel.",
+        "The importer agreed to buy 50,000 tonnes of soybeans.",
+        "The ministry pledged $2bn in purchases of farm goods.",
+        "Shares rose 2% after the government imposed tariffs of 25% on steel.",
+    ],
+)
+def test_measure_quantity_still_counts(text: str) -> None:
+    a = _SCORER.score(Article(text=text))
+    assert "no volumes" not in a.missing
+    assert any(e.kind == "clarity+" and e.note == "quantity" for e in a.evidence)
+
+
+def test_repeated_cue_listed_once_and_scores_unchanged() -> None:
+    body = "Officials said the tariffs may be reviewed. Another official said the levy may rise."
+    twice = _SCORER.score(Article(title="Tariffs may be reviewed", text=body))
+    keys = [(e.cue.lower(), e.kind) for e in twice.evidence]
+    assert len(keys) == len(set(keys))
+    assert sum(1 for e in twice.evidence if e.cue == "may") == 1
+    # deduplication is of the evidence list only: the clarity points still add up per class
+    once = _SCORER.score(Article(title="Tariffs may be reviewed", text="Officials met on Monday."))
+    assert twice.clarity <= once.clarity
+
+
+def test_repeated_cue_keeps_strongest() -> None:
+    a = _SCORER.score(
+        Article(
+            title="US imposes tariffs on Chinese steel",
+            text="The tariffs were announced on Monday. Analysts said the US imposes tariffs often.",
+        )
+    )
+    seen: dict[tuple[str, str], float] = {}
+    for e in a.evidence:
+        key = (e.cue.lower(), e.kind)
+        assert key not in seen
+        seen[key] = e.contribution
