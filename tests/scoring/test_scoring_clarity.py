@@ -90,6 +90,29 @@ def test_reversion_month_already_past_rolls_to_next_year(score) -> None:  # type
     assert a.reversion_risk.date == date(2026, 3, 1)
 
 
+def test_reversion_phrase_reads_as_a_clause(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Other moves keep alive the threat of full tariff restoration in August.")
+    assert a.reversion_risk is not None
+    # not cut mid-phrase ("of full tariff restoration in August.") and without the full stop
+    assert a.reversion_risk.phrase == "threat of full tariff restoration in August"
+
+
+def test_reversion_phrase_completes_its_date(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Washington threatened to restore the tariffs by August 12 unless exports resumed.")
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.phrase == "Washington threatened to restore the tariffs by August 12"
+    assert a.reversion_risk.date == date(2025, 8, 12)
+
+
+def test_reversion_phrase_names_a_distant_date(score) -> None:  # type: ignore[no-untyped-def]
+    a = score(
+        "Duties could snap back to 145% if talks fail, he said, adding the truce ends Aug. 12."
+    )
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.phrase.startswith("Duties could snap back")
+    assert a.reversion_risk.phrase.endswith("… Aug. 12")
+
+
 def test_reversion_without_date(score) -> None:  # type: ignore[no-untyped-def]
     a = score("The exemption for Korean carmakers is temporary and could be reinstated later.")
     assert a.reversion_risk is not None
