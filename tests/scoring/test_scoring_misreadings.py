@@ -76,6 +76,14 @@ def test_repeated_cue_listed_once_and_scores_unchanged() -> None:
     assert twice.clarity <= once.clarity
 
 
+def test_inflected_repeat_listed_once() -> None:
+    body = "Beijing imposes export curbs on gallium. It imposed similar curbs on graphite in 2023."
+    a = _SCORER.score(Article(title="China imposing new curbs", text=body))
+    impose = [e for e in a.evidence if e.cue.lower().startswith("impos") and e.kind == "escalation"]
+    assert len(impose) == 1
+    assert a.label.value == "escalation"
+
+
 def test_repeated_cue_keeps_strongest() -> None:
     a = _SCORER.score(
         Article(

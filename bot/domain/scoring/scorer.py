@@ -201,18 +201,33 @@ def _first(e: _Ev) -> float:
 def _distinct(evidence: list[_Ev]) -> list[_Ev]:
     """The first MAX_EVIDENCE entries with one per cue and kind (the list is sorted strongest
     first, so the strongest stays): a cue repeated in title and body, or twice in the text, is
-    listed once. Scores are untouched."""
+    listed once, and so is a cue in another inflection ("imposed" after "imposes"). Scores are
+    untouched."""
     seen: set[tuple[str, str]] = set()
     add = seen.add
     out: list[_Ev] = []
     for e in evidence:
-        key = (e[1].lower(), e[3])
+        key = (_stem(e[1]), e[3])
         if key not in seen:
             add(key)
             out.append(e)
             if len(out) == MAX_EVIDENCE:
                 break
     return out
+
+
+_SUFFIXES = ("ing", "ed", "es", "s", "d", "e")
+
+
+def _stem(cue: str) -> str:
+    """The cue in lower case with a regular inflection cut from each word (for comparison only)."""
+    words = cue.lower().split()
+    for k, w in enumerate(words):
+        for suffix in _SUFFIXES:
+            if w.endswith(suffix) and len(w) > len(suffix) + 2:
+                words[k] = w[: -len(suffix)]
+                break
+    return " ".join(words)
 
 
 def _combine(values: list[float]) -> float:
