@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_metonyms_and_agencies_map_to_states(score) -> None:  # type: ignore[no-untyped-def]
     a = score(
@@ -21,6 +23,32 @@ def test_officials_by_title(score) -> None:  # type: ignore[no-untyped-def]
 
 def test_pronoun_us_is_not_the_united_states(score) -> None:  # type: ignore[no-untyped-def]
     assert "US" not in score("Let us talk about tariffs on steel.").actors
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Kenya raised duties on imported steel to 25% from next month.", "KE"),
+        ("The Democratic Republic of the Congo suspended cobalt exports for four months.", "CD"),
+        ("Republic of Korea customs tightened checks on chip shipments.", "KR"),
+        ("Bolivia nationalised its lithium mines and banned raw exports.", "BO"),
+    ],
+)
+def test_any_iso_country_is_an_actor(score, text: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    a = score(text)
+    assert code in a.actors
+    assert a.relevant
+
+
+def test_country_names_that_are_also_people_are_not_actors(score) -> None:  # type: ignore[no-untyped-def]
+    # "Chad" and "Jordan" are left out of the ISO names: as often people as countries
+    assert score("Chad Bown said tariffs on steel would rise.").actors == []
+    assert "JO" not in score("Jordan told reporters the tariffs were a mistake.").actors
+
+
+def test_iso_country_name_needs_its_capital(score) -> None:  # type: ignore[no-untyped-def]
+    assert "NE" not in score("The niger seed tariff was cut.").actors
+    assert "NE" in score("Niger cut its tariff on seed imports.").actors
 
 
 def test_actor_without_lever_is_not_relevant(score) -> None:  # type: ignore[no-untyped-def]

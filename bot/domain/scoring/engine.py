@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import pycountry
+
 from .lexicon import PhraseIndex, load
 
 
@@ -22,10 +24,12 @@ class EventCue:
 
 @dataclass(frozen=True, slots=True)
 class ActorCue:
-    """An actor name: the normalised code and whether it only counts when written in capitals."""
+    """An actor name: the normalised code, whether it only counts when written in capitals (US,
+    not "us") and whether it only counts with a capital first letter (Chile, not "chile")."""
 
     code: str
     caps: bool
+    proper: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,28 @@ STRONG_REVERSION = frozenset(
 )
 
 
+def country_names() -> list[tuple[str, str]]:
+    """(name, ISO 3166-1 alpha-2 code) for every country and territory, from pycountry: the ISO
+    name, common and official names, inverted where ISO writes them inverted ("Korea, Republic
+    of" -> "Republic of Korea") and without parenthesised notes."""
+    out: list[tuple[str, str]] = []
+    for country in pycountry.countries:
+        seen: set[str] = set()
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if not isinstance(name, str):
+                continue
+            name = name.split("(")[0].strip()
+            if "," in name:
+                head, _, tail = name.partition(",")
+                name = f"{tail.strip()} {head.strip()}"
+            name = name.removeprefix("The ").removeprefix("the ")
+            if name and name not in seen:
+                seen.add(name)
+                out.append((name, str(country.alpha_2)))
+    return out
+
+
 def _add_all(index: PhraseIndex, layer: str, cues: list[str], payload: Any) -> None:
     for cue in cues:
         index.add(layer, cue, payload)
@@ -136,6 +162,10 @@ def engine() -> Engine:
     for code, spec in actors["actors"].items():
         _add_all(index, "actor", spec.get("names", []), ActorCue(code, caps=False))
         _add_all(index, "actor", spec.get("acronyms", []), ActorCue(code, caps=True))
+    skip = frozenset(actors.get("countries", {}).get("skip", ()))
+    for phrase, code in country_names():
+        if phrase.lower() not in skip:
+            index.add("actor", phrase, ActorCue(code, caps=False, proper=True))
     for slug, spec in topics["topics"].items():
         _add_all(index, "topic", spec["cues"], slug)
 

@@ -424,6 +424,8 @@ class SentenceAnalyser:
             a: ActorCue = m.payload
             if a.caps and not all(is_acronym(t) for t in raw[m.i : m.j]):
                 continue
+            if a.proper and not raw[m.i][:1].isupper():
+                continue
             if a.code not in res.actors:
                 res.actors.append(a.code)
         for m in layers.get("topic", ()):
