@@ -227,7 +227,8 @@ class SentenceAnalyser:
             self._direction(res, layers, raw, breaks, neg)
         hedges = layers.get("hedge")
         if hedges:
-            strengths = [m.payload for m in hedges]
+            # a weak cue repeated (will ... will ... will) is one modal frame, counted once
+            strengths = list({m.phrase: m.payload for m in hedges}.values())
             score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
