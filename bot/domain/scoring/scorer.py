@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from bot.domain.models import (
     Article,
@@ -219,6 +220,7 @@ def _distinct(evidence: list[_Ev]) -> list[_Ev]:
 _SUFFIXES = ("ing", "ed", "es", "s", "d", "e")
 
 
+@lru_cache(maxsize=8192)
 def _stem(cue: str) -> str:
     """The cue in lower case with a regular inflection cut from each word (for comparison only)."""
     words = cue.lower().split()
