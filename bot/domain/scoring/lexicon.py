@@ -25,6 +25,7 @@ def is_acronym(raw: str) -> bool:
 
 _NOT_INFLECTIONS = frozenset(("plane", "planes", "bane", "cane", "fine", "fines", "bare", "bares"))
 """Other words that the '+e' rule for stems (criticiz~, restor~) would wrongly produce."""
+_VOWELS = frozenset("aeiou")
 
 
 def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
@@ -39,6 +40,16 @@ def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
         forms.update({word + "ing", stem + "ies", stem + "ied"})
     else:
         forms.update({word + "s", word + "es", word + "ed", word + "ing", word + "e", word + "ed"})
+        # consonant after a single vowel doubles: scrapped, expelled, cancelled (overgenerates)
+        last = word[-1]
+        if (
+            len(word) > 2
+            and last not in _VOWELS
+            and last not in "wxy"
+            and word[-2] in _VOWELS
+            and word[-3] not in _VOWELS
+        ):
+            forms.update({word + last + "ed", word + last + "ing"})
     return forms - _NOT_INFLECTIONS
 
 

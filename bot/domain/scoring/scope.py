@@ -14,6 +14,10 @@ from .lexicon import Match
 
 FORWARD_OBJECT_WINDOW = 5
 BACKWARD_OBJECT_WINDOW = 4
+PASSIVE_OBJECT_WINDOW = 8
+"""A passive pivot ("sanctions on the country's banks were lifted") looks further back: its
+subject, however long, is what it acts on."""
+_PASSIVE_AUX = frozenset(("is", "are", "was", "were", "be", "been", "being", "get", "got"))
 _NOT_QUANTITY = frozenset(
     ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
 )
@@ -48,14 +52,24 @@ def in_scope(
     return None
 
 
-def object_of(p: Match, objects: list[Match], breaks: list[int]) -> Match | None:
-    """The object a pivot verb acts on: the nearest one after it in its clause, else before it."""
+def is_passive(p: Match, norms: list[str]) -> bool:
+    """Whether pivot ``p`` follows a form of *be* (one adverb may come between: "were partly")."""
+    i = p.i
+    return (i > 0 and norms[i - 1] in _PASSIVE_AUX) or (i > 1 and norms[i - 2] in _PASSIVE_AUX)
+
+
+def object_of(
+    p: Match, objects: list[Match], breaks: list[int], passive: bool = False
+) -> Match | None:
+    """The object a pivot verb acts on: the nearest one after it in its clause, else before it
+    (further back when the pivot is passive)."""
     for o in objects:
         if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW and not has_break(breaks, p.j, o.i):
             return o
+    back = PASSIVE_OBJECT_WINDOW if passive else BACKWARD_OBJECT_WINDOW
     for k in range(len(objects) - 1, -1, -1):
         o = objects[k]
-        if p.i - BACKWARD_OBJECT_WINDOW <= o.j <= p.i and not has_break(breaks, o.j, p.i):
+        if p.i - back <= o.j <= p.i and not has_break(breaks, o.j, p.i):
             return o
     return None
 

@@ -22,6 +22,7 @@ from .engine import ActorCue, ClarityCue, Engine, EventCue
 from .lexicon import PUNCT, Match, is_acronym
 from .scope import background_factor as _background_factor
 from .scope import in_scope as _in_scope
+from .scope import is_passive as _is_passive
 from .scope import is_venue as _is_venue
 from .scope import object_of as _object_of
 from .scope import quantity_at as _quantity_at
@@ -224,7 +225,7 @@ class SentenceAnalyser:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
-            self._direction(res, layers, raw, breaks, neg)
+            self._direction(res, layers, raw, norms, breaks, neg)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -266,6 +267,7 @@ class SentenceAnalyser:
         res: SentenceResult,
         layers: dict[str, list[Match]],
         raw: list[str],
+        norms: list[str],
         breaks: list[int],
         neg: list[Match],
     ) -> None:
@@ -279,7 +281,7 @@ class SentenceAnalyser:
             objects = layers.get("object", _NO_MATCHES)
             weights = eng.pivot_weights
             for p in pivots:
-                obj = _object_of(p, objects, breaks) if objects else None
+                obj = _object_of(p, objects, breaks, _is_passive(p, norms)) if objects else None
                 if obj is None:
                     continue
                 # noun compounds take their head: "export-control dialogue" is a dialogue
