@@ -75,9 +75,32 @@ def test_mixed_when_strong_cues_pull_both_ways(score) -> None:  # type: ignore[n
     assert score(text).label is Label.MIXED
 
 
-def test_single_sentence_is_never_mixed(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("Seoul resumed talks with Tokyo but threatened new duties on steel.")
-    assert a.label is not Label.MIXED
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seoul resumed talks with Tokyo but threatened new duties on steel.",
+        "China agreed to resume soybean purchases, while warning it would retaliate against any "
+        "new tariffs.",
+        "Washington extended the tariff truce by 90 days while threatening new chip controls.",
+    ],
+)
+def test_one_sentence_is_mixed_when_its_main_clauses_pull_both_ways(score, text: str) -> None:  # type: ignore[no-untyped-def]
+    # a thaw layered with a threat, in coordinate clauses
+    assert score(text).label is Label.MIXED
+
+
+def test_subordinate_move_does_not_make_a_sentence_mixed(score) -> None:  # type: ignore[no-untyped-def]
+    a = score(
+        "Despite appeals from exporters, the ministry is refusing to lift its ban on magnets."
+    )
+    assert a.label is Label.ESCALATION
+
+
+def test_background_clause_leaves_the_main_event_to_come(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("While talks continue, Washington imposed new tariffs on Chinese steel.")
+    assert a.label is Label.ESCALATION
+    imposed = next(e for e in a.evidence if e.cue.startswith("imposed"))
+    assert "secondary" not in imposed.note
 
 
 def test_neutral_statement(score) -> None:  # type: ignore[no-untyped-def]

@@ -74,10 +74,19 @@ def object_of(
     return None
 
 
+def is_participle_clause(raw: list[str], k: int) -> bool:
+    """Whether token ``k`` (a conjunction) is followed by a participle: "while warning …"."""
+    return k + 1 < len(raw) and raw[k + 1].endswith("ing") and len(raw[k + 1]) > 5
+
+
 def background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> float:
     for b in bg:
         if b.j > i:
             continue
+        if b.phrase == "while" and (
+            (b.i and raw[b.i - 1] == ",") or is_participle_clause(raw, b.i)
+        ):
+            continue  # "…, while Beijing warned …", "… while warning …": a second main clause
         if b.i <= 1 and "," in raw[b.j : i]:
             continue  # sentence-initial "After ..., X did Y": scope ends at the first comma
         return eng.background_factor

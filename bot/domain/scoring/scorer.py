@@ -111,7 +111,10 @@ class RuleScorer:
                 dw = d * w
                 desc_v.append(dw)
                 desc_n.append(dw * cert)
-            if e > d:
+            if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
+                n_esc += 1
+                n_desc += 1
+            elif e > d:
                 n_esc += 1
             elif d > e:
                 n_desc += 1

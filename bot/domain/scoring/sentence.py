@@ -22,6 +22,7 @@ from .engine import ActorCue, ClarityCue, Engine, EventCue
 from .lexicon import PUNCT, Match, is_acronym
 from .scope import background_factor as _background_factor
 from .scope import in_scope as _in_scope
+from .scope import is_participle_clause
 from .scope import is_passive as _is_passive
 from .scope import is_venue as _is_venue
 from .scope import object_of as _object_of
@@ -36,6 +37,9 @@ SECONDARY_DECAY = 0.5
 SUBORDINATE_FACTOR = 0.3
 """Cues after the first event of a sentence (its main verb in a wire lead, usually) count less:
 "X rejected an offer to host talks" is a rejection, "Y urged Z to stop attacks" an appeal."""
+BOTH_WAYS_MIN = 4.0
+"""A sentence pulls both ways when main clauses carry strong moves each way ("agreed to resume
+purchases, while warning it would retaliate")."""
 MAX_CONDITION_TOKENS = 10
 _WITHHELD_TOPICS = {
     "volumes": (
@@ -147,6 +151,7 @@ class SentenceResult:
 
     __slots__ = (
         "actors",
+        "both_ways",
         "clarity",
         "conditions",
         "deescalation",
@@ -179,6 +184,26 @@ class SentenceResult:
         self.has_destination = False
         self.escalation = 0.0
         self.deescalation = 0.0
+        self.both_ways = False
+
+
+_COORDINATORS = frozenset(("while", "but", "whereas", "yet"))
+
+
+def _coordinate_starts(raw: list[str]) -> list[int]:
+    """Where a coordinate clause begins: "but" ("resumed talks but threatened duties"), another
+    contrastive conjunction after a comma ("…, while Beijing …"), "while" with a participle ("…
+    while warning …"), or any clause after a semicolon."""
+    out: list[int] = []
+    for k in range(1, len(raw)):
+        if (
+            raw[k - 1] == ";"
+            or (raw[k - 1] == "," and raw[k].lower() in _COORDINATORS)
+            or (raw[k] == "while" and is_participle_clause(raw, k))
+            or raw[k] == "but"
+        ):
+            out.append(k)
+    return out
 
 
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
@@ -314,13 +339,26 @@ class SentenceAnalyser:
         secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
         direction = res.direction
         esc, desc = res.escalation, res.deescalation
-        for rank, (m, weight, mode, label) in enumerate(cues):
+        coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
+        main_free, n_secondary = True, 0  # per clause: the main event is still to come
+        main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
+        for k, (m, weight, mode, label) in enumerate(cues):
+            if coords and k and any(cues[k - 1][0].i < c <= m.i for c in coords):
+                main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
+            f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
+            if main_free:
+                # a background cue ("While talks continue, X imposed …") leaves the main to come
+                main_free = f != 1.0
+                is_secondary = False
+            else:
+                n_secondary += 1
+                is_secondary = True
             if weight == 0.0:
                 continue
             w = weight
             notes = None
-            if rank:
-                w *= secondary * SECONDARY_DECAY ** (rank - 1)
+            if is_secondary:
+                w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
                 notes = [label, "secondary"]
             if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
                 # "did not lift" flips a move; "no agreement" only denies that one exists
@@ -333,10 +371,12 @@ class SentenceAnalyser:
                 w *= eng.irrealis_factor
                 notes = notes or [label]
                 notes.append("not enacted")
-            if bg and (f := _background_factor(bg, m.i, raw, eng)) != 1.0:
+            if f != 1.0:
                 w *= f
                 notes = notes or [label]
                 notes.append("background")
+            if not is_secondary and f == 1.0 and abs(w) >= BOTH_WAYS_MIN:
+                main_sides |= 1 if w > 0 else 2
             if w > 0:
                 esc += w
                 direction.append(
@@ -360,6 +400,7 @@ class SentenceAnalyser:
                     )
                 )
         res.escalation, res.deescalation = esc, desc
+        res.both_ways = main_sides == 3
 
     def _clarity(
         self,
