@@ -188,12 +188,16 @@ class SentenceResult:
 
 
 _COORDINATORS = frozenset(("while", "but", "whereas", "yet"))
+_COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
+"""A sentence without any of these has no coordinate clause (a cheap test in C)."""
 
 
 def _coordinate_starts(raw: list[str]) -> list[int]:
     """Where a coordinate clause begins: "but" ("resumed talks but threatened duties"), another
     contrastive conjunction after a comma ("…, while Beijing …"), "while" with a participle ("…
     while warning …"), or any clause after a semicolon."""
+    if _COORDINATION_TOKENS.isdisjoint(raw):
+        return _NO_BREAKS
     out: list[int] = []
     for k in range(1, len(raw)):
         if (
