@@ -25,6 +25,21 @@ from bot.domain.models import Label
         ("Beijing urged Washington to return to negotiations.", Label.DEESCALATION),
         ("Mexico offered to mediate between the two trading partners.", Label.DEESCALATION),
         ("Thousands of farmers protested outside the parliament in Paris.", Label.ESCALATION),
+        # a new licensing requirement restricts; granting licences cooperates
+        ("Beijing will require export licences for antimony from next month.", Label.ESCALATION),
+        ("Washington granted export licences for two chip tool makers.", Label.DEESCALATION),
+        # fees are a restriction: suspending them eases, charging them tightens
+        ("Washington suspended its port fees on Chinese-built vessels.", Label.DEESCALATION),
+        # firing missiles is a force move even with words between verb and object
+        ("Pyongyang fired three short-range ballistic missiles into the sea.", Label.ESCALATION),
+        ("Indian and Chinese troops completed disengagement at the border.", Label.DEESCALATION),
+        # "the war" named as a period is no new fighting
+        (
+            "Kyiv and Moscow swapped prisoners in the biggest exchange of the war.",
+            Label.DEESCALATION,
+        ),
+        ("Officials marked the anniversary of the war with a memorial service.", Label.NEUTRAL),
+        ("Armenia warned it would go to war if the border was crossed.", Label.ESCALATION),
     ],
 )
 def test_event_categories(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
