@@ -139,6 +139,8 @@ def _clause_span(raw: list[str], i: int, j: int, width: int = 3) -> tuple[int, i
 def _date_end(raw: list[str], text: str, lo: int, hi: int) -> int:
     """Where the date expression ``text`` ends when it begins inside tokens [lo, hi), else -1."""
     for k in range(lo, hi):
+        if not text.startswith(raw[k].lower()):
+            continue
         for m in range(k + 1, min(len(raw), k + 8) + 1):
             if render(raw[k:m]).lower() == text:
                 return m
