@@ -46,6 +46,22 @@ def test_event_categories(score, text: str, label: Label) -> None:  # type: igno
     assert score(text).label is label
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # names and figures of speech made of event words report no event ...
+        ("Amnesty International accused the junta of torturing detainees.", Label.ESCALATION),
+        ("The party renewed its fight against corruption with new rules on gifts.", Label.NEUTRAL),
+        ("The minister toured farms in the occupied territories on Monday.", Label.NEUTRAL),
+        # ... while the same words as events still count
+        ("The president granted an amnesty to 200 political prisoners.", Label.DEESCALATION),
+        ("Rebel fighters occupied the airport and two border posts.", Label.ESCALATION),
+    ],
+)
+def test_names_made_of_event_words(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).label is label
+
+
 def test_material_outweighs_verbal(score) -> None:  # type: ignore[no-untyped-def]
     material = score("Beijing retaliated with duties on American pork.")
     verbal = score("Beijing vowed to retaliate against the new duties on its pork.")

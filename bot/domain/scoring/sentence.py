@@ -212,6 +212,22 @@ def _coordinate_starts(raw: list[str]) -> list[int]:
     return out
 
 
+_NAMED_LAYERS = ("event", "pivot", "object")
+
+
+def _drop_inside_names(layers: dict[str, list[Match]]) -> None:
+    """Event, pivot and object cues inside a name ("Amnesty International", "the fight against
+    poverty") report no event and are dropped."""
+    spans = [(n.i, n.j) for n in layers.pop("name")]
+    for layer in _NAMED_LAYERS:
+        if layer in layers:
+            kept = [m for m in layers[layer] if not any(i <= m.i < j for i, j in spans)]
+            if kept:
+                layers[layer] = kept
+            else:
+                del layers[layer]
+
+
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
     """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
     resolution may raise, which must still happen)."""
@@ -243,6 +259,8 @@ class SentenceAnalyser:
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
+        if "name" in layers:
+            _drop_inside_names(layers)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
             for m in acts:
