@@ -62,6 +62,29 @@ def test_names_made_of_event_words(score, text: str, label: Label) -> None:  # t
     assert score(text).label is label
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Beijing agreed to slash tariffs on American farm goods.", Label.DEESCALATION),
+        ("The former defence minister was charged with bribery.", Label.ESCALATION),
+        ("Coalition warplanes struck militia positions overnight.", Label.ESCALATION),
+        ("The two sides struck a deal on fishing rights.", Label.DEESCALATION),
+        ("The EU backed the plan for a ceasefire monitoring mission.", Label.DEESCALATION),
+        # "backed" as a modifier is no support
+        ("Iran-backed militias attacked a coalition base in Syria.", Label.ESCALATION),
+        ("Ban Ki-moon praised Ghana for holding a peaceful election.", Label.DEESCALATION),
+    ],
+)
+def test_verbs_and_their_look_alikes(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).label is label
+
+
+def test_close_to_is_near_not_a_closure(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Two bombers flew close to the island's air defence zone.")
+    assert a.label is not Label.DEESCALATION
+    assert not any(e.kind == "de-escalation" for e in a.evidence)
+
+
 def test_material_outweighs_verbal(score) -> None:  # type: ignore[no-untyped-def]
     material = score("Beijing retaliated with duties on American pork.")
     verbal = score("Beijing vowed to retaliate against the new duties on its pork.")
