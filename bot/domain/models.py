@@ -53,6 +53,8 @@ class Evidence(BaseModel):
     kind: EvidenceKind
     contribution: float = Field(description="signed points added to escalation or clarity")
     note: str = ""
+    actor: str | None = Field(default=None, description="for a move: the state that makes it")
+    target: str | None = Field(default=None, description="for a move: the state it is aimed at")
 
 
 class ReversionRisk(BaseModel):
@@ -62,6 +64,15 @@ class ReversionRisk(BaseModel):
 
     phrase: str
     date: dt.date | None = None
+
+
+class Dyad(BaseModel):
+    """Who acts on whom in an item's strongest move (ISO 3166 or bloc codes)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: str
+    target: str | None = None
 
 
 class Assessment(BaseModel):
@@ -81,6 +92,7 @@ class Assessment(BaseModel):
     actors: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     summary: str = ""
+    dyad: Dyad | None = None
 
 
 class Article(BaseModel):

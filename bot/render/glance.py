@@ -64,7 +64,12 @@ def glance(assessment: Assessment, today: date) -> str:
 
 
 def actors_line(assessment: Assessment) -> str:
-    return " · ".join(assessment.actors[:6])
+    """The actors, led by who acts on whom in the strongest move ("CN → US · JP")."""
+    dyad = assessment.dyad
+    if dyad is None or dyad.target is None:
+        return " · ".join(assessment.actors[:6])
+    rest = [a for a in assessment.actors if a not in (dyad.actor, dyad.target)]
+    return " · ".join([f"{dyad.actor} → {dyad.target}", *rest[:4]])
 
 
 def topics_line(assessment: Assessment) -> str:

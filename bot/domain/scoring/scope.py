@@ -135,3 +135,42 @@ def is_venue(m: Match, norms: list[str], eng: Engine) -> bool:
     ):
         return False
     return (norms[i] if j - i == 1 else " ".join(norms[i:j])) in eng.venue_cities
+
+
+_COORDINATORS = frozenset(("while", "but", "whereas", "yet"))
+_COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
+"""A sentence without any of these has no coordinate clause (a cheap test in C)."""
+
+
+def coordinate_starts(raw: list[str]) -> list[int]:
+    """Where a coordinate clause begins: "but" ("resumed talks but threatened duties"), another
+    contrastive conjunction after a comma ("…, while Beijing …"), "while" with a participle ("…
+    while warning …"), or any clause after a semicolon."""
+    if _COORDINATION_TOKENS.isdisjoint(raw):
+        return []
+    out: list[int] = []
+    for k in range(1, len(raw)):
+        if (
+            raw[k - 1] == ";"
+            or (raw[k - 1] == "," and raw[k].lower() in _COORDINATORS)
+            or (raw[k] == "while" and is_participle_clause(raw, k))
+            or raw[k] == "but"
+        ):
+            out.append(k)
+    return out
+
+
+_NAMED_LAYERS = ("event", "pivot", "object")
+
+
+def drop_inside_names(layers: dict[str, list[Match]]) -> None:
+    """Event, pivot and object cues inside a name ("Amnesty International", "the fight against
+    poverty") report no event and are dropped."""
+    spans = [(n.i, n.j) for n in layers.pop("name")]
+    for layer in _NAMED_LAYERS:
+        if layer in layers:
+            kept = [m for m in layers[layer] if not any(i <= m.i < j for i, j in spans)]
+            if kept:
+                layers[layer] = kept
+            else:
+                del layers[layer]

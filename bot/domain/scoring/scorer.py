@@ -46,8 +46,10 @@ MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
 
 
-_Ev = tuple[float, str, str, EvidenceKind, float, str]
-"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note."""
+_Roles = tuple[str | None, str | None] | None
+_Ev = tuple[float, str, str, EvidenceKind, float, str, _Roles]
+"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note and, for
+a move, (acting state, state acted on)."""
 _EvDict = dict[str, str | float]
 
 
@@ -98,6 +100,11 @@ class RuleScorer:
         classes: set[str] = set()
         conditions: list[str] = []
         quantity = destination = timeline = False
+        mover: tuple[float, str | None, str | None] = (
+            0.0,
+            None,
+            None,
+        )  # the strongest move's roles
         lead = LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
         for u, r in enumerate(results):
             w = (TITLE_WEIGHT if has_title else 1.0) if u == 0 else 1.0 if u < lead else LATE_WEIGHT
@@ -145,10 +152,12 @@ class RuleScorer:
                 if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
                     continue
                 totals[cc.name] = new
-                clar_ev.append((abs(pts), f.cue, text, f.kind, pts, f.note))
+                clar_ev.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
             for f in r.direction:
                 c = round(f.contribution * w, 2)
-                dir_ev.append((abs(c), f.cue, text, f.kind, c, f.note))
+                dir_ev.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
+                if f.actor and abs(c) > mover[0]:
+                    mover = (abs(c), f.actor, f.target)
             if r.actors:
                 actors_all.extend(r.actors)
             if r.topics:
@@ -194,6 +203,7 @@ class RuleScorer:
                 "actors": actors,
                 "evidence": top,
                 "summary": _summary(results, salience, has_title),
+                "dyad": {"actor": mover[1], "target": mover[2]} if mover[1] else None,
             }
         )
 
@@ -247,15 +257,29 @@ def _combine(values: list[float]) -> float:
     return total
 
 
-def _ev(cue: str, sentence: str, kind: EvidenceKind, contribution: float, note: str) -> _EvDict:
+def _ev(
+    cue: str,
+    sentence: str,
+    kind: EvidenceKind,
+    contribution: float,
+    note: str,
+    roles: _Roles = None,
+) -> _EvDict:
     # validated with the Assessment, in one pass
-    return {
+    out: _EvDict = {
         "cue": cue,
         "sentence": sentence,
         "kind": kind,
         "contribution": float(contribution),
         "note": note,
     }
+    if roles is not None:
+        actor, target = roles
+        if actor:
+            out["actor"] = actor
+        if target:
+            out["target"] = target
+    return out
 
 
 def _empty() -> Assessment:
@@ -329,7 +353,7 @@ def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionR
     assert rev is not None
     when: date | None = rev.date
     phrase = rev.phrase
-    evidence.append((0.0, phrase, r.text, "reversion", 0.0, when.isoformat() if when else ""))
+    evidence.append((0.0, phrase, r.text, "reversion", 0.0, when.isoformat() if when else "", None))
     return ReversionRisk(phrase=phrase, date=when)
 
 

@@ -18,11 +18,14 @@ from bot.domain.models import EvidenceKind
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
-from .engine import ActorCue, ClarityCue, Engine, EventCue
-from .lexicon import PUNCT, Match, is_acronym
+from .engine import ClarityCue, Engine, EventCue
+from .lexicon import PUNCT, Match
+from .reversion import Reversion
+from .roles import named_actors, roles
 from .scope import background_factor as _background_factor
+from .scope import coordinate_starts as _coordinate_starts
+from .scope import drop_inside_names as _drop_inside_names
 from .scope import in_scope as _in_scope
-from .scope import is_participle_clause
 from .scope import is_passive as _is_passive
 from .scope import is_venue as _is_venue
 from .scope import object_of as _object_of
@@ -73,6 +76,7 @@ _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
+_NO_ROLES: tuple[None, None] = (None, None)
 
 
 @dataclass(slots=True)
@@ -84,67 +88,9 @@ class Finding:
     contribution: float
     note: str = ""
     material: bool = False
-
-
-class Reversion:
-    """A snap-back cue: resolved date (if any), whether it stands alone, and its readable phrase
-    (rendered on demand: an item reports one snap-back, its sentences may carry many)."""
-
-    __slots__ = ("_cue", "_raw", "_resolved", "date", "strong")
-
-    def __init__(self, cue: Match, raw: list[str], resolved: DateMention | None) -> None:
-        self._cue, self._raw, self._resolved = cue, raw, resolved
-        self.date: date | None = resolved.date if resolved else None
-        self.strong = bool(cue.payload)
-
-    @property
-    def phrase(self) -> str:
-        """The cue in its clause (up to three tokens either side, not starting or ending on a
-        function word), completed by or followed by the date expression."""
-        cue, resolved, raw = self._cue, self._resolved, self._raw
-        lo, hi = _clause_span(raw, cue.i, cue.j)
-        phrase = render(raw[lo:hi])
-        if resolved is not None and resolved.text.lower() not in phrase.lower():
-            end = _date_end(raw, resolved.text.lower(), lo, hi)
-            if end > hi:  # "… by August" -> "… by August 12"
-                return render(raw[lo:end])
-            phrase = f"{phrase} … {resolved.text}"
-        return phrase
-
-
-_EDGE_WORDS = frozenset(
-    ("of", "the", "a", "an", "to", "in", "on", "for", "by", "and", "or", "its", "their", "with")
-)
-
-
-def _clause_span(raw: list[str], i: int, j: int, width: int = 3) -> tuple[int, int]:
-    """Tokens [i, j) with up to ``width`` more on each side, within punctuation, widened by one
-    token where an edge would be a function word ("threat of … restoration in August")."""
-    lo, hi = max(0, i - width), min(len(raw), j + width)
-    for k in range(i - 1, lo - 1, -1):
-        if raw[k] in PUNCT:
-            lo = k + 1
-            break
-    for k in range(j, hi):
-        if raw[k] in PUNCT:
-            hi = k
-            break
-    if lo < i and raw[lo].lower() in _EDGE_WORDS and lo and raw[lo - 1] not in PUNCT:
-        lo -= 1
-    if hi > j and raw[hi - 1].lower() in _EDGE_WORDS and hi < len(raw) and raw[hi] not in PUNCT:
-        hi += 1
-    return lo, hi
-
-
-def _date_end(raw: list[str], text: str, lo: int, hi: int) -> int:
-    """Where the date expression ``text`` ends when it begins inside tokens [lo, hi), else -1."""
-    for k in range(lo, hi):
-        if not text.startswith(raw[k].lower()):
-            continue
-        for m in range(k + 1, min(len(raw), k + 8) + 1):
-            if render(raw[k:m]).lower() == text:
-                return m
-    return -1
+    actor: str | None = None
+    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
+    target: str | None = None
 
 
 class SentenceResult:
@@ -189,45 +135,6 @@ class SentenceResult:
         self.both_ways = False
 
 
-_COORDINATORS = frozenset(("while", "but", "whereas", "yet"))
-_COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
-"""A sentence without any of these has no coordinate clause (a cheap test in C)."""
-
-
-def _coordinate_starts(raw: list[str]) -> list[int]:
-    """Where a coordinate clause begins: "but" ("resumed talks but threatened duties"), another
-    contrastive conjunction after a comma ("…, while Beijing …"), "while" with a participle ("…
-    while warning …"), or any clause after a semicolon."""
-    if _COORDINATION_TOKENS.isdisjoint(raw):
-        return _NO_BREAKS
-    out: list[int] = []
-    for k in range(1, len(raw)):
-        if (
-            raw[k - 1] == ";"
-            or (raw[k - 1] == "," and raw[k].lower() in _COORDINATORS)
-            or (raw[k] == "while" and is_participle_clause(raw, k))
-            or raw[k] == "but"
-        ):
-            out.append(k)
-    return out
-
-
-_NAMED_LAYERS = ("event", "pivot", "object")
-
-
-def _drop_inside_names(layers: dict[str, list[Match]]) -> None:
-    """Event, pivot and object cues inside a name ("Amnesty International", "the fight against
-    poverty") report no event and are dropped."""
-    spans = [(n.i, n.j) for n in layers.pop("name")]
-    for layer in _NAMED_LAYERS:
-        if layer in layers:
-            kept = [m for m in layers[layer] if not any(i <= m.i < j for i, j in spans)]
-            if kept:
-                layers[layer] = kept
-            else:
-                del layers[layer]
-
-
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
     """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
     resolution may raise, which must still happen)."""
@@ -267,6 +174,7 @@ class SentenceAnalyser:
                 if norms[m.i] in starts and _is_venue(m, norms, eng):
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
+        acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
             breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
@@ -274,7 +182,7 @@ class SentenceAnalyser:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
-            self._direction(res, layers, raw, norms, breaks, neg)
+            self._direction(res, layers, raw, norms, breaks, neg, acts)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -284,8 +192,8 @@ class SentenceAnalyser:
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
         self._clarity(res, layers, raw, norms, breaks, neg)
-        if "actor" in layers or "topic" in layers:
-            self._entities(res, layers, raw)
+        if acts or "topic" in layers:
+            self._entities(res, layers, acts)
         dates: list[DateMention] = (
             _NO_DATES
             if _DATE_WORDS.isdisjoint(norms)
@@ -319,6 +227,7 @@ class SentenceAnalyser:
         norms: list[str],
         breaks: list[int],
         neg: list[Match],
+        acts: list[Match],
     ) -> None:
         eng = self.eng
         irr = layers.get("irrealis")
@@ -403,26 +312,20 @@ class SentenceAnalyser:
                 main_sides |= 1 if w > 0 else 2
             if w > 0:
                 esc += w
-                direction.append(
-                    Finding(
-                        m.phrase,
-                        "escalation",
-                        round(w, 2),
-                        "; ".join(notes) if notes else label,
-                        mode == "material" and notes is None,
-                    )
-                )
             else:
                 desc -= w
-                direction.append(
-                    Finding(
-                        m.phrase,
-                        "de-escalation",
-                        round(w, 2),
-                        "; ".join(notes) if notes else label,
-                        mode == "material" and notes is None,
-                    )
+            actor, target = roles(acts, m.i, m.j, norms) if acts else _NO_ROLES
+            direction.append(
+                Finding(
+                    m.phrase,
+                    "escalation" if w > 0 else "de-escalation",
+                    round(w, 2),
+                    "; ".join(notes) if notes else label,
+                    mode == "material" and notes is None,
+                    actor,
+                    target,
                 )
+            )
         res.escalation, res.deescalation = esc, desc
         res.both_ways = main_sides == 3
 
@@ -486,16 +389,12 @@ class SentenceAnalyser:
                 break
 
     def _entities(
-        self, res: SentenceResult, layers: dict[str, list[Match]], raw: list[str]
+        self, res: SentenceResult, layers: dict[str, list[Match]], acts: list[Match]
     ) -> None:
-        for m in layers.get("actor", ()):
-            a: ActorCue = m.payload
-            if a.caps and not all(is_acronym(t) for t in raw[m.i : m.j]):
-                continue
-            if a.proper and not raw[m.i][:1].isupper():
-                continue
-            if a.code not in res.actors:
-                res.actors.append(a.code)
+        for m in acts:
+            code: str = m.payload.code
+            if code not in res.actors:
+                res.actors.append(code)
         for m in layers.get("topic", ()):
             if m.payload not in res.topics:
                 res.topics.append(str(m.payload))

@@ -1,0 +1,71 @@
+"""A snap-back cue in a sentence and the phrase an alert shows for it ("threat of full tariff
+restoration in August")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .dates import DateMention
+from .lexicon import PUNCT, Match
+from .text import render
+
+
+class Reversion:
+    """A snap-back cue: resolved date (if any), whether it stands alone, and its readable phrase
+    (rendered on demand: an item reports one snap-back, its sentences may carry many)."""
+
+    __slots__ = ("_cue", "_raw", "_resolved", "date", "strong")
+
+    def __init__(self, cue: Match, raw: list[str], resolved: DateMention | None) -> None:
+        self._cue, self._raw, self._resolved = cue, raw, resolved
+        self.date: date | None = resolved.date if resolved else None
+        self.strong = bool(cue.payload)
+
+    @property
+    def phrase(self) -> str:
+        """The cue in its clause (up to three tokens either side, not starting or ending on a
+        function word), completed by or followed by the date expression."""
+        cue, resolved, raw = self._cue, self._resolved, self._raw
+        lo, hi = _clause_span(raw, cue.i, cue.j)
+        phrase = render(raw[lo:hi])
+        if resolved is not None and resolved.text.lower() not in phrase.lower():
+            end = _date_end(raw, resolved.text.lower(), lo, hi)
+            if end > hi:  # "… by August" -> "… by August 12"
+                return render(raw[lo:end])
+            phrase = f"{phrase} … {resolved.text}"
+        return phrase
+
+
+_EDGE_WORDS = frozenset(
+    ("of", "the", "a", "an", "to", "in", "on", "for", "by", "and", "or", "its", "their", "with")
+)
+
+
+def _clause_span(raw: list[str], i: int, j: int, width: int = 3) -> tuple[int, int]:
+    """Tokens [i, j) with up to ``width`` more on each side, within punctuation, widened by one
+    token where an edge would be a function word ("threat of … restoration in August")."""
+    lo, hi = max(0, i - width), min(len(raw), j + width)
+    for k in range(i - 1, lo - 1, -1):
+        if raw[k] in PUNCT:
+            lo = k + 1
+            break
+    for k in range(j, hi):
+        if raw[k] in PUNCT:
+            hi = k
+            break
+    if lo < i and raw[lo].lower() in _EDGE_WORDS and lo and raw[lo - 1] not in PUNCT:
+        lo -= 1
+    if hi > j and raw[hi - 1].lower() in _EDGE_WORDS and hi < len(raw) and raw[hi] not in PUNCT:
+        hi += 1
+    return lo, hi
+
+
+def _date_end(raw: list[str], text: str, lo: int, hi: int) -> int:
+    """Where the date expression ``text`` ends when it begins inside tokens [lo, hi), else -1."""
+    for k in range(lo, hi):
+        if not text.startswith(raw[k].lower()):
+            continue
+        for m in range(k + 1, min(len(raw), k + 8) + 1):
+            if render(raw[k:m]).lower() == text:
+                return m
+    return -1

@@ -1,0 +1,69 @@
+"""Who acts on whom: the state that makes a move and the state it is aimed at.
+
+Read from where the actor names stand around the move's cue: the acting state is the nearest actor
+before it that is not governed by a preposition ("China imposed …"), or the agent of a passive
+("… were imposed by the EU"); the state acted on is the first other actor after it ("… on US
+goods", "… with Tokyo"), the other of two joint subjects ("Beijing and Washington agreed …") or,
+in a passive, one governed by a preposition before it ("Sanctions on Russia were lifted").
+"""
+
+from __future__ import annotations
+
+from .engine import ActorCue
+from .lexicon import Match, is_acronym
+
+_GOVERNING = frozenset(
+    ("on", "against", "to", "with", "toward", "towards", "from", "at", "for", "of", "into", "over",
+     "in", "by", "between", "and")
+)  # fmt: skip
+"""Words before an actor that make it something other than the subject of what follows."""
+
+
+def named_actors(matches: list[Match], raw: list[str]) -> list[Match]:
+    """The actor matches that stand: acronyms in capitals, ISO country names with a capital."""
+    out: list[Match] = []
+    for m in matches:
+        a: ActorCue = m.payload
+        if a.caps and not all(is_acronym(t) for t in raw[m.i : m.j]):
+            continue
+        if a.proper and not raw[m.i][:1].isupper():
+            continue
+        out.append(m)
+    return out
+
+
+def roles(actors: list[Match], i: int, j: int, norms: list[str]) -> tuple[str | None, str | None]:
+    """(acting state, state acted on) for the cue at tokens [i, j), as actor codes or None."""
+    subject: str | None = None
+    governed_before: str | None = None
+    partner: str | None = None
+    agent: str | None = None
+    after: list[str] = []
+    for a in actors:
+        code: str = a.payload.code
+        prev = norms[a.i - 1] if a.i else ""
+        if prev == "the" and a.i > 1:
+            prev = norms[a.i - 2]  # "by the EU", "on the United States"
+        if a.j <= i:
+            if prev == "and" and subject is not None and code != subject:
+                partner = code  # "Beijing and Washington agreed …": each acts on the other
+            elif prev in _GOVERNING and a.i:
+                governed_before = code
+            else:
+                subject = code
+        elif a.i >= j:
+            if prev == "by" and agent is None:
+                agent = code
+            else:
+                after.append(code)
+    actor: str | None
+    target: str | None
+    if agent is not None:
+        actor = agent
+        target = governed_before or subject or next((c for c in after if c != agent), None)
+    else:
+        actor = subject
+        target = next((c for c in after if c != actor), partner)
+    if target == actor:
+        target = None
+    return actor, target
