@@ -1,7 +1,15 @@
 import json
 from datetime import UTC, date, datetime
 
-from bot.domain.models import Assessment, ClarityBand, Evidence, Item, Label, ReversionRisk
+from bot.domain.models import (
+    Assessment,
+    ClarityBand,
+    Dyad,
+    Evidence,
+    Item,
+    Label,
+    ReversionRisk,
+)
 from bot.render.slack import alert_message, escape, safe_url
 
 HOSTILE = "<!channel> <!here> @everyone <@U123> <!subteam^S1> <https://evil.example|click> & *bold*"
@@ -120,3 +128,22 @@ def test_very_long_text_stays_inside_block_kit_limits() -> None:
         if isinstance(inner, dict):
             assert len(inner["text"]) <= 3000
     assert len(all_text(blocks)) < 12_000
+
+
+def test_alert_shows_who_acts_on_whom() -> None:
+    item, assessment = make()
+    move = Evidence(
+        cue="approves … licences",
+        sentence="s",
+        kind="de-escalation",
+        contribution=-5.0,
+        actor="CN",
+        target="US",
+    )
+    dyad = Dyad(actor="CN", target="US")
+    assessment = assessment.model_copy(
+        update={"evidence": [*assessment.evidence, move], "dyad": dyad}
+    )
+    body = all_text(alert_message(item, assessment, date(2026, 11, 20))[1])
+    assert "CN → US" in body  # the actors line leads with the dyad
+    assert "“approves … licences” de-escalation (-5.0) · CN → US" in body

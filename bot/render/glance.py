@@ -83,7 +83,12 @@ def missing_line(assessment: Assessment) -> str:
 def evidence_line(evidence: Evidence, limit: int = 90) -> str:
     """``"symbolic concessions" −clarity (−12)``."""
     effect = KIND_EFFECT.get(evidence.kind, evidence.kind)
-    return f"“{shorten(one_line(evidence.cue), limit)}” {effect} ({evidence.contribution:+.1f})"
+    line = f"“{shorten(one_line(evidence.cue), limit)}” {effect} ({evidence.contribution:+.1f})"
+    if evidence.actor and evidence.target:
+        line += f" · {evidence.actor} → {evidence.target}"
+    elif evidence.actor:
+        line += f" · by {evidence.actor}"
+    return line
 
 
 def top_evidence(assessment: Assessment, n: int = 3) -> list[Evidence]:
