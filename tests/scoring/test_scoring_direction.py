@@ -79,6 +79,34 @@ def test_verbs_and_their_look_alikes(score, text: str, label: Label) -> None:  #
     assert score(text).label is label
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # an agreement to escalate is an escalation; a refusal to yield stays one
+        ("EU leaders agreed to extend sanctions on Russia for six months.", Label.ESCALATION),
+        ("The minister declined to resign despite mounting pressure.", Label.ESCALATION),
+        # friction is an object: ending a dispute de-escalates
+        ("Canberra and Beijing moved to end their barley dispute.", Label.DEESCALATION),
+        # "threatened" is a verb, not the object of "close"
+        ("The commander threatened to close the strait to tankers.", Label.ESCALATION),
+        # a participle describing a noun is no event; the displeasure is
+        ("Tokyo voiced displeasure over patrols near the disputed islands.", Label.ESCALATION),
+        ("The seized cargo was worth about $2 million, officials said.", Label.NEUTRAL),
+        ("A court convicted the opposition leader of treason.", Label.ESCALATION),
+        # a question frame and economic pressure are no events
+        ("Asked about the seized cargo, a spokesman said he had nothing to add.", Label.NEUTRAL),
+        ("The central bank said inflationary pressures remained contained.", Label.NEUTRAL),
+        # joint exercises are military cooperation
+        (
+            "Indian and Japanese warships held a joint exercise in the Bay of Bengal.",
+            Label.DEESCALATION,
+        ),
+    ],
+)
+def test_complements_objects_and_frames(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).label is label
+
+
 def test_close_to_is_near_not_a_closure(score) -> None:  # type: ignore[no-untyped-def]
     a = score("Two bombers flew close to the island's air defence zone.")
     assert a.label is not Label.DEESCALATION

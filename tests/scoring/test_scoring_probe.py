@@ -40,9 +40,14 @@ category fixes its misses prompted)."""
 CAMEO_HELDOUT_FLOORS = (0.90, 0.88)
 CAMEO_FRESH = PROBE.with_name("direction_cameo_fresh.jsonl")
 """200 more CAMEO-style sentences, 10 per root category, by an outside author, written after every
-rule change and scored once: macro-F1 0.917, accuracy 0.895 (0.892 / 0.850 for the scorer before
-the probe and held-out rounds). No rule was changed for it."""
+rule change of the second round and scored once: macro-F1 0.917, accuracy 0.895 (0.892 / 0.850
+for the scorer before the probe and held-out rounds). No rule was changed for it; after the
+sub-code round below it reads 0.923 / 0.900."""
 CAMEO_FRESH_FLOORS = (0.89, 0.87)
+CAMEO_SUBCODES = PROBE.with_name("direction_cameo_subcodes.jsonl")
+"""300 sentences by an outside author, one or two per CAMEO sub-code plus 61 on trade statecraft;
+first scored at macro-F1 0.898 and accuracy 0.870, then used for category fixes (0.925 / 0.897)."""
+CAMEO_SUBCODES_FLOORS = (0.90, 0.87)
 
 
 def _rows(path: Path = PROBE) -> list[dict[str, str]]:
@@ -88,3 +93,7 @@ def test_cameo_heldout_direction_floors(scorer: RuleScorer) -> None:
 
 def test_cameo_fresh_direction_floors(scorer: RuleScorer) -> None:
     _check(scorer, CAMEO_FRESH, *CAMEO_FRESH_FLOORS)
+
+
+def test_cameo_subcodes_direction_floors(scorer: RuleScorer) -> None:
+    _check(scorer, CAMEO_SUBCODES, *CAMEO_SUBCODES_FLOORS)

@@ -141,6 +141,39 @@ def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
 
 
+_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "these"))
+_NOT_NOUNS = frozenset(("by", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or"))
+
+
+def _attributive(norms: list[str], i: int) -> bool:
+    """Whether the participle at ``i`` describes the noun after it ("the seized cargo")."""
+    word = norms[i]
+    return (
+        i > 0
+        and word.endswith("ed")
+        and norms[i - 1] in _DETERMINERS
+        and i + 1 < len(norms)
+        and norms[i + 1].isalpha()
+        and norms[i + 1] not in _NOT_NOUNS
+    )
+
+
+def _complements_govern(
+    cues: list[tuple[Match, float, str, str]],
+) -> list[tuple[Match, float, str, str]]:
+    """Drop a cooperative verbal "… to" cue whose complement is an escalating material move: in
+    "agreed to extend sanctions" the move is the extension, not the agreement."""
+    out: list[tuple[Match, float, str, str]] = []
+    for k, cue in enumerate(cues):
+        m, weight, mode, _ = cue
+        if mode == "verbal" and weight and m.phrase.endswith(" to") and k + 1 < len(cues):
+            nm, nweight, nmode, _ = cues[k + 1]
+            if nmode == "material" and nm.i <= m.j + 1 and weight < 0 < nweight:
+                continue  # (a refusal, "declined to resign", keeps its own sign)
+        out.append(cue)
+    return out
+
+
 def _cue_start(c: tuple[Match, float, str, str]) -> int:
     return c[0].i
 
@@ -263,11 +296,14 @@ class SentenceAnalyser:
             cue: EventCue = e.payload
             if consumed and not consumed.isdisjoint(range(e.i, e.j)):
                 continue
+            if e.j - e.i == 1 and _attributive(norms, e.i):
+                continue  # "the seized cargo", "its disputed islands": a description, no event
             cues.append((e, cue.weight, cue.mode, cue.label))
         if not cues:
             return
         if len(cues) > 1:
             cues.sort(key=_cue_start)
+            cues = _complements_govern(cues)
         # a leading public statement (denied, declined to comment) reports what follows
         secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
         direction = res.direction
