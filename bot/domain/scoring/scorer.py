@@ -100,11 +100,8 @@ class RuleScorer:
         classes: set[str] = set()
         conditions: list[str] = []
         quantity = destination = timeline = False
-        mover: tuple[float, str | None, str | None] = (
-            0.0,
-            None,
-            None,
-        )  # the strongest move's roles
+        # the strongest move with a known actor: (strength, acting state, state acted on)
+        mover: tuple[float, str | None, str | None] = (0.0, None, None)
         lead = LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
         for u, r in enumerate(results):
             w = (TITLE_WEIGHT if has_title else 1.0) if u == 0 else 1.0 if u < lead else LATE_WEIGHT
