@@ -228,9 +228,9 @@ class BotConfig(BaseModel):
             if dupes:
                 raise ValueError(f"duplicate {kind} name(s): {', '.join(dupes)}")
         if self.feeds:  # feeds added with `feeds add` are unknown here when the file lists none
-            names = {f.name for f in self.feeds}
+            feeds = {f.name for f in self.feeds}
             for i, route in enumerate(self.routes):
-                unknown = [unknown_name("feed", n, names) for n in route.feeds if n not in names]
+                unknown = [unknown_name("feed", n, feeds) for n in route.feeds if n not in feeds]
                 if unknown:
                     raise ValueError(f"routes[{i}].feeds: {'; '.join(unknown)}")
         return self

@@ -46,7 +46,7 @@ class Not:
 
 
 @dataclass(frozen=True)
-class All:
+class AllOf:
     operands: tuple[Expr, ...]
 
     def matches(self, text: str) -> bool:
@@ -54,14 +54,14 @@ class All:
 
 
 @dataclass(frozen=True)
-class Any_:
+class AnyOf:
     operands: tuple[Expr, ...]
 
     def matches(self, text: str) -> bool:
         return any(o.matches(text) for o in self.operands)
 
 
-Expr = Term | Not | All | Any_
+Expr = Term | Not | AllOf | AnyOf
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class _Parser:
         while self._peek().kind == "OR":
             self._next()
             operands.append(self._term())
-        return operands[0] if len(operands) == 1 else Any_(tuple(operands))
+        return operands[0] if len(operands) == 1 else AnyOf(tuple(operands))
 
     def _term(self) -> Expr:
         operands = [self._factor()]
@@ -151,7 +151,7 @@ class _Parser:
             if self._peek().kind == "AND":
                 self._next()
             operands.append(self._factor())
-        return operands[0] if len(operands) == 1 else All(tuple(operands))
+        return operands[0] if len(operands) == 1 else AllOf(tuple(operands))
 
     def _factor(self) -> Expr:
         token = self._next()
