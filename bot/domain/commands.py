@@ -134,9 +134,12 @@ def _unwrap_link(token: str) -> str:
 
 def _route_filters(text: str) -> list[str]:
     """The ``key=value`` tokens after ``route add <name>``; values may be quoted
-    (``match='rare earth* NOT "oil"'``). Slack's typographic quotes count as plain ones."""
+    (``match='rare earth* NOT "oil"'``). Typographic quotes count as plain ones, and Slack's
+    escapes of ``&``, ``<`` and ``>`` are undone."""
+    plain = text.translate(_SMART_QUOTES)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     try:
-        tokens = shlex.split(text.translate(_SMART_QUOTES))
+        tokens = shlex.split(plain)
     except ValueError:
         raise CommandError(
             "unclosed quote in the filters: quote a value as match='…' or match=\"…\""
