@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from bot.adapters.sql.store import SqlStore
 from bot.cli import main
+from bot.domain.config import Destination, Route
 from tests.support.feeds import IRRELEVANT_TEXT, TARIFF_TEXT, TARIFF_TITLE, rss, rss_item
 from tests.support.servers import FeedServer, SlackStandIn
 
@@ -193,3 +196,16 @@ def test_check_config_explains_a_malformed_match(
     result = CliRunner().invoke(main, ["check-config", "--config", str(path)])
     assert result.exit_code == 1
     assert f"routes[0].match: {problem}" in result.output
+
+
+async def test_a_stored_route_from_before_the_name_checks_still_loads(store: SqlStore) -> None:
+    earlier = Route.model_construct(
+        name="old",
+        to=Destination(platform="slack", target="C0DESK"),
+        topics=("tarifs", "tariffs"),
+        actors=("XX",),
+    )
+    await store.add_chat_route(earlier, "U1", datetime(2026, 11, 1, tzinfo=UTC))
+    [route] = await store.chat_routes()
+    assert route.topics == ("tarifs", "tariffs")  # it still delivers tariffs items, as before
+    assert route.actors == ("XX",)

@@ -11,7 +11,15 @@ from pathlib import PurePosixPath
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain.durations import Duration
 from bot.domain.keywords import parse_match
@@ -158,18 +166,22 @@ class Route(BaseModel):
     def _check_name(cls, value: str) -> str:
         return check_name(value)
 
+    # Names are checked when a route is written (config file, chat); a route read back from the
+    # store (context {"stored": True}) keeps what it was saved with.
     @field_validator("actors")
     @classmethod
-    def _known_actors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _known_actors(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         value = tuple(v.strip().upper() for v in value)
-        check_names("actor code", value, actor_codes())
+        if not (info.context or {}).get("stored"):
+            check_names("actor code", value, actor_codes())
         return value
 
     @field_validator("topics")
     @classmethod
-    def _known_topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _known_topics(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         value = tuple(v.strip().lower() for v in value)
-        check_names("topic", value, topic_names())
+        if not (info.context or {}).get("stored"):
+            check_names("topic", value, topic_names())
         return value
 
     @field_validator("match")
