@@ -23,11 +23,11 @@ def progress(message: str) -> Iterator[Update]:
     """Show ``message`` while the block runs; the block may call the yielded function to replace
     the message (``"scored 120 lines"``). The spinner disappears when the block ends; log lines
     written meanwhile appear above it."""
-    console = Console(stderr=True)
-    if not console.is_terminal:
+    terminal = sys.stderr
+    if not terminal.isatty():  # piped or redirected, whatever FORCE_COLOR says
         yield _ignore
         return
-    terminal = sys.stderr
+    console = Console(stderr=True)
     with console.status(message) as status:
         # The status redirects sys.stderr so that what is written goes above the spinner; log
         # handlers hold the original stream and are pointed at the redirected one meanwhile.

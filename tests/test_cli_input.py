@@ -135,7 +135,7 @@ def test_slow_commands_show_progress_on_a_terminal(tmp_path: Path, feeds: FeedSe
 
 def test_slow_commands_stay_quiet_when_piped(tmp_path: Path, feeds: FeedServer) -> None:
     for args, message in slow_commands(tmp_path, feeds):
-        result = signalbot(tmp_path, *args, SIGNALBOT_FETCH_ALLOW="127.0.0.1")
+        result = signalbot(tmp_path, *args, SIGNALBOT_FETCH_ALLOW="127.0.0.1", FORCE_COLOR="1")
         assert result.returncode == 0, (args, result.stderr)
         assert message not in result.stderr, args
         assert "\x1b[" not in result.stderr, args  # no terminal control sequences
