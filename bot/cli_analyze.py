@@ -54,6 +54,8 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
     settings = load_settings(data_dir)
     scorer = RuleScorer()
     if source == "-":
+        if sys.stdin.isatty():
+            click.echo("Type or paste the title, then the text; end with Ctrl-D.", err=True)
         text = sys.stdin.read()
         if not text.strip():
             raise InputError(
