@@ -14,6 +14,7 @@ from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
 from bot.cli_eval import eval_command
 from bot.cli_feeds import feeds
+from bot.cli_progress import progress
 from bot.errors import ConfigError
 from bot.settings import Settings
 
@@ -102,7 +103,8 @@ def poll(
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
-            report = await app.poller.poll_once()
+            with progress("Polling feeds …"):
+                report = await app.poller.poll_once()
             log_cycle(report)
             return 1 if report.outcomes and len(report.failed) == len(report.outcomes) else 0
 

@@ -12,6 +12,7 @@ import click
 
 from bot.app import build_app
 from bot.cli_common import load_settings, run_command
+from bot.cli_progress import progress
 from bot.domain.config import (
     BotConfig,
 )
@@ -19,7 +20,17 @@ from bot.domain.models import Article
 from bot.settings import Settings
 
 
-@click.command()
+class InputError(click.ClickException):
+    """Nothing to analyze: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
+@click.command(
+    epilog="Exit codes: 0 done; 1 some --jsonl lines could not be read (each is reported on "
+    "stderr with its line number; the others are scored) or the page could not be fetched; "
+    "2 nothing to analyze (empty input) or a usage error."
+)
 @click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
 @click.option(
@@ -34,14 +45,22 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
     from bot.domain.scoring import RuleScorer
 
     if jsonl is not None:
-        _analyze_batch(jsonl, RuleScorer())
+        bad = _analyze_batch(jsonl, RuleScorer())
+        if bad:
+            sys.exit(1)
         return
     if not source:
         raise click.UsageError("give a URL, - for text on stdin, or --jsonl FILE")
     settings = load_settings(data_dir)
     scorer = RuleScorer()
     if source == "-":
+        if sys.stdin.isatty():
+            click.echo("Type or paste the title, then the text; end with Ctrl-D.", err=True)
         text = sys.stdin.read()
+        if not text.strip():
+            raise InputError(
+                "standard input is empty: give the title on the first line and the text below it"
+            )
         title, _, body = text.strip().partition("\n")
         article = Article(title=title.strip(), text=body.strip() or title.strip())
         link = ""
@@ -50,7 +69,8 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
             raise click.UsageError(
                 f"{source!r} is not an http(s) URL; use - to read text from stdin"
             )
-        article = run_command(_fetch_article(settings, source))
+        with progress(f"Fetching {source} …"):
+            article = run_command(_fetch_article(settings, source))
         link = source
     assessment = scorer.score(article)
     if as_json:
@@ -83,25 +103,48 @@ async def _fetch_article(settings: Settings, url: str) -> Article:
         return await app.articles.fetch_article(url)
 
 
-def _analyze_batch(stream: TextIO, scorer: Any) -> None:
+def _read_line(line: str) -> tuple[dict[str, Any], str] | str:
+    """The object and its text, or why the line cannot be scored."""
+    try:
+        obj = json.loads(line.strip())
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(obj, dict):
+        return f"expected a JSON object with 'text', found {type(obj).__name__}"
+    text = obj.get("text")
+    if text is None:
+        return "no 'text' field"
+    if not isinstance(text, str):
+        return f"'text' must be a string, found {type(text).__name__}"
+    if not text.strip():
+        return "'text' is empty"
+    return obj, text
+
+
+def _analyze_batch(stream: TextIO, scorer: Any) -> int:
+    """Score each line; a line that cannot be read is reported on stderr (and as an error object
+    in its place on stdout). Returns how many lines were bad."""
     out = sys.stdout
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            text = obj["text"] if isinstance(obj, dict) else None
-            if not isinstance(text, str):
-                raise KeyError("text")
-        except (json.JSONDecodeError, KeyError) as exc:
-            click.echo(
-                f"line {number}: skipped, expected a JSON object with a string 'text' ({exc})",
-                err=True,
-            )
-            out.write(
-                json.dumps({"id": None, "line": number, "error": "invalid input line"}) + "\n"
-            )
-            continue
-        article = Article(title=str(obj.get("title") or ""), text=text)
-        result = {"id": obj.get("id"), **scorer.score(article).model_dump(mode="json")}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    name = getattr(stream, "name", "-")
+    read = bad = 0
+    with progress(f"Scoring {'standard input' if name in ('-', '<stdin>') else name} …") as update:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            read += 1
+            parsed = _read_line(line)
+            if isinstance(parsed, str):
+                bad += 1
+                click.echo(f"line {number}: skipped: {parsed}", err=True)
+                out.write(json.dumps({"id": None, "line": number, "error": parsed}) + "\n")
+                continue
+            obj, text = parsed
+            article = Article(title=str(obj.get("title") or ""), text=text)
+            result = {"id": obj.get("id"), **scorer.score(article).model_dump(mode="json")}
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            update(f"Scoring {name} … {read} line(s)")
+    if not read:
+        raise InputError(f"no input lines in {name}: expected one JSON object per line")
+    if bad:
+        click.echo(f"{bad} of {read} line(s) could not be scored (see above)", err=True)
+    return bad

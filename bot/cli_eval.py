@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from bot.cli_progress import progress
 from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
 from bot.domain.models import Article, Assessment, Label
 from bot.domain.scoring import RuleScorer
@@ -30,12 +32,17 @@ def predict(task: str, assessment: Assessment) -> tuple[str, float]:
 
 
 def run(
-    path: Path, task: str, scorer: RuleScorer | None = None, half: str = "all"
+    path: Path,
+    task: str,
+    scorer: RuleScorer | None = None,
+    half: str = "all",
+    on_row: Callable[[int], None] | None = None,
 ) -> list[Example]:
     """Score the rows of a JSONL file (fields: id, text, label, source) for ``task``.
 
     ``half`` is ``all``, ``even`` or ``odd``: the rows at even or odd positions (0-based, blank
     lines not counted), so that one half can be held out while the other is studied.
+    ``on_row`` is told how many rows have been scored so far.
     """
     scorer = scorer or RuleScorer()
     out: list[Example] = []
@@ -61,6 +68,8 @@ def run(
                     evidence=tuple(a.evidence),
                 )
             )
+            if on_row is not None:
+                on_row(len(out))
     return out
 
 
@@ -78,7 +87,10 @@ def run(
 )
 def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
     """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source."""
-    examples = run(file, task, half=half)
+    with progress(f"Scoring {file} …") as update:
+        examples = run(
+            file, task, half=half, on_row=lambda n: update(f"Scoring {file} … {n} row(s)")
+        )
     labels = DIRECTION_LABELS if task == "direction" else HEDGING_LABELS
     headline: tuple[str, tuple[str, ...]]
     if task == "direction":

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.app import build_app
 from bot.cli_common import common, effective_config, load_settings, run_command
+from bot.cli_progress import progress
 from bot.domain.config import (
     FeedSpec,
     check_name,
@@ -97,7 +98,8 @@ def feeds_add(
                 raise click.ClickException(
                     f"a feed named {spec.name!r} already exists; pick another --name"
                 )
-            fetched = await app.poller.probe(spec)
+            with progress(f"Fetching {url} …"):
+                fetched = await app.poller.probe(spec)
             await app.store.add_user_feed(spec, "cli", app.clock.now())
             click.echo(f"Added {spec.name}: {fetched}")
 

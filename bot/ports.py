@@ -76,6 +76,7 @@ class NoticeLine(BaseModel):
     text: str
     link: str = ""
     assessment: Assessment | None = None
+    source: str = ""  # the outlet (feed title or name) the item came from
 
 
 class Notice(BaseModel):

@@ -176,7 +176,7 @@ def register_command(
         except Exception as exc:
             log.warning("could not answer through response_url: %s", exc.__class__.__name__)
             await _post_ephemeral(app.client, destination.target, user, payload)
-        if reply.image_png:
+        if reply.image_png and response_type == "in_channel":  # a private answer stays private
             await _upload_chart(app.client, destination.target, reply.image_png, reply.image_title)
 
 

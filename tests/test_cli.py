@@ -125,10 +125,11 @@ def test_analyze_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(lines) + "\n")
     result = CliRunner().invoke(main, ["analyze", "--jsonl", str(source)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     out = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [o["id"] for o in out] == ["a", None, 7]
-    assert out[1]["error"] == "invalid input line"
+    assert out[1]["error"].startswith("not valid JSON")
+    assert "line 2: skipped: not valid JSON" in result.stderr
     fields = {
         "relevant",
         "label",

@@ -20,3 +20,11 @@ def test_manifest_command_events_scopes_and_interactivity_match_the_code() -> No
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert tuple(manifest["settings"]["event_subscriptions"]["bot_events"]) == EVENTS
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == SCOPES
+
+
+def test_readme_names_every_scope_the_manifest_asks_for() -> None:
+    readme = (MANIFEST.parents[2] / "README.md").read_text()
+    numbers = {3: "three", 4: "four", 5: "five"}
+    assert f"asks for exactly {numbers[len(SCOPES)]} scopes" in readme
+    for scope in SCOPES:
+        assert f"`{scope}`" in readme

@@ -29,7 +29,10 @@ def key_path(loc: tuple[int | str, ...]) -> str:
 
 
 def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    return [(key_path(tuple(err["loc"])), err["msg"]) for err in exc.errors()]
+    return [
+        (key_path(tuple(err["loc"])), err["msg"].removeprefix("Value error, "))
+        for err in exc.errors()
+    ]
 
 
 def parse_config(data: Any, source: str) -> BotConfig:

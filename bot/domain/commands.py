@@ -3,9 +3,10 @@
 analyze <url | text> [--share]
 feeds add <url> [name] | feeds remove <name> | feeds list | feeds errors
 route add <name> [topics=a,b] [actors=US,CN] [labels=escalation,mixed] [min=3]
-                 [clarity=commitment] [feeds=x,y]
+                 [clarity=commitment] [feeds=x,y] [match='word* AND "a phrase"']
+                 [relevant_only=false]
 route remove <name> | route list
-digest [24h | 7d]
+digest [24h | 7d] [--share]
 status
 help
 """
@@ -13,6 +14,7 @@ help
 from __future__ import annotations
 
 import re
+import shlex
 from datetime import timedelta
 from typing import Literal
 
@@ -38,15 +40,22 @@ HELP = [
     ("route list", "route list", "the routing rules that deliver to this channel"),
     (
         "route add <name> [filters]",
-        "route add chips topics=export-controls,semiconductors actors=US,CN min=3 clarity=commitment",
+        "route add chips topics=export-controls,semiconductors actors=US,CN min=3 "
+        "match='chip* NOT \"smartphone\"'",
         "send matching alerts to this channel (admins)",
     ),
     ("route remove <name>", "route remove chips", "delete a routing rule of this channel (admins)"),
-    ("digest [24h | 7d]", "digest 7d", "the top items for this channel's routes"),
+    (
+        "digest [24h | 7d] [--share]",
+        "digest 7d",
+        "the top items for this channel's routes, only to you (--share: in the channel, with a chart)",
+    ),
     ("status", "status", "feeds, last poll, errors, alerts sent today"),
     ("help", "help", "this list"),
 ]
-ROUTE_KEYS = {"topics", "actors", "labels", "min", "clarity", "feeds"}
+ROUTE_KEYS = {"topics", "actors", "labels", "min", "clarity", "feeds", "match", "relevant_only"}
+SCALAR_KEYS = {"min": "min_escalation", "match": "match", "relevant_only": "relevant_only"}
+_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
 class CommandError(ValueError):
@@ -83,15 +92,16 @@ class RouteCommand(BaseModel):
         """The routing rule this command describes, delivering to ``destination``."""
         data: dict[str, object] = {"name": self.name, "to": destination}
         for key, value in self.filters.items():
-            if key == "min":
-                data["min_escalation"] = value
+            if key in SCALAR_KEYS:
+                data[SCALAR_KEYS[key]] = value
             else:
                 data[key] = [v.strip() for v in value.split(",") if v.strip()]
         try:
             return Route.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+                for err in exc.errors()
             )
             raise CommandError(f"invalid route: {problems}") from None
 
@@ -100,6 +110,7 @@ class Digest(BaseModel):
     model_config = ConfigDict(frozen=True)
     kind: Literal["digest"] = "digest"
     period: timedelta = timedelta(hours=24)
+    share: bool = False
 
 
 class Simple(BaseModel):
@@ -119,6 +130,21 @@ def _unwrap_link(token: str) -> str:
     """Slack sends URLs as ``<https://x|label>`` or ``<https://x>``."""
     match = re.match(r"^<(https?://[^|>]+)(?:\|[^>]*)?>$", token)
     return match.group(1) if match else token
+
+
+def _route_filters(text: str) -> list[str]:
+    """The ``key=value`` tokens after ``route add <name>``; values may be quoted
+    (``match='rare earth* NOT "oil"'``). Typographic quotes count as plain ones, and Slack's
+    escapes of ``&``, ``<`` and ``>`` are undone."""
+    plain = text.translate(_SMART_QUOTES)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    try:
+        tokens = shlex.split(plain)
+    except ValueError:
+        raise CommandError(
+            "unclosed quote in the filters: quote a value as match='…' or match=\"…\""
+        ) from None
+    return tokens[3:]
 
 
 def parse_command(text: str) -> Command:
@@ -162,10 +188,11 @@ def parse_command(text: str) -> Command:
         if action == "add":
             if len(rest) < 2:
                 raise CommandError(
-                    "usage: route add <name> [topics=a,b] [actors=US,CN] [labels=…] [min=3] [clarity=…]"
+                    "usage: route add <name> [topics=a,b] [actors=US,CN] [labels=…] [min=3] "
+                    "[clarity=…] [feeds=…] [match='…'] [relevant_only=false]"
                 )
             filters: dict[str, str] = {}
-            for token in rest[2:]:
+            for token in _route_filters(text):
                 key, sep, value = token.partition("=")
                 if not sep or key.lower() not in ROUTE_KEYS:
                     raise CommandError(
@@ -175,13 +202,17 @@ def parse_command(text: str) -> Command:
             return RouteCommand(action="add", name=rest[1], filters=filters)
         raise CommandError(f"unknown route action {action!r}: use list, add or remove")
     if verb == "digest":
+        share = "--share" in rest
+        rest = [w for w in rest if w != "--share"]
+        if len(rest) > 1:
+            raise CommandError("usage: digest [24h | 7d] [--share]")
         try:
             period = parse_duration(rest[0]) if rest else timedelta(hours=24)
         except ValueError:
-            raise CommandError("usage: digest [24h | 7d]") from None
+            raise CommandError("usage: digest [24h | 7d] [--share]") from None
         if not timedelta(hours=1) <= period <= timedelta(days=31):
             raise CommandError("a digest covers between 1h and 31d")
-        return Digest(period=period)
+        return Digest(period=period, share=share)
     if verb in ("status", "help"):
         return Simple(kind=verb)
     raise CommandError(f"unknown command {verb!r}. Try `help`.")

@@ -11,11 +11,21 @@ from pathlib import PurePosixPath
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain.durations import Duration
+from bot.domain.keywords import parse_match
 from bot.domain.models import ClarityBand, Label
 from bot.domain.timing import DigestSchedule, QuietHours
+from bot.domain.vocabulary import actor_codes, check_names, topic_names, unknown_name
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -125,7 +135,8 @@ def _destination(value: object) -> object:
 
 
 class Route(BaseModel):
-    """Which destination gets which relevant items. Empty filters match everything."""
+    """Which destination gets which items: relevant ones by default, every new item of its feeds
+    with ``relevant_only: false``. Empty filters match everything."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -137,6 +148,13 @@ class Route(BaseModel):
     min_escalation: float = Field(default=0.0, ge=0.0, le=10.0)
     clarity: tuple[ClarityBand, ...] = ()
     feeds: tuple[str, ...] = ()
+    match: str | None = Field(
+        default=None,
+        description='keyword expression on title and text: AND, OR, NOT, (), "phrases", word*',
+    )
+    relevant_only: bool = Field(
+        default=True, description="false: every new item of the route's feeds, relevant or not"
+    )
     mention: Literal["here", "channel"] | None = Field(
         default=None, description="ping the channel for this route's alerts (off by default)"
     )
@@ -148,10 +166,30 @@ class Route(BaseModel):
     def _check_name(cls, value: str) -> str:
         return check_name(value)
 
+    # Names are checked when a route is written (config file, chat); a route read back from the
+    # store (context {"stored": True}) keeps what it was saved with.
     @field_validator("actors")
     @classmethod
-    def _upper(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.upper() for v in value)
+    def _known_actors(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        value = tuple(v.strip().upper() for v in value)
+        if not (info.context or {}).get("stored"):
+            check_names("actor code", value, actor_codes())
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        value = tuple(v.strip().lower() for v in value)
+        if not (info.context or {}).get("stored"):
+            check_names("topic", value, topic_names())
+        return value
+
+    @field_validator("match")
+    @classmethod
+    def _valid_match(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_match(value)  # raises MatchSyntaxError (a ValueError) with the position
+        return value
 
 
 class Delivery(BaseModel):
@@ -201,4 +239,10 @@ class BotConfig(BaseModel):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} name(s): {', '.join(dupes)}")
+        if self.feeds:  # feeds added with `feeds add` are unknown here when the file lists none
+            feeds = {f.name for f in self.feeds}
+            for i, route in enumerate(self.routes):
+                unknown = [unknown_name("feed", n, feeds) for n in route.feeds if n not in feeds]
+                if unknown:
+                    raise ValueError(f"routes[{i}].feeds: {'; '.join(unknown)}")
         return self

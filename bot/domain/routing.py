@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain.config import Route
+from bot.domain.keywords import text_matches
 from bot.domain.models import Assessment, Item
 
 
 def route_matches(route: Route, item: Item, assessment: Assessment) -> bool:
-    """True when ``route`` wants this item. Irrelevant items never match."""
-    if not assessment.relevant:
+    """True when ``route`` wants this item. Irrelevant items match only routes with
+    ``relevant_only`` off."""
+    if route.relevant_only and not assessment.relevant:
         return False
     if route.feeds and item.feed not in route.feeds:
         return False
@@ -22,7 +24,9 @@ def route_matches(route: Route, item: Item, assessment: Assessment) -> bool:
         return False
     if abs(assessment.escalation) < route.min_escalation:
         return False
-    return not (route.clarity and assessment.clarity_band not in route.clarity)
+    if route.clarity and assessment.clarity_band not in route.clarity:
+        return False
+    return route.match is None or text_matches(route.match, item.title, item.summary)
 
 
 def matching_routes(routes: Iterable[Route], item: Item, assessment: Assessment) -> list[Route]:

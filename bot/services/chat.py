@@ -4,6 +4,7 @@ the replies with the same presenters the alerts use."""
 from __future__ import annotations
 
 import logging
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from bot.domain.commands import (
 from bot.domain.config import Destination, FeedSpec, Route, check_name, feed_name_from_url
 from bot.domain.models import Article, Assessment, Item
 from bot.domain.text import one_line, shorten
+from bot.domain.vocabulary import unknown_name
 from bot.errors import SignalbotError
 from bot.ports import (
     ArticleFetcher,
@@ -115,7 +117,7 @@ class ChatService:
                 case RouteCommand():
                     return await self._route(command, user, destination)
                 case Digest():
-                    return await self.digest(destination, command.period)
+                    return await self.digest(destination, command.period, share=command.share)
                 case _ if command.kind == "status":
                     return await self.status()
                 case _:
@@ -255,19 +257,25 @@ class ChatService:
             return error(str(exc))
         if any(r.name == route.name for r in await self._poller.routes()):
             return error(f"A route named {route.name} already exists; pick another name.")
+        feeds = {f.name for f in await self._poller.feeds()}
+        unknown = [unknown_name("feed", n, feeds) for n in route.feeds if n not in feeds]
+        if unknown:
+            return error(f"invalid route: feeds: {'; '.join(unknown)} (see `feeds list`)")
         await self._store.add_chat_route(route, user, self._clock.now())
         return Reply(lines=[f"Added route {describe_route(route)}"])
 
-    async def digest(self, destination: Destination, period: timedelta) -> Reply:
+    async def digest(
+        self, destination: Destination, period: timedelta, *, share: bool = False
+    ) -> Reply:
         """The period's top stories for this channel's routes (all feeds when none), with the
-        escalation-index chart; posted in the channel."""
+        escalation-index chart; only to the asking user unless ``share``."""
         routes = [r for r in await self._poller.routes() if r.to == destination]
         notice = await self._digests.build(destination, routes, period)
         items = [(line_item(line), line.assessment) for line in notice.lines if line.assessment]
         return Reply(
             lines=[notice.title],
             items=items,
-            share=True,
+            share=share,
             image_png=notice.image_png,
             image_title=notice.image_title,
         )
@@ -316,7 +324,13 @@ class ChatService:
 
 
 def line_item(line: NoticeLine) -> Item:
-    return Item(key=line.link or line.text, feed="digest", title=line.text, link=line.link)
+    return Item(
+        key=line.link or line.text,
+        feed=line.source or "digest",
+        title=line.text,
+        link=line.link,
+        source=line.source,
+    )
 
 
 def describe_route(route: Route) -> str:
@@ -333,6 +347,10 @@ def describe_route(route: Route) -> str:
         parts.append("clarity=" + ",".join(route.clarity))
     if route.feeds:
         parts.append("feeds=" + ",".join(route.feeds))
+    if route.match is not None:
+        parts.append(f"match={shlex.quote(route.match)}")
+    if not route.relevant_only:
+        parts.append("relevant_only=false")
     if len(parts) == 1:
         parts.append("(every relevant item)")
     return " ".join(parts)

@@ -92,7 +92,12 @@ class Digests:
             )
         ranked = sorted(stories, key=lambda s: -abs(s.assessment.escalation))[:TOP_BY_ESCALATION]
         lines = [
-            NoticeLine(text=_story_text(s), link=s.item.link, assessment=s.assessment)
+            NoticeLine(
+                text=_story_text(s),
+                link=s.item.link,
+                assessment=s.assessment,
+                source=s.item.source or s.item.feed,
+            )
             for s in ranked
         ]
         moved = sorted(
@@ -104,6 +109,7 @@ class Digests:
                     text=f"clarity {s.first_clarity} → {s.assessment.clarity}: {s.item.title}",
                     link=s.item.link,
                     assessment=s.assessment,
+                    source=s.item.source or s.item.feed,
                 )
             )
         chart = small = None

@@ -265,7 +265,7 @@ class SqlStore(StoriesMixin):
                 "SELECT spec FROM chat_routes WHERE destination = :d ORDER BY created_at, name",
                 {"d": destination},
             )
-        return [Route.model_validate_json(r[0]) for r in rows]
+        return [Route.model_validate_json(r[0], context={"stored": True}) for r in rows]
 
     async def add_chat_route(self, route: Route, created_by: str, now: datetime) -> bool:
         rows = await self._run(
