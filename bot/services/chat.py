@@ -203,7 +203,8 @@ class ChatService:
         return Reply(
             lines=[f"{len(failing)} feed(s) failing:"]
             + [
-                f"• {s.name}: {shorten(s.last_error or '', 200)} ({s.error_count} time(s) in a row)"
+                f"• {s.name}: {shorten(s.last_error or '', 200)}"
+                + (f" ({s.error_count} time(s) in a row)" if s.error_count else "")
                 for s in failing
             ]
         )
