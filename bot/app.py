@@ -184,7 +184,8 @@ def web_registrars(app: App) -> list[Registrar]:
         registrars.append(charts.register)
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
-        registrars.append(lambda web_app: register_http(web_app, bolt))
+        secret = settings.slack_signing_secret.get_secret_value()
+        registrars.append(lambda web_app: register_http(web_app, bolt, secret))
     admins = app.config.chat.admins
     token = settings.teams_outgoing_token
     if token is not None and token.get_secret_value():
