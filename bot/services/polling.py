@@ -354,7 +354,7 @@ class Poller:
                 hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
             )
             for r in matching_routes(self._cycle_routes, item, assessment)
-            if not await self._store.muted(item.story or item.key, str(r.to))
+            if not await self._store.muted(item.story or item.key, r.to.key)
         ]
         if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
             outcome.new_items += 1
