@@ -1,7 +1,12 @@
-"""Fetch and ingest faults: one poll cycle shared by a healthy feed and 14 hostile ones.
+"""Fetch, ingest and inbound faults, with the figures they produce.
 
 python bench/faults/fetch.py [--timeout 20] [--bomb-mb 1000]
 
+Runs the three parts below one after the other and prints their figures: this module's poll
+cycle, ``ssrf.py`` (redirects into private networks) and ``inbound.py`` (hostile requests to the
+web routes, replays, webhook secrets in logs, App Home and replies).
+
+One poll cycle shared by a healthy feed and 14 hostile ones:
 Runs ``signalbot poll --once --all --config FILE`` as a user would, against loopback feed
 servers (``hostile_feeds.py``: a byte every 5 s, gzip and deflate bombs, a 60 MB body, a 10 GB
 declared length, 429 with Retry-After: 3600, 503 forever, redirect loops and chains, malformed
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import resource
 import sqlite3
@@ -32,6 +38,8 @@ from tempfile import TemporaryDirectory
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.faults.hostile_feeds import HOSTILE_KINDS, HostileFeeds
+from bench.faults.inbound import run_inbound
+from bench.faults.ssrf import run_ssrf
 from tests.support.feeds import TARIFF_TEXT, TARIFF_TITLE, rss, rss_item
 from tests.support.servers import SlackStandIn, slack_server
 
@@ -182,9 +190,19 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=20.0, help="polling.timeout in seconds")
     parser.add_argument("--bomb-mb", type=int, default=1000, help="decompressed size of the bombs")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.CRITICAL)
     with TemporaryDirectory() as tmp:
         figures = asyncio.run(run_cycle(Path(tmp), timeout_s=args.timeout, bomb_mb=args.bomb_mb))
+    print("== one cycle: a healthy feed beside 14 hostile ones ==")
     print(figures.report(args.timeout))
+    with TemporaryDirectory() as tmp:
+        ssrf = asyncio.run(run_ssrf(Path(tmp)))
+    print("\n== redirects into private networks ==")
+    print(ssrf.summary())
+    with TemporaryDirectory() as tmp:
+        hostile = asyncio.run(run_inbound(Path(tmp)))
+    print("\n== hostile inbound requests and webhook secrets ==")
+    print(hostile.summary())
 
 
 if __name__ == "__main__":

@@ -95,6 +95,8 @@ class HostileFeeds:
             await self._answer(kind, path, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:  # stop(): the connection handler ends quietly
+            pass
         finally:
             self._writers.pop(writer, None)
             if task is not None:

@@ -182,6 +182,10 @@ async def read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > cap:
         raise BodyTooLargeError(url, f"body of {declared} bytes exceeds the {cap}-byte cap")
+    if response.is_stream_consumed:  # read in full already (a mock transport): only the cap
+        if len(response.content) > cap:
+            raise BodyTooLargeError(url, f"body exceeds the {cap}-byte cap")
+        return response.content
     decoder = _Decoder(url, response.headers.get("Content-Encoding", ""), cap)
     raw = 0
     async for chunk in response.aiter_raw():
