@@ -299,9 +299,7 @@ class ChatService:
     async def feedback(
         self, feed: str, key: str, user: str, vote: int, destination: Destination
     ) -> None:
-        await self._store.record_feedback(
-            feed, key, user, vote, destination.key, self._clock.now()
-        )
+        await self._store.record_feedback(feed, key, user, vote, destination.key, self._clock.now())
 
     async def mute(self, feed: str, key: str, user: str, destination: Destination) -> None:
         """Mute the story the alert belongs to, in this channel."""
