@@ -190,7 +190,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=20.0, help="polling.timeout in seconds")
     parser.add_argument("--bomb-mb", type=int, default=1000, help="decompressed size of the bombs")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.CRITICAL)
+    logging.getLogger().addHandler(logging.NullHandler())  # figures only, no log lines
     with TemporaryDirectory() as tmp:
         figures = asyncio.run(run_cycle(Path(tmp), timeout_s=args.timeout, bomb_mb=args.bomb_mb))
     print("== one cycle: a healthy feed beside 14 hostile ones ==")

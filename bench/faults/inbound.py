@@ -203,7 +203,7 @@ async def _run(tmp: Path, logs: io.StringIO) -> InboundResult:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.CRITICAL)
+    logging.getLogger().addHandler(logging.NullHandler())  # figures only, no log lines
     with tempfile.TemporaryDirectory() as tmp:
         result = asyncio.run(run_inbound(Path(tmp)))
     print(result.summary())

@@ -123,7 +123,7 @@ async def run_ssrf(tmp: Path) -> SsrfResult:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.CRITICAL)
+    logging.getLogger().addHandler(logging.NullHandler())  # figures only, no log lines
     with tempfile.TemporaryDirectory() as tmp:
         result = asyncio.run(run_ssrf(Path(tmp)))
     print(result.summary())
