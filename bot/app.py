@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import httpx
 from aiohttp import web
@@ -24,7 +25,7 @@ from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
-from bot.adapters.net_guard import AddressGuard
+from bot.adapters.net_guard import AddressGuard, guarded_client
 from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
@@ -106,9 +107,20 @@ async def build_app(
     policy = config.polling
     timeout = httpx.Timeout(policy.timeout.total_seconds(), connect=10.0)
     limits = httpx.Limits(max_connections=max(20, policy.concurrency), max_keepalive_connections=20)
-    async with httpx.AsyncClient(
-        timeout=timeout, limits=limits, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-    ) as client:
+    guard = AddressGuard(settings.fetch_allowlist())
+    async with (
+        httpx.AsyncClient(
+            timeout=timeout,
+            limits=limits,
+            follow_redirects=True,
+            headers={"User-Agent": USER_AGENT},
+        ) as client,
+        # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
+        # addresses checked.
+        guarded_client(
+            guard, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
+        ) as untrusted,
+    ):
         try:
             await store.migrate()
             stop_event = asyncio.Event()
@@ -120,11 +132,14 @@ async def build_app(
                 policy=config.delivery,
                 should_stop=stop_event.is_set,
             )
-            guard = AddressGuard(settings.fetch_allowlist())
             digests = Digests(store, clock, render_escalation_chart)
-            fetcher = HttpFeedFetcher(
-                client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host
+            feed_fetcher = partial(
+                HttpFeedFetcher,
+                max_body_bytes=policy.max_body_bytes,
+                per_host=policy.per_host,
+                timeout_s=policy.timeout.total_seconds(),
             )
+            fetcher, guarded_fetcher = feed_fetcher(client), feed_fetcher(untrusted)
             poller = Poller(
                 config=config,
                 store=store,
@@ -134,15 +149,21 @@ async def build_app(
                 deliverer=deliverer,
                 clock=clock,
                 guard=guard,
+                guarded_fetcher=guarded_fetcher,
                 digests=digests,
             )
-            articles = WebArticleFetcher(client, guard, max_body_bytes=policy.max_body_bytes)
+            articles = WebArticleFetcher(
+                untrusted,
+                guard,
+                max_body_bytes=policy.max_body_bytes,
+                timeout_s=policy.timeout.total_seconds(),
+            )
             chat = ChatService(
                 store=store,
                 poller=poller,
                 scorer=scorer,
                 articles=articles,
-                fetcher=fetcher,
+                fetcher=guarded_fetcher,
                 parser=FeedparserParser(),
                 guard=guard,
                 clock=clock,
@@ -163,7 +184,8 @@ def web_registrars(app: App) -> list[Registrar]:
         registrars.append(charts.register)
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
-        registrars.append(lambda web_app: register_http(web_app, bolt))
+        secret = settings.slack_signing_secret.get_secret_value()
+        registrars.append(lambda web_app: register_http(web_app, bolt, secret))
     admins = app.config.chat.admins
     token = settings.teams_outgoing_token
     if token is not None and token.get_secret_value():

@@ -88,6 +88,12 @@ def serve(
 @main.command()
 @common
 @click.option("--once", is_flag=True, default=True, help="Run one cycle and exit (the default).")
+@click.option(
+    "--all",
+    "poll_all",
+    is_flag=True,
+    help="Poll every feed now, also those not due yet or backing off after errors.",
+)
 def poll(
     config_path: Path | None,
     data_dir: Path | None,
@@ -95,8 +101,9 @@ def poll(
     slack_channel: str | None,
     teams_webhooks: tuple[str, ...],
     once: bool,
+    poll_all: bool,
 ) -> None:
-    """Poll every feed once, deliver, and exit (for cron)."""
+    """Poll the feeds that are due (every feed with --all), deliver, and exit (for cron)."""
     settings = load_settings(data_dir)
 
     async def go() -> int:
@@ -104,7 +111,7 @@ def poll(
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
             with progress("Polling feeds …"):
-                report = await app.poller.poll_once()
+                report = await app.poller.poll_once(only_due=not poll_all)
             log_cycle(report)
             return 1 if report.outcomes and len(report.failed) == len(report.outcomes) else 0
 

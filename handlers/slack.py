@@ -7,12 +7,15 @@ Socket Mode is used when an app-level token is configured.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -20,6 +23,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain.config import ChatConfig, Destination
@@ -289,10 +293,69 @@ def register_home(app: AsyncApp, chat: ChatService) -> None:
         await client.views_publish(user_id=str(event.get("user") or ""), view=view)
 
 
-def register_http(web_app: web.Application, bolt: AsyncApp) -> None:
+class RequestGate:
+    """Checks a Slack HTTP request before Bolt sees it: a well-formed, current, valid signature,
+    a body Bolt can parse, and no replay (the same signed request is processed once)."""
+
+    def __init__(self, signing_secret: str, window_s: int = 300) -> None:
+        self._verifier = SignatureVerifier(signing_secret)
+        self._window = window_s
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def refusal(self, body: bytes, headers: Mapping[str, str]) -> tuple[int, str] | None:
+        """``(status, reason)`` when the request must not be processed, else None."""
+        timestamp = headers.get("X-Slack-Request-Timestamp", "")
+        signature = headers.get("X-Slack-Signature", "")
+        if not re.fullmatch(r"\d{1,12}", timestamp) or not signature.startswith("v0="):
+            return 401, "missing or malformed signature headers"
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, "the body is not UTF-8"
+        if not self._verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+            return 401, "invalid or expired signature"
+        if _unparsable(body, headers.get("Content-Type", "")):
+            return 400, "the body is not a Slack payload"
+        now = time.time()
+        while self._seen and next(iter(self._seen.values())) < now:
+            self._seen.popitem(last=False)
+        if signature in self._seen:
+            if headers.get("X-Slack-Retry-Num"):  # Slack's own retry: acknowledged, not redone
+                return 200, "already handled"
+            return 409, "this signed request was already processed"
+        self._seen[signature] = now + 2 * self._window
+        return None
+
+
+def _unparsable(body: bytes, content_type: str) -> bool:
+    """Whether Bolt would fail to read ``body`` as a JSON object or form (or its payload)."""
+    try:
+        text = body.decode("utf-8")
+        if not text:
+            return False
+        if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
+            return not isinstance(json.loads(text), dict)
+        params = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" in text and "payload" in params:
+            return not isinstance(json.loads(params["payload"]), dict)
+    except ValueError:
+        return True
+    return False
+
+
+def register_http(web_app: web.Application, bolt: AsyncApp, signing_secret: str) -> None:
     """Serve Slack's commands, events and interactivity at POST /slack/events."""
+    gate = RequestGate(signing_secret)
 
     async def slack_events(request: web.Request) -> web.Response:
+        body = await request.read()
+        refused = gate.refusal(body, request.headers)
+        if refused is not None:
+            status, reason = refused
+            if status == 200:
+                return web.Response(status=200)
+            log.warning("Slack request refused (%d): %s", status, reason)
+            return web.json_response({"error": reason}, status=status)
         bolt_request = await to_bolt_request(request)
         bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)

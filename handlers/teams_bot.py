@@ -171,6 +171,9 @@ class TeamsBot:
         except (PyJWTError, ValueError) as exc:
             log.warning("Teams bot: token rejected (%s)", exc.__class__.__name__)
             return None
+        except Exception as exc:  # a token the SDK cannot even inspect (no kid, keys unreachable)
+            log.warning("Teams bot: token not validated (%s)", exc.__class__.__name__)
+            return None
 
     async def on_message(self, context: TurnContext, _state: TurnState) -> None:
         activity = context.activity

@@ -22,6 +22,8 @@ import hashlib
 import hmac
 import logging
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -108,6 +110,17 @@ class OutgoingWebhook:
         self._admins = admins
         self._timeout = timeout_s
         self._background: set[asyncio.Task[Reply]] = set()
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def _first_time(self, signature: str, window_s: float = 600.0) -> bool:
+        """Whether this signed body is new (Teams signs each message, with its own id, once)."""
+        now = time.monotonic()
+        while self._seen and next(iter(self._seen.values())) < now:
+            self._seen.popitem(last=False)
+        if signature in self._seen:
+            return False
+        self._seen[signature] = now + window_s
+        return True
 
     async def handle(self, request: web.Request) -> web.Response:
         started = asyncio.get_running_loop().time()
@@ -119,8 +132,11 @@ class OutgoingWebhook:
             activity = await request.json()
         except ValueError:
             return web.json_response({"error": "the body is not JSON"}, status=400)
-        if not isinstance(activity, dict):
+        if not isinstance(activity, dict) or _malformed(activity):
             return web.json_response({"error": "the body is not an activity"}, status=400)
+        if not self._first_time(request.headers.get("Authorization", "")):
+            log.warning("Teams outgoing webhook: a replayed request was refused")
+            return web.json_response({"error": "this request was already processed"}, status=409)
         message = await self._answer(activity, started)
         return web.json_response(message)
 
@@ -181,6 +197,16 @@ class OutgoingWebhook:
         """Let background changes finish (briefly) when the server stops."""
         if self._background:
             await asyncio.wait(self._background, timeout=10)
+
+
+def _malformed(activity: dict[str, Any]) -> bool:
+    """Fields of the wrong type, which no Teams client sends."""
+    if not isinstance(activity.get("text", ""), str | None):
+        return True
+    return any(
+        not isinstance(activity.get(key) or {}, dict)
+        for key in ("from", "conversation", "recipient")
+    )
 
 
 def _bot_name(activity: dict[str, Any]) -> str:

@@ -212,3 +212,30 @@ def test_feeds_add_list_remove(tmp_path: Path, feeds: FeedServer) -> None:
 def test_analyze_usage_errors(args: list[str]) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
+
+
+def test_poll_once_polls_only_due_feeds_and_honours_a_long_retry_after(
+    tmp_path: Path, feeds: FeedServer
+) -> None:
+    busy = feeds.set(
+        "/busy", "", fail_times=100, fail_status=429, fail_headers={"Retry-After": "3600"}
+    )
+    broken = feeds.set("/broken", "", fail_times=100, fail_status=500)
+    config = tmp_path / "signalbot.yaml"
+    config.write_text(
+        f"feeds:\n  - {{name: busy, url: '{busy}'}}\n  - {{name: broken, url: '{broken}'}}\n"
+    )
+    first = signalbot(tmp_path, "poll", "--once", "--config", str(config))
+    assert first.returncode == 1, first.stderr  # every feed failed
+    assert feeds.hits("/busy") == 1  # the hour is not waited out in line, nor retried early
+    assert feeds.hits("/broken") == 3  # a 500 is retried within the feed's deadline
+
+    again = signalbot(tmp_path, "poll", "--once", "--config", str(config))
+    assert again.returncode == 0, again.stderr
+    assert (feeds.hits("/busy"), feeds.hits("/broken")) == (1, 3)  # neither is due yet
+    assert "polled 0 feed(s)" in again.stderr
+    assert "2 feed(s) not due yet" in again.stderr
+
+    forced = signalbot(tmp_path, "poll", "--once", "--all", "--config", str(config))
+    assert "polled 2 feed(s)" in forced.stderr
+    assert feeds.hits("/busy") == 2

@@ -1,5 +1,7 @@
 """The feed fetcher against a real HTTP server on loopback, and the feed parser."""
 
+import asyncio
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -111,3 +113,86 @@ def test_parser_refuses_what_is_not_a_feed() -> None:
         FeedparserParser().parse(b"<html><body>hello</body></html>", "https://x.org/")
     with pytest.raises(ParseError):
         FeedparserParser().parse(b"\x00\x01garbage", "https://x.org/")
+
+
+async def test_a_retry_never_comes_sooner_than_retry_after(client: httpx.AsyncClient) -> None:
+    error = HTTPStatusError("https://x.example/feed", 503, retry_after=7.0)
+    waits = [fetcher(client).retry_wait(attempt, error) for attempt in (1, 2, 3)]
+    assert min(waits) >= 7.0
+
+
+async def test_a_retry_after_longer_than_the_deadline_is_left_to_the_schedule(
+    feeds: FeedServer, client: httpx.AsyncClient
+) -> None:
+    url = feeds.set(
+        "/busy", BODY, fail_times=5, fail_status=429, fail_headers={"Retry-After": "3600"}
+    )
+    with pytest.raises(HTTPStatusError) as caught:
+        await fetcher(client, timeout_s=5).fetch(url)
+    assert caught.value.retry_after == 3600
+    assert feeds.hits("/busy") == 1  # not re-requested within the cycle
+
+
+async def test_one_deadline_covers_a_body_that_trickles() -> None:
+    async def trickle() -> AsyncIterator[bytes]:
+        while True:
+            yield b"<"
+            await asyncio.sleep(0.2)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Stream(trickle()))
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
+        with pytest.raises(FetchError, match="no complete answer within 1s"):
+            await fetcher(mock, timeout_s=1).fetch("https://slow.example/feed")
+
+
+class _Stream(httpx.AsyncByteStream):
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._chunks:
+            yield chunk
+
+
+def _compressed(data: bytes, wbits: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "wbits"),
+    [("gzip", 16 + zlib.MAX_WBITS), ("deflate", zlib.MAX_WBITS), ("deflate", -zlib.MAX_WBITS)],
+)
+async def test_compressed_bodies_are_decoded_and_bombs_cut_at_the_cap(
+    encoding: str, wbits: int
+) -> None:
+    bodies = {
+        "/feed": _compressed(BODY.encode(), wbits),
+        "/bomb": _compressed(bytes(50_000_000), wbits),
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            stream=httpx.ByteStream(bodies[request.url.path]),
+            headers={"Content-Encoding": encoding},
+        )
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
+        got = await fetcher(mock, max_body_bytes=1_000_000).fetch("https://x.example/feed")
+        assert got.body == BODY.encode()
+        with pytest.raises(BodyTooLargeError, match="once decompressed"):
+            await fetcher(mock, max_body_bytes=1_000_000).fetch("https://x.example/bomb")
+
+
+async def test_an_unknown_content_encoding_is_a_clear_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, stream=httpx.ByteStream(b"..."), headers={"Content-Encoding": "compress"}
+        )
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
+        with pytest.raises(FetchError, match="unsupported Content-Encoding"):
+            await fetcher(mock).fetch("https://x.example/feed")

@@ -1,5 +1,7 @@
 """Fetching one web page for on-demand analysis: main text through trafilatura, falling back to
-the page's description; every hop checked against the address guard; size- and time-capped."""
+the page's description; every hop checked against the address guard (and the client given is
+expected to pin its connections to checked addresses, see ``net_guard.guarded_client``); size-
+and time-capped, the cap applied while the body is decompressed."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import httpx
 import trafilatura
 
 from bot.adapters.feed_parse import FeedparserParser
+from bot.adapters.http_fetch import ACCEPT_ENCODING, read_capped
 from bot.adapters.net_guard import AddressGuard
 from bot.domain.models import Article
 from bot.domain.text import html_to_text, one_line
-from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError, ParseError
+from bot.errors import FetchError, HTTPStatusError, ParseError
 
 MAX_REDIRECTS = 5
 
@@ -46,21 +49,16 @@ class WebArticleFetcher:
         for _ in range(MAX_REDIRECTS + 1):
             await self._guard.check(url)
             try:
-                async with self._client.stream("GET", url, follow_redirects=False) as response:
+                async with self._client.stream(
+                    "GET", url, follow_redirects=False, headers={"Accept-Encoding": ACCEPT_ENCODING}
+                ) as response:
                     if response.is_redirect:
                         url = str(response.url.join(response.headers.get("Location", "")))
                         continue
                     if response.status_code >= 400:
                         raise HTTPStatusError(url, response.status_code)
-                    chunks, size = [], 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > self._max_body:
-                            raise BodyTooLargeError(
-                                url, f"page exceeds the {self._max_body}-byte cap"
-                            )
-                        chunks.append(chunk)
-                    return b"".join(chunks), response.headers.get("Content-Type", ""), url
+                    body = await read_capped(url, response, self._max_body)
+                    return body, response.headers.get("Content-Type", ""), url
             except httpx.HTTPError as exc:
                 raise FetchError(url, exc.__class__.__name__) from exc
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")

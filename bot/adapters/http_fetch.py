@@ -1,35 +1,35 @@
 """Fetching feeds over HTTP(S) and from ``file://`` URLs.
 
-One shared ``httpx.AsyncClient``; conditional GET; a concurrency limit per host; a cap on body
-size; retries with exponential backoff and jitter for transient failures (network errors, 429,
-5xx), honouring ``Retry-After``.
+One shared ``httpx.AsyncClient``; conditional GET; a concurrency limit per host; one overall
+deadline per fetch (connection, every retry and the whole body); a cap on the body, applied while
+it is decompressed; retries with exponential backoff and jitter for transient failures (network
+errors, 429, 5xx). A retry never comes sooner than the server's ``Retry-After``; a wait that does
+not fit in the deadline is left to the feed's schedule (the error carries ``retry_after``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
+import random
 import re
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_random_exponential,
-)
 
 from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError
 from bot.ports import FetchResult
 
+log = logging.getLogger(__name__)
 USER_AGENT = "signalbot/0.1 (+https://github.com/signalbot; feed reader)"
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)")
+ACCEPT_ENCODING = "gzip, deflate"  # the encodings ``read_capped`` can decompress under its cap
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -66,7 +66,8 @@ class HttpFeedFetcher:
         attempts: int = 3,
         backoff_initial: float = 1.0,
         backoff_max: float = 30.0,
-        max_retry_after: float = 60.0,
+        timeout_s: float = 20.0,
+        rng: random.Random | None = None,
     ) -> None:
         self._client = client
         self._max_body = max_body_bytes
@@ -75,14 +76,19 @@ class HttpFeedFetcher:
             lambda: asyncio.Semaphore(self._per_host)
         )
         self._attempts = attempts
-        self._backoff = wait_random_exponential(multiplier=backoff_initial, max=backoff_max)
-        self._max_retry_after = max_retry_after
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._timeout = timeout_s
+        self._rng = rng or random.Random()  # noqa: S311 -- jitter, not security
 
-    def _wait(self, state: RetryCallState) -> float:
-        backoff = self._backoff(state)
-        exc = state.outcome.exception() if state.outcome else None
+    def retry_wait(self, attempt: int, exc: FetchError) -> float:
+        """How long to wait before attempt ``attempt + 1``: full-jitter exponential backoff, and
+        never less than the server's ``Retry-After``."""
+        backoff = self._rng.uniform(
+            0, min(self._backoff_max, self._backoff_initial * 2 ** (attempt - 1))
+        )
         if isinstance(exc, HTTPStatusError) and exc.retry_after is not None:
-            return max(backoff, min(exc.retry_after, self._max_retry_after))
+            return max(backoff, exc.retry_after)
         return backoff
 
     async def fetch(
@@ -90,21 +96,30 @@ class HttpFeedFetcher:
     ) -> FetchResult:
         if url.lower().startswith("file://"):
             return await asyncio.to_thread(self._read_file, url)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._attempts),
-            wait=self._wait,
-            retry=retry_if_exception(_transient),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                return await self._get(url, etag, last_modified)
-        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with asyncio.timeout_at(deadline):
+                    return await self._get(url, etag, last_modified)
+            except TimeoutError as exc:
+                raise FetchError(url, f"no complete answer within {self._timeout:g}s") from exc
+            except FetchError as exc:
+                if not _transient(exc) or attempt >= self._attempts:
+                    raise
+                wait = self.retry_wait(attempt, exc)
+                if loop.time() + wait >= deadline:
+                    raise  # the feed's schedule waits instead (``after_error`` honours retry_after)
+                log.info("%s: %s; retrying in %.1fs", url, exc.reason, wait)
+                await asyncio.sleep(wait)
 
     async def _get(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
         headers = {
             "User-Agent": USER_AGENT,
             "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,
         }
         if etag:
             headers["If-None-Match"] = etag
@@ -128,7 +143,7 @@ class HttpFeedFetcher:
                             response.status_code,
                             parse_retry_after(response.headers.get("Retry-After")),
                         )
-                    body = await self._read_capped(url, response)
+                    body = await read_capped(url, response, self._max_body)
                     return FetchResult(
                         url=str(response.url),
                         body=body,
@@ -142,21 +157,6 @@ class HttpFeedFetcher:
                 raise FetchError(url, "too many redirects") from exc
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"{exc.__class__.__name__}: {exc}") from exc
-
-    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self._max_body:
-            raise BodyTooLargeError(
-                url, f"body of {declared} bytes exceeds the {self._max_body}-byte cap"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_body:
-                raise BodyTooLargeError(url, f"body exceeds the {self._max_body}-byte cap")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _read_file(self, url: str) -> FetchResult:
         path = Path(unquote(urlsplit(url).path))
@@ -174,3 +174,79 @@ class HttpFeedFetcher:
 def _max_age(headers: httpx.Headers) -> float | None:
     match = _MAX_AGE.search(headers.get("Cache-Control", ""))
     return float(match.group(1)) if match else None
+
+
+async def read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
+    """The response body, decompressed while it streams, refused as soon as it exceeds ``cap``
+    bytes (compressed or not): a decompression bomb never costs more than ``cap`` of memory."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise BodyTooLargeError(url, f"body of {declared} bytes exceeds the {cap}-byte cap")
+    if response.is_stream_consumed:  # read in full already (a mock transport): only the cap
+        if len(response.content) > cap:
+            raise BodyTooLargeError(url, f"body exceeds the {cap}-byte cap")
+        return response.content
+    decoder = _Decoder(url, response.headers.get("Content-Encoding", ""), cap)
+    raw = 0
+    async for chunk in response.aiter_raw():
+        raw += len(chunk)
+        if raw > cap:
+            raise BodyTooLargeError(url, f"body exceeds the {cap}-byte cap")
+        decoder.feed(chunk)
+    return decoder.finish()
+
+
+class _Decoder:
+    """Decompresses gzip or deflate incrementally with a bound on the output."""
+
+    def __init__(self, url: str, encoding: str, cap: int) -> None:
+        self._url = url
+        self._cap = cap
+        self._parts: list[bytes] = []
+        self._size = 0
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
+        self._coding = codings[0] if codings else ""
+        self._zlib: zlib._Decompress | None = None
+        self._first = True
+        if self._coding:
+            self._zlib = zlib.decompressobj(
+                zlib.MAX_WBITS | 16 if "gzip" in self._coding else zlib.MAX_WBITS
+            )
+
+    def _keep(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._cap:
+            raise BodyTooLargeError(
+                self._url, f"body exceeds the {self._cap}-byte cap once decompressed"
+            )
+        if data:
+            self._parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self._zlib is None:
+            self._keep(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self._zlib.decompress(data, self._cap - self._size + 1)
+            except zlib.error as exc:
+                if self._first and self._coding == "deflate":  # raw deflate without zlib header
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._first = False
+                    continue
+                raise FetchError(self._url, f"corrupt {self._coding} body: {exc}") from exc
+            self._first = False
+            self._keep(out)
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof and self._zlib.unused_data:  # another gzip member follows
+                data = self._zlib.unused_data
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+
+    def finish(self) -> bytes:
+        if self._zlib is not None:
+            self._keep(self._zlib.flush())
+        return b"".join(self._parts)

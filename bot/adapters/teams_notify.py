@@ -35,6 +35,7 @@ from tenacity import (
 
 from bot.adapters.chart_files import ChartFiles
 from bot.adapters.http_fetch import parse_retry_after
+from bot.domain.config import webhook_label
 from bot.domain.text import one_line, shorten
 from bot.errors import DeliveryError, RateLimitedError
 from bot.ports import Alert, Clock, Notice
@@ -49,13 +50,8 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 def redact(url: str) -> str:
-    """A webhook URL reduced to what may be shown: ``https://host…``."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or "?"
-    except ValueError:
-        return "<webhook>…"
-    return f"{parts.scheme or 'https'}://{host}…"
+    """A webhook URL reduced to what may be shown: its host and a fingerprint."""
+    return f"teams:{webhook_label(url)}"
 
 
 class _RedactUrls(logging.Filter):

@@ -5,6 +5,7 @@ Validation happens here (pydantic); reading the YAML file is the adapter's job.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta
 from pathlib import PurePosixPath
@@ -126,8 +127,26 @@ class Destination(BaseModel):
             raise ValueError(f"unknown platform {platform!r}: use console, slack or teams")
         return cls(platform=platform, target=target.strip())
 
-    def __str__(self) -> str:
+    @property
+    def key(self) -> str:
+        """The full form (``teams:`` with its secret webhook URL), for storage only."""
         return self.platform if self.platform == "console" else f"{self.platform}:{self.target}"
+
+    def __str__(self) -> str:
+        """What may be shown or logged: a webhook URL only as its host and a fingerprint."""
+        if self.platform == "teams":
+            return f"teams:{webhook_label(self.target)}"
+        return self.key
+
+
+def webhook_label(url: str) -> str:
+    """A secret-bearing URL reduced to ``host#fingerprint`` (the first 8 hex digits of its
+    SHA-256): enough to tell webhooks apart, nothing to post with."""
+    try:
+        host = urlsplit(url).hostname or "?"
+    except ValueError:
+        host = "?"
+    return f"{host}#{hashlib.sha256(url.encode()).hexdigest()[:8]}"
 
 
 def _destination(value: object) -> object:

@@ -34,5 +34,5 @@ def matching_routes(routes: Iterable[Route], item: Item, assessment: Assessment)
     chosen: dict[str, Route] = {}
     for route in routes:
         if route_matches(route, item, assessment):
-            chosen.setdefault(str(route.to), route)
+            chosen.setdefault(route.to.key, route)
     return list(chosen.values())

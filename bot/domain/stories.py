@@ -175,9 +175,17 @@ def story_text(title: str, lead: str) -> str:
     return " ".join(_words(_clean(_prepare(title, lead))))
 
 
+def _figure(token: str) -> str:
+    """A figure in one canonical form ("1,000" and "1000" alike); a token with several dots (a
+    date such as "01.03.2026", a version) is kept as written."""
+    plain = token.replace(",", "")
+    return f"{float(plain):g}" if plain.count(".") <= 1 else token
+
+
 def _numbers(cleaned: str) -> frozenset[str]:
-    """Figures in the text ("25", "35.3", "7000"), not digits inside names such as "H20"."""
-    return frozenset(f"{float(n.replace(',', '')):g}" for n in _NUMBER_RE.findall(cleaned))
+    """Figures in the text ("25", "35.3", "7000", "01.03.2026"), not digits inside names such as
+    "H20"."""
+    return frozenset(_figure(n) for n in _NUMBER_RE.findall(cleaned))
 
 
 _RATE_RE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*) percent")
@@ -185,7 +193,7 @@ _RATE_RE = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*) percent")
 
 def _rates(cleaned: str) -> frozenset[str]:
     """Percentages ("25 percent"): tariff rates and shares, the figure a trade story turns on."""
-    return frozenset(f"{float(n.replace(',', '')):g}" for n in _RATE_RE.findall(cleaned))
+    return frozenset(_figure(n) for n in _RATE_RE.findall(cleaned))
 
 
 def _places(cleaned: str) -> frozenset[str]:

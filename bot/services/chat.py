@@ -205,7 +205,8 @@ class ChatService:
         return Reply(
             lines=[f"{len(failing)} feed(s) failing:"]
             + [
-                f"• {s.name}: {shorten(s.last_error or '', 200)} ({s.error_count} time(s) in a row)"
+                f"• {s.name}: {shorten(s.last_error or '', 200)}"
+                + (f" ({s.error_count} time(s) in a row)" if s.error_count else "")
                 for s in failing
             ]
         )
@@ -246,7 +247,7 @@ class ChatService:
                 + [f"• {describe_route(r)}" for r in routes]
             )
         if command.action == "remove":
-            if await self._store.remove_chat_route(command.name, str(destination)):
+            if await self._store.remove_chat_route(command.name, destination.key):
                 return Reply(lines=[f"Removed route {command.name}."])
             return error(
                 f"No route named {command.name} delivers to this channel (routes from the config file are changed there)."
@@ -306,15 +307,13 @@ class ChatService:
     async def feedback(
         self, feed: str, key: str, user: str, vote: int, destination: Destination
     ) -> None:
-        await self._store.record_feedback(
-            feed, key, user, vote, str(destination), self._clock.now()
-        )
+        await self._store.record_feedback(feed, key, user, vote, destination.key, self._clock.now())
 
     async def mute(self, feed: str, key: str, user: str, destination: Destination) -> None:
         """Mute the story the alert belongs to, in this channel."""
         found = await self._store.item(feed, key)
         story = found[0].story if found and found[0].story else key
-        await self._store.mute_story(story, str(destination), user, self._clock.now())
+        await self._store.mute_story(story, destination.key, user, self._clock.now())
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment] | None:
         found = await self._store.item(feed, key)

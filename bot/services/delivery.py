@@ -71,7 +71,7 @@ class Deliverer:
         pending = await self._store.due_deliveries(self._clock.now(), limit)
         by_destination: defaultdict[str, list[PendingDelivery]] = defaultdict(list)
         for delivery in pending:
-            by_destination[str(delivery.alert.destination)].append(delivery)
+            by_destination[delivery.alert.destination.key].append(delivery)
         reports = await asyncio.gather(
             *(self._deliver_destination(q) for q in by_destination.values())
         )
@@ -99,7 +99,7 @@ class Deliverer:
         live = [d for d in queue if not d.held]
         now = self._clock.now()
         sent_recently = await self._store.sent_top_level_since(
-            str(destination), now - self._policy.window
+            destination.key, now - self._policy.window
         )
         budget_left = self._policy.budget - sent_recently
         overflow: list[PendingDelivery] = []
@@ -136,7 +136,7 @@ class Deliverer:
         is a full alert of its own."""
         if alert.followup is None or not alert.item.story:
             return alert
-        root = await self._store.thread_root(alert.item.story, str(alert.destination))
+        root = await self._store.thread_root(alert.item.story, alert.destination.key)
         if root is None:
             return alert.model_copy(update={"followup": None})
         return alert.model_copy(update={"thread_id": root or None})

@@ -200,7 +200,7 @@ class Reminders:
         if found is not None:
             item, assessment = found
             lines = (NoticeLine(text=item.title, link=item.link, assessment=assessment),)
-        root = await self._store.thread_root(reminder.story, str(reminder.destination))
+        root = await self._store.thread_root(reminder.story, reminder.destination.key)
         return Notice(
             destination=reminder.destination,
             title=f"⏳ Deadline {when} ({reminder.due:%-d %b %Y}): {reminder.phrase}",

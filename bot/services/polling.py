@@ -1,7 +1,8 @@
 """The poll cycle: fetch due feeds, parse, dedupe, score, route, queue and deliver.
 
-One failing feed never stops the cycle; a feed seen for the first time does not flood its
-channels with its backlog.
+One failing feed never stops the cycle, and one failing item never costs its feed the others;
+a feed seen for the first time does not flood its channels with its backlog. Alerts go out as
+soon as their feed is done, without waiting for slower feeds of the same cycle.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.domain.identity import item_key
 from bot.domain.models import Item
 from bot.domain.routing import matching_routes
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
-from bot.errors import HTTPStatusError, SignalbotError
+from bot.errors import HTTPStatusError, SignalbotError, StoreError
 from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
 from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
@@ -36,6 +37,7 @@ class FeedOutcome:
     relevant: int = 0
     queued: int = 0
     skipped_backlog: int = 0
+    set_aside: int = 0
     error: str | None = None
 
 
@@ -45,6 +47,7 @@ class CycleReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     reminders: int = 0
     digests: int = 0
+    not_due: int = 0
 
     def count(self, attr: str) -> int:
         return sum(int(getattr(o, attr)) for o in self.outcomes)
@@ -59,12 +62,15 @@ class CycleReport:
         return (
             f"polled {polled} feed(s): {changed} changed, {polled - changed - len(self.failed)} "
             f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s), "
-            f"{self.count('relevant')} relevant · {self.delivery.sent} alert(s) sent"
+            f"{self.count('relevant')} relevant"
+            + (f", {self.count('set_aside')} set aside" if self.count("set_aside") else "")
+            + f" · {self.delivery.sent} alert(s) sent"
             + (f", {self.delivery.folded} folded" if self.delivery.folded else "")
             + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
             + (f" · {self.reminders} deadline reminder(s)" if self.reminders else "")
             + (f" · {self.digests} digest(s)" if self.digests else "")
             + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
+            + (f" · {self.not_due} feed(s) not due yet" if self.not_due else "")
         )
 
 
@@ -84,8 +90,10 @@ class Poller:
         clock: Clock,
         rng: random.Random | None = None,
         guard: UrlGuard | None = None,
+        guarded_fetcher: FeedFetcher | None = None,
         digests: Digests | None = None,
     ) -> None:
+        self._guarded_fetcher = guarded_fetcher
         self._digests = digests
         self._reminders = Reminders(store, clock)
         self._guard = guard
@@ -126,21 +134,36 @@ class Poller:
         self._cycle_routes = await self.routes()
         self._chat_feeds = await self._store.chat_feed_names()
         await self._stories.begin_cycle(now)
+        not_due = 0
         if only_due:
             states = {f.name: await self._store.feed_state(f.name) for f in feeds}
-            feeds = [f for f in feeds if is_due(states[f.name], now)]
+            due = [f for f in feeds if is_due(states[f.name], now)]
+            not_due, feeds = len(feeds) - len(due), due
         # With several replicas on one database, each feed is polled by one of them at a time.
         feeds = [f for f in feeds if await self._store.claim_feed(f.name, now)]
         if only_due:  # another replica may have polled it between the check and the claim
             feeds = [f for f in feeds if is_due(await self._store.feed_state(f.name), now)]
         limit = asyncio.Semaphore(self._config.polling.concurrency)
+        report = CycleReport(not_due=not_due)
+        delivering = asyncio.Lock()
+        rounds = 0
+
+        async def deliver() -> None:
+            nonlocal rounds
+            async with delivering:
+                rounds += 1
+                report.delivery.add(await self._deliverer.deliver_due())
 
         async def guarded(spec: FeedSpec) -> FeedOutcome:
             async with limit:
-                return await self._poll_feed_safely(spec)
+                outcome = await self._poll_feed_safely(spec)
+            if outcome.queued:  # its alerts go out now, not after the slowest feed
+                await deliver()
+            return outcome
 
-        report = CycleReport(outcomes=list(await asyncio.gather(*(guarded(f) for f in feeds))))
-        report.delivery = await self._deliverer.deliver_due()
+        report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
+        if not rounds:  # alerts queued earlier (retries, held) go out even when no feed changed
+            await deliver()
         notifiers = self._deliverer.notifiers
         try:
             report.reminders = await self._reminders.send_due(notifiers)
@@ -213,23 +236,24 @@ class Poller:
         return self._rng.uniform(-0.1, 0.1)
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
-        if self._guard is not None and spec.name in self._chat_feeds:
-            await self._guard.check(
-                spec.url
-            )  # a feed added from chat may not reach private networks
-        result = await self._fetcher.fetch(
-            spec.url, etag=state.etag, last_modified=state.last_modified
-        )
+        fetcher = self._fetcher
+        if spec.name in self._chat_feeds:  # a feed added from chat may not reach private networks
+            if self._guard is not None:
+                await self._guard.check(spec.url)
+            fetcher = self._guarded_fetcher or fetcher
+        result = await fetcher.fetch(spec.url, etag=state.etag, last_modified=state.last_modified)
         body_hash = (
             hashlib.sha256(result.body).hexdigest() if not result.not_modified else state.body_hash
         )
         outcome = FeedOutcome(feed=spec.name)
         ttl: float | None = result.max_age_s
         if not result.not_modified and body_hash != state.body_hash:
-            parsed = self._parser.parse(result.body, spec.url)
+            parsed = await asyncio.to_thread(self._parser.parse, result.body, spec.url)
             ttl = max(ttl or 0, parsed.ttl_s or 0) or None
-            await self._ingest(spec, state, parsed, outcome)
+            set_aside = await self._ingest(spec, state, parsed, outcome)
             outcome.changed = True
+        else:
+            set_aside = None
         now = self._clock.now()
         interval, next_at = after_success(
             state,
@@ -250,7 +274,7 @@ class Poller:
                     "next_poll_at": next_at,
                     "last_polled_at": now,
                     "last_changed_at": now if outcome.changed else state.last_changed_at,
-                    "last_error": None,
+                    "last_error": set_aside,
                     "error_count": 0,
                     "polls": state.polls + 1,
                 }
@@ -260,7 +284,9 @@ class Poller:
 
     async def _ingest(
         self, spec: FeedSpec, state: FeedState, parsed: ParsedFeed, outcome: FeedOutcome
-    ) -> None:
+    ) -> str | None:
+        """Record the feed's new items; returns a description of the items set aside because
+        they could not be processed (None when every item was)."""
         items: dict[str, Item] = {}
         for entry in parsed.entries:
             key = item_key(entry.guid, entry.link, entry.title, entry.summary)
@@ -292,26 +318,47 @@ class Poller:
                     outcome.skipped_backlog,
                 )
         now = self._clock.now()
+        failures: list[str] = []
         for position, item in enumerate(new):
-            deliver = position >= len(new) - allowed
-            assessment = self._scorer.score(item.article())
-            item, followup = await self._stories.assign(item, assessment, now)
-            alerts = [
-                Alert(
-                    item=item,
-                    assessment=assessment,
-                    destination=r.to,
-                    route=r.name,
-                    mention=r.mention,
-                    followup=followup,
-                    hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
+            try:
+                await self._ingest_item(item, position >= len(new) - allowed, outcome, now)
+            except Exception as exc:  # one item's failure must not cost the feed its others
+                if isinstance(exc, StoreError):  # the feed fails and is retried whole
+                    raise
+                log.exception(
+                    "feed %s: item %r (%s) set aside: %s",
+                    spec.name,
+                    item.title[:120],
+                    item.link or item.key,
+                    exc.__class__.__name__,
                 )
-                for r in matching_routes(self._cycle_routes, item, assessment)
-                if not await self._store.muted(item.story or item.key, str(r.to))
-            ]
-            if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
-                outcome.new_items += 1
-                outcome.relevant += int(assessment.relevant)
-                outcome.queued += len(alerts) if deliver else 0
-                if deliver:
-                    await self._stories.track_deadlines(alerts, now.date())
+                outcome.set_aside += 1
+                failures.append(f"«{item.title[:80]}» ({exc.__class__.__name__}: {exc})"[:200])
+        if not failures:
+            return None
+        return f"{len(failures)} item(s) set aside: " + "; ".join(failures[:3])
+
+    async def _ingest_item(
+        self, item: Item, deliver: bool, outcome: FeedOutcome, now: datetime
+    ) -> None:
+        assessment = self._scorer.score(item.article())
+        item, followup = await self._stories.assign(item, assessment, now)
+        alerts = [
+            Alert(
+                item=item,
+                assessment=assessment,
+                destination=r.to,
+                route=r.name,
+                mention=r.mention,
+                followup=followup,
+                hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
+            )
+            for r in matching_routes(self._cycle_routes, item, assessment)
+            if not await self._store.muted(item.story or item.key, r.to.key)
+        ]
+        if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
+            outcome.new_items += 1
+            outcome.relevant += int(assessment.relevant)
+            outcome.queued += len(alerts) if deliver else 0
+            if deliver:
+                await self._stories.track_deadlines(alerts, now.date())

@@ -47,7 +47,7 @@ def _statements(sql: str) -> list[str]:
 
 def redact_url(url: str) -> str:
     """A database URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 class SqlBase:

@@ -159,7 +159,7 @@ class SqlStore(StoriesMixin):
             {
                 "f": alert.item.feed,
                 "k": alert.item.key,
-                "d": str(alert.destination),
+                "d": alert.destination.key,
                 "r": alert.route,
                 "m": alert.mention,
                 "s": status,
@@ -211,7 +211,7 @@ class SqlStore(StoriesMixin):
         return pending
 
     def _delivery_key(self, alert: Alert) -> dict[str, Any]:
-        return {"f": alert.item.feed, "k": alert.item.key, "d": str(alert.destination)}
+        return {"f": alert.item.feed, "k": alert.item.key, "d": alert.destination.key}
 
     async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> None:
         await self._run(
@@ -273,7 +273,7 @@ class SqlStore(StoriesMixin):
             "VALUES (:n, :d, :s, :b, :t) ON CONFLICT (name) DO NOTHING RETURNING name",
             {
                 "n": route.name,
-                "d": str(route.to),
+                "d": route.to.key,
                 "s": route.model_dump_json(),
                 "b": created_by,
                 "t": ts(now),

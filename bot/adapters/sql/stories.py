@@ -86,7 +86,7 @@ class StoriesMixin(SqlBase):
                 "t": ts(now),
                 "f": alert.item.feed,
                 "k": alert.item.key,
-                "d": str(alert.destination),
+                "d": alert.destination.key,
             },
         )
 
@@ -98,7 +98,7 @@ class StoriesMixin(SqlBase):
             "ON CONFLICT (story_id, destination, due_date, kind) DO NOTHING RETURNING kind",
             {
                 "s": reminder.story,
-                "d": str(reminder.destination),
+                "d": reminder.destination.key,
                 "due": reminder.due.isoformat(),
                 "on": reminder.remind_on.isoformat(),
                 "kind": reminder.kind,
@@ -136,7 +136,7 @@ class StoriesMixin(SqlBase):
             {
                 "t": ts(now),
                 "s": reminder.story,
-                "d": str(reminder.destination),
+                "d": reminder.destination.key,
                 "due": reminder.due.isoformat(),
                 "kind": reminder.kind,
             },
