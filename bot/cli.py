@@ -39,7 +39,7 @@ def run(
     async def go() -> None:
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
-        async with build_app(settings, config) as app:
+        async with build_app(settings, config, metrics=True) as app:
             await run_forever(app)
 
     run_command(go())
@@ -73,7 +73,7 @@ def serve(
     async def go() -> None:
         config, source = effective_config(config_path, (), None)
         log.info("config: %s · state: %s", source, settings.data_dir)
-        async with build_app(settings, config) as app:
+        async with build_app(settings, config, metrics=True) as app:
             if not app.settings.slack_enabled:
                 log.warning("SLACK_BOT_TOKEN is not set: /slack/events is not served")
             await serve_forever(

@@ -121,6 +121,7 @@ class PendingDelivery(BaseModel):
     alert: Alert
     attempts: int = 0
     held: bool = Field(default=False, description="held by quiet hours: deliver folded")
+    queued_at: datetime | None = None
 
 
 class Clock(Protocol):
