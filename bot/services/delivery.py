@@ -215,7 +215,12 @@ class Deliverer:
                 alert.item.key,
                 attempts,
                 exc,
-                extra={"item_key": alert.item.key, "route": alert.route, "error": str(exc)},
+                extra={
+                    "item_key": alert.item.key,
+                    "route": alert.route,
+                    "platform": alert.destination.platform,
+                    "error": str(exc),
+                },
             )
         else:
             backoff = timedelta(seconds=min(3600, 30 * 2**attempts))
@@ -227,6 +232,11 @@ class Deliverer:
                 alert.destination,
                 attempts,
                 exc,
-                extra={"item_key": alert.item.key, "route": alert.route, "error": str(exc)},
+                extra={
+                    "item_key": alert.item.key,
+                    "route": alert.route,
+                    "platform": alert.destination.platform,
+                    "error": str(exc),
+                },
             )
         report.errors.append(str(exc))
