@@ -12,6 +12,7 @@ from bot.adapters.config_file import resolve_config, validation_problems
 from bot.app import build_app, log_cycle, run_forever, serve_forever
 from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
+from bot.cli_doctor import doctor
 from bot.cli_eval import eval_command
 from bot.cli_feeds import feeds
 from bot.errors import ConfigError
@@ -149,3 +150,4 @@ def check_config(config_path: Path | None) -> None:
 main.add_command(analyze)
 main.add_command(feeds)
 main.add_command(eval_command)
+main.add_command(doctor)
