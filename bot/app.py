@@ -39,6 +39,7 @@ from bot.readiness import database_check, poll_loop_check, slack_check
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
+from bot.services.feed_health import FeedHealth
 from bot.services.polling import CycleReport, Poller
 from bot.settings import Settings
 from bot.web import Registrar, build_web_app, start_site
@@ -65,6 +66,7 @@ class App:
     chat: ChatService
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics | None = None
+    health: FeedHealth | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
 
@@ -133,9 +135,10 @@ async def build_app(
 
                 meter = Metrics()
                 timed = TimedScorer(scorer, meter)
+            notifiers = notifiers_for(settings, console, clock, config, client)
             deliverer = Deliverer(
                 store,
-                notifiers_for(settings, console, clock, config, client),
+                notifiers,
                 clock,
                 policy=config.delivery,
                 should_stop=stop_event.is_set,
@@ -182,6 +185,7 @@ async def build_app(
                 chat,
                 stop_event,
                 metrics=meter,
+                health=FeedHealth(store, notifiers, config.ops, clock) if config.ops else None,
             )
         finally:
             await store.close()
@@ -334,8 +338,13 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
 
 
 async def after_cycle(app: App, seconds: float) -> None:
-    """Record that a cycle finished: readiness, and the gauges read from the store."""
+    """After a cycle: readiness, feed-health notices, and the gauges read from the store."""
     app.last_cycle_at = app.clock.now()
+    if app.health is not None:
+        try:
+            await app.health.check(await app.poller.feeds())
+        except SignalbotError as exc:
+            log.error("feed health not checked this cycle: %s", exc)
     if app.metrics is None:
         return
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
 from bot.adapters.config_file import resolve_config, validation_problems
-from bot.app import build_app, log_cycle, run_forever, serve_forever
+from bot.app import after_cycle, build_app, log_cycle, run_forever, serve_forever
 from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
 from bot.cli_doctor import doctor
@@ -103,7 +104,9 @@ def poll(
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
+            started = time.perf_counter()
             report = await app.poller.poll_once()
+            await after_cycle(app, time.perf_counter() - started)
             log_cycle(report)
             return 1 if report.outcomes and len(report.failed) == len(report.outcomes) else 0
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, parse_ts, ts
+from bot.adapters.sql.health import HealthMixin
 from bot.adapters.sql.stories import StoriesMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
@@ -26,7 +27,7 @@ from bot.ports import Alert, PendingDelivery
 LEASE = timedelta(minutes=5)
 
 
-class SqlStore(StoriesMixin):
+class SqlStore(StoriesMixin, HealthMixin):
     """Implements ``bot.ports.Store``."""
 
     def __init__(self, url: str) -> None:
