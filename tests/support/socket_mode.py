@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+WAIT_S = 20.0
+
 
 class SocketModeStandIn:
     def __init__(self) -> None:
@@ -41,11 +43,11 @@ class SocketModeStandIn:
                 await self.acks.put(json.loads(message.data))
         return ws
 
-    async def wait_for_connection(self, number: int, timeout: float = 20.0) -> None:
-        """Until the ``number``-th connection has been greeted."""
+    async def wait_for_connection(self, number: int) -> None:
+        """Until the ``number``-th connection has been greeted (or fail after WAIT_S)."""
         async with self._changed:
             await asyncio.wait_for(
-                self._changed.wait_for(lambda: self.connections >= number), timeout
+                self._changed.wait_for(lambda: self.connections >= number), WAIT_S
             )
 
     async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
@@ -61,8 +63,9 @@ class SocketModeStandIn:
         )
         return envelope_id
 
-    async def ack(self, timeout: float = 20.0) -> dict[str, Any]:
-        return await asyncio.wait_for(self.acks.get(), timeout)
+    async def ack(self) -> dict[str, Any]:
+        """The next acknowledgement the client sent (or fail after WAIT_S)."""
+        return await asyncio.wait_for(self.acks.get(), WAIT_S)
 
     async def ask_to_reconnect(self) -> None:
         """What Slack sends before it retires a connection."""
