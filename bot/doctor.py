@@ -18,13 +18,14 @@ from pydantic import ValidationError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.config_file import resolve_config, validation_problems
-from bot.adapters.slack_checks import REQUIRED_SCOPES, auth_test, channel_problem
+from bot.adapters.slack_checks import auth_test, channel_problem
 from bot.adapters.sql.base import redact_url
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import BotConfig, Destination, FeedSpec, Route
 from bot.errors import ConfigError, SignalbotError
 from bot.readiness import head_version
 from bot.settings import Settings
+from handlers.slack import SCOPES
 
 
 @dataclass
@@ -172,11 +173,11 @@ async def check_slack(
     report.ok.append(f"slack: token accepted (bot {auth.bot or '?'}, team {auth.team or '?'})")
     if not auth.scopes_known:
         report.ok.append("slack: the token's scopes were not reported; not compared")
-    elif auth.missing_scopes:
+    elif missing := auth.missing_scopes(SCOPES):
         report.problem(
             "slack",
-            f"the token lacks scope(s) {', '.join(auth.missing_scopes)} "
-            f"(the manifest asks for {', '.join(REQUIRED_SCOPES)})",
+            f"the token lacks scope(s) {', '.join(missing)} "
+            f"(the manifest asks for {', '.join(sorted(SCOPES))})",
             "add them under OAuth & Permissions (or re-create the app from "
             "deploy/slack/manifest.yaml), then reinstall the app to the workspace",
         )

@@ -6,13 +6,11 @@ Errors are returned as plain sentences; the token never appears in them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
-
-# The bot scopes deploy/slack/manifest.yaml asks for (a test keeps the two the same).
-REQUIRED_SCOPES = ("chat:write", "commands", "usergroups:read", "files:write")
 
 
 @dataclass(frozen=True)
@@ -24,11 +22,11 @@ class AuthResult:
     bot: str = ""
     team: str = ""
 
-    @property
-    def missing_scopes(self) -> list[str]:
+    def missing_scopes(self, required: Iterable[str]) -> list[str]:
+        """Scopes of ``required`` the token was not granted (none when Slack did not say)."""
         if not self.scopes_known:
             return []
-        return [s for s in REQUIRED_SCOPES if s not in self.scopes]
+        return sorted(s for s in required if s not in self.scopes)
 
 
 async def auth_test(client: AsyncWebClient) -> AuthResult:

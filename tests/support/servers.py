@@ -82,7 +82,14 @@ class SlackStandIn:
         self.base = ""
         self._ts = 1_700_000_000
         # auth.test: the scopes granted (its x-oauth-scopes header), or an error to answer
-        self.scopes = ["chat:write", "commands", "usergroups:read", "files:write"]
+        self.scopes = [
+            "chat:write",
+            "commands",
+            "usergroups:read",
+            "files:write",
+            "channels:read",
+            "groups:read",
+        ]
         self.auth_error: str | None = None
         # conversations.info: channel id → whether the bot is a member (unknown: channel_not_found)
         self.members: dict[str, bool] = {}
