@@ -76,7 +76,8 @@ WORKDIR /home/signalbot
 USER 10001:10001
 
 # One inbound web server: Slack events/commands/interactivity, Teams messages, WebSub callbacks,
-# /healthz and /metrics. Inside a container it must listen on 0.0.0.0, not 127.0.0.1.
+# /healthz (alive), /readyz (ready for traffic) and /metrics. Inside a container it must listen
+# on 0.0.0.0, not 127.0.0.1.
 EXPOSE 3000
 
 # slim has no curl or wget: probe with the standard library. urlopen raises on any non-2xx
