@@ -125,10 +125,13 @@ async def test_metrics_move_to_their_own_port_when_one_is_configured(
         s.bind(("127.0.0.1", 0))
         metrics_port = int(s.getsockname()[1])
     settings = slack_settings(tmp_path, slack).model_copy(update={"metrics_port": metrics_port})
-    async with build_app(settings, BotConfig(), clock=clock, metrics=True) as app:
-        async with inbound(app, 0) as port, httpx.AsyncClient() as client:
-            on_web = await client.get(f"http://127.0.0.1:{port}/metrics")
-            on_own = await client.get(f"http://127.0.0.1:{metrics_port}/metrics")
+    async with (
+        build_app(settings, BotConfig(), clock=clock, metrics=True) as app,
+        inbound(app, 0) as port,
+        httpx.AsyncClient() as client,
+    ):
+        on_web = await client.get(f"http://127.0.0.1:{port}/metrics")
+        on_own = await client.get(f"http://127.0.0.1:{metrics_port}/metrics")
     assert on_web.status_code == 404
     assert on_own.status_code == 200
     assert "signalbot_poll_cycle_seconds_count 0.0" in on_own.text.splitlines()
