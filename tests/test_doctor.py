@@ -110,3 +110,15 @@ def test_doctor_exits_0_on_a_healthy_setup_without_posting_anything(
     assert result.stdout.rstrip().endswith("no problems found")
     assert feeds.hits("/workflows/abc") == 1  # one GET; the feed server takes no POST
     assert len(slack.posts()) == posts_before
+
+
+def test_doctor_names_config_problems_with_their_key_path(tmp_path: Path) -> None:
+    config = tmp_path / "signalbot.yaml"
+    config.write_text("routes:\n  - {name: desk, to: 'pager:C0DESK'}\nops: 'slack:'\n")
+    result = signalbot(tmp_path, "doctor", "--config", str(config))
+    assert result.returncode == 1
+    assert "ERR config: " in result.stdout
+    assert "routes[0].to" in result.stdout
+    assert "unknown platform 'pager'" in result.stdout
+    assert "ops" in result.stdout
+    assert "fix: edit routes[0].to in " in result.stdout
