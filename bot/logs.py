@@ -87,7 +87,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     level = settings.log_level.upper()
     if level not in logging.getLevelNamesMapping():
         level = "INFO"
-    if settings.log_format.lower() == "json":
+    if settings.log_format == "json":
         inner = json_formatter()
     else:
         inner = logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S")
