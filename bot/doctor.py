@@ -123,12 +123,9 @@ async def check_database(
         else:
             report.ok.append(f"database: {shown} · migrations at head ({head})")
         states = {s.name: s for s in await store.feed_states()}
-        all_feeds = [*feeds, *(f for f in await store.user_feeds() if f.name not in states)]
-        seen: set[str] = set()
+        names = {f.name for f in feeds}
+        all_feeds = [*feeds, *(f for f in await store.user_feeds() if f.name not in names)]
         for spec in all_feeds:
-            if spec.name in seen:
-                continue
-            seen.add(spec.name)
             state = states.get(spec.name)
             if state is None or (state.polls == 0 and not state.error_count):
                 report.ok.append(f"feed {spec.name}: not polled yet")
