@@ -135,3 +135,39 @@ async def test_metrics_move_to_their_own_port_when_one_is_configured(
     assert on_web.status_code == 404
     assert on_own.status_code == 200
     assert "signalbot_poll_cycle_seconds_count 0.0" in on_own.text.splitlines()
+
+
+async def test_folded_and_retried_alerts_are_counted_per_platform(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    with socket.socket() as s:  # a webhook host that refuses connections
+        s.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{s.getsockname()[1]}/workflows/1"
+    stories = [distinct_story(n) for n in range(3)]
+    wire = feeds.set(
+        "/wire", rss([rss_item(f"s{n}", t, x, minutes=n) for n, (t, x) in enumerate(stories)])
+    )
+    config = BotConfig.model_validate(
+        {
+            "feeds": [{"name": "wire", "url": wire}],
+            "routes": [
+                {"name": "desk", "to": "slack:C0DESK"},
+                {"name": "teams-desk", "to": f"teams:{refused}"},
+            ],
+            "polling": {"backlog": 10},
+            "delivery": {"budget": 1},
+        }
+    )
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock, metrics=True) as app:
+        report = await app.poller.poll_once()
+        await after_cycle(app, 0.5)
+        assert app.metrics is not None
+        got = samples(app.metrics.exposition().decode())
+    slack_label, teams_label = (("platform", "slack"),), (("platform", "teams"),)
+    assert got[("signalbot_alerts_sent_total", slack_label)] == report.delivery.sent == 1
+    assert got[("signalbot_alerts_folded_total", slack_label)] == 2
+    assert len(slack.posts()) == 2  # one alert, one "2 more" message linking the others
+    assert got[("signalbot_alerts_queued_total", teams_label)] == 3
+    assert got[("signalbot_alerts_retried_total", teams_label)] == report.delivery.retrying
+    assert report.delivery.retrying >= 1
+    assert got[("signalbot_queue_depth", ())] == report.delivery.retrying
