@@ -7,11 +7,19 @@
 #     -v "$PWD/deploy/signalbot.yaml:/config/signalbot.yaml:ro" \
 #     --env-file deploy/.env signalbot run --config /config/signalbot.yaml
 #
-# Two stages: the builder turns the project and every dependency into wheels; the runtime
-# installs those wheels offline, so no compiler, build tool or pip cache reaches the final image.
-# deploy/compose.yaml builds and runs this image with an optional PostgreSQL service.
+# Two stages: the builder installs the locked dependencies (requirements.lock: exact versions,
+# every file checked against its sha256) and the project into a virtualenv; the runtime copies
+# that virtualenv, so no build tool or pip cache reaches the final image.
+# deploy/compose.yaml builds and runs this image beside PostgreSQL; deploy/kubernetes/ runs it
+# on a cluster.
+#
+# The base is pinned by digest, so a rebuild uses the same Debian and Python until the digest is
+# changed on purpose. To move to a newer python:3.12-slim-bookworm, look up its digest with
+#   docker buildx imagetools inspect python:3.12-slim-bookworm
+# and replace the one below. After changing a dependency in pyproject.toml, regenerate the lock:
+#   uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -o requirements.lock
 
-ARG PYTHON_IMAGE=python:3.12-slim
+ARG PYTHON_IMAGE=python:3.12-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254
 
 # --------------------------------------------------------------------------- builder
 FROM ${PYTHON_IMAGE} AS builder
@@ -22,16 +30,19 @@ ENV PIP_NO_CACHE_DIR=1 \
 
 WORKDIR /src
 
-# Only what the wheel is built from (see .dockerignore for what never enters the context).
+# Dependencies first, from the lock only (--require-hashes: exact versions, verified files), so
+# this layer is reused until the lock changes.
+COPY requirements.lock ./
+RUN python -m venv /opt/signalbot \
+ && /opt/signalbot/bin/pip install --require-hashes --no-deps -r requirements.lock
+
+# Then the project itself, without resolving its dependencies again (only its build backend,
+# setuptools, is fetched for this step).
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
-
-# The project's own wheel first, then the wheels of all its dependencies beside it. Every
-# dependency ships binary wheels for linux amd64/arm64 on CPython 3.12 except a few pure-Python
-# sdists (e.g. sgmllib3k, via feedparser), which pip builds without a compiler.
-RUN pip wheel --no-deps --wheel-dir /wheels . \
- && pip wheel --wheel-dir /wheels .
+RUN /opt/signalbot/bin/pip install --no-deps . \
+ && /opt/signalbot/bin/pip check
 
 # --------------------------------------------------------------------------- runtime
 FROM ${PYTHON_IMAGE} AS runtime
@@ -44,15 +55,12 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     SIGNALBOT_HOST=0.0.0.0 \
     SIGNALBOT_PORT=3000 \
-    PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    SIGNALBOT_DATA_DIR=/data
+    SIGNALBOT_DATA_DIR=/data \
+    PATH=/opt/signalbot/bin:$PATH
 
-# Install from the builder's wheels only (--no-index: nothing is fetched at this stage). The
-# wheels are bind-mounted for this one step, so they do not stay in a layer of the image.
-RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
-    pip install --no-index --find-links=/wheels signalbot \
- && signalbot --help > /dev/null
+# The same base image in both stages, so the virtualenv's interpreter path is valid here.
+COPY --from=builder /opt/signalbot /opt/signalbot
+RUN signalbot --help > /dev/null
 
 # A fixed, non-root uid/gid so that volume ownership is predictable across hosts. /data must be
 # created and chowned before VOLUME: changes to a volume path after VOLUME are discarded.
@@ -68,7 +76,8 @@ WORKDIR /home/signalbot
 USER 10001:10001
 
 # One inbound web server: Slack events/commands/interactivity, Teams messages, WebSub callbacks,
-# /healthz and /metrics. Inside a container it must listen on 0.0.0.0, not 127.0.0.1.
+# /healthz (alive), /readyz (ready for traffic) and /metrics. Inside a container it must listen
+# on 0.0.0.0, not 127.0.0.1.
 EXPOSE 3000
 
 # slim has no curl or wget: probe with the standard library. urlopen raises on any non-2xx

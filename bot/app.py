@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 import httpx
 from aiohttp import web
@@ -26,21 +28,28 @@ from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard, guarded_client
+from bot.adapters.ops_web import Check, register_metrics, register_readyz
 from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
-from bot.ports import Clock, Notifier
+from bot.errors import SignalbotError
+from bot.ports import Clock, Notifier, Scorer
+from bot.readiness import database_check, poll_loop_check, slack_check
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
+from bot.services.feed_health import FeedHealth
 from bot.services.polling import CycleReport, Poller
 from bot.settings import Settings
 from bot.web import Registrar, build_web_app, start_site
 from handlers.slack import build_bolt_app, register_http
 from handlers.teams_bot import register_bot
 from handlers.teams_outgoing import register_outgoing
+
+if TYPE_CHECKING:
+    from bot.adapters.metrics import Metrics
 
 log = logging.getLogger("signalbot")
 
@@ -57,6 +66,10 @@ class App:
     console: Console
     chat: ChatService
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+    metrics: Metrics | None = None
+    health: FeedHealth | None = None
+    polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
+    last_cycle_at: datetime | None = None
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
@@ -99,7 +112,9 @@ async def build_app(
     *,
     console: Console | None = None,
     clock: Clock | None = None,
+    metrics: bool = False,
 ) -> AsyncIterator[App]:
+    """Every object the bot needs; ``metrics`` counts what it does for ``/metrics``."""
     console = console or Console()
     clock = clock or SystemClock()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -125,12 +140,21 @@ async def build_app(
             await store.migrate()
             stop_event = asyncio.Event()
             scorer = RuleScorer()
+            meter: Metrics | None = None
+            timed: Scorer = scorer
+            if metrics:
+                from bot.adapters.metrics import Metrics, TimedScorer  # only where scraped
+
+                meter = Metrics()
+                timed = TimedScorer(scorer, meter)
+            notifiers = notifiers_for(settings, console, clock, config, client)
             deliverer = Deliverer(
                 store,
-                notifiers_for(settings, console, clock, config, client),
+                notifiers,
                 clock,
                 policy=config.delivery,
                 should_stop=stop_event.is_set,
+                observer=meter,
             )
             digests = Digests(store, clock, render_escalation_chart)
             feed_fetcher = partial(
@@ -145,12 +169,13 @@ async def build_app(
                 store=store,
                 fetcher=fetcher,
                 parser=FeedparserParser(),
-                scorer=scorer,
+                scorer=timed,
                 deliverer=deliverer,
                 clock=clock,
                 guard=guard,
                 guarded_fetcher=guarded_fetcher,
                 digests=digests,
+                observer=meter,
             )
             articles = WebArticleFetcher(
                 untrusted,
@@ -161,7 +186,7 @@ async def build_app(
             chat = ChatService(
                 store=store,
                 poller=poller,
-                scorer=scorer,
+                scorer=timed,
                 articles=articles,
                 fetcher=guarded_fetcher,
                 parser=FeedparserParser(),
@@ -170,7 +195,18 @@ async def build_app(
                 digests=digests,
             )
             yield App(
-                settings, config, store, poller, scorer, articles, clock, console, chat, stop_event
+                settings,
+                config,
+                store,
+                poller,
+                scorer,
+                articles,
+                clock,
+                console,
+                chat,
+                stop_event,
+                metrics=meter,
+                health=FeedHealth(store, notifiers, config.ops, clock) if config.ops else None,
             )
         finally:
             await store.close()
@@ -178,8 +214,10 @@ async def build_app(
 
 def web_registrars(app: App) -> list[Registrar]:
     """Routes for each platform whose credentials are set."""
-    registrars: list[Registrar] = []
+    registrars: list[Registrar] = [lambda web_app: register_readyz(web_app, readiness_checks(app))]
     settings = app.settings
+    if app.metrics is not None and settings.metrics_port is None:
+        registrars.append(metrics_registrar(app.metrics))
     if (charts := chart_files(settings)) is not None:
         registrars.append(charts.register)
     if settings.slack_enabled and settings.slack_signing_secret is not None:
@@ -201,6 +239,27 @@ def web_registrars(app: App) -> list[Registrar]:
             )
         )
     return registrars
+
+
+def metrics_registrar(metrics: Metrics) -> Registrar:
+    from bot.adapters.metrics import CONTENT_TYPE
+
+    return lambda web_app: register_metrics(web_app, metrics.exposition, CONTENT_TYPE)
+
+
+def readiness_checks(app: App) -> dict[str, Check]:
+    checks = {"database": database_check(app.store)}
+    if app.polling:
+        checks["poll_loop"] = poll_loop_check(
+            app.poller.feeds, app.config.polling, app.clock, lambda: app.last_cycle_at
+        )
+    settings = app.settings
+    if settings.slack_enabled and settings.slack_bot_token is not None:
+        client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+        )
+        checks["slack"] = slack_check(client, app.clock)
+    return checks
 
 
 def slack_bolt_app(app: App) -> AsyncApp:
@@ -243,6 +302,12 @@ async def inbound(app: App, port: int | None) -> AsyncIterator[int | None]:
         if port is not None:
             bound, stop = await start_site(app.web_app(), app.settings.host, port)
             stops.append(stop)
+        metrics_port = app.settings.metrics_port
+        if metrics_port is not None and app.metrics is not None:
+            metrics_app = web.Application()
+            metrics_registrar(app.metrics)(metrics_app)
+            _, stop = await start_site(metrics_app, app.settings.host, metrics_port)
+            stops.append(stop)
         token = app.settings.slack_app_token
         if token is not None and token.get_secret_value() and app.settings.slack_enabled:
             handler = AsyncSocketModeHandler(slack_bolt_app(app), token.get_secret_value())
@@ -266,6 +331,8 @@ async def serve_forever(app: App, port: int) -> None:
 async def run_forever(app: App, *, idle_cap: timedelta = timedelta(seconds=30)) -> None:
     """Poll on schedule until SIGINT/SIGTERM; the cycle under way finishes its current sends."""
     install_signal_handlers(app)
+    app.polling = True
+    app.last_cycle_at = app.clock.now()  # the first cycle starts at once; count from here
     port = (
         (3000 if app.settings.port is None else app.settings.port)
         if wants_web(app.settings)
@@ -278,7 +345,9 @@ async def run_forever(app: App, *, idle_cap: timedelta = timedelta(seconds=30)) 
 async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
     log.info("watching %d feed(s); press Ctrl-C to stop", len(await app.poller.feeds()))
     while not app.stop_event.is_set():
+        started = time.perf_counter()
         report = await app.poller.poll_once(only_due=True)
+        await after_cycle(app, time.perf_counter() - started)
         if report.outcomes or report.delivery.sent or report.delivery.retrying:
             log_cycle(report)
         next_due = await app.poller.next_due()
@@ -288,6 +357,25 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
         with suppress(TimeoutError):
             await asyncio.wait_for(app.stop_event.wait(), timeout=wait)
     log.info("stopped cleanly; queued alerts (if any) go out on the next start")
+
+
+async def after_cycle(app: App, seconds: float) -> None:
+    """After a cycle: readiness, feed-health notices, and the gauges read from the store."""
+    app.last_cycle_at = app.clock.now()
+    if app.health is not None:
+        try:
+            await app.health.check(await app.poller.feeds())
+        except SignalbotError as exc:
+            log.error("feed health not checked this cycle: %s", exc)
+    if app.metrics is None:
+        return
+    try:
+        queued = (await app.store.counts(app.clock.now()))["pending"]
+        backing_off = sum(1 for s in await app.store.feed_states() if s.error_count > 0)
+    except SignalbotError as exc:
+        log.warning("metrics: cannot read the queue and feed states: %s", exc)
+        return
+    app.metrics.cycle_finished(seconds, queue_depth=queued, backing_off=backing_off, at=time.time())
 
 
 def log_cycle(report: CycleReport) -> None:

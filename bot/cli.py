@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
 from bot.adapters.config_file import resolve_config, validation_problems
-from bot.app import build_app, log_cycle, run_forever, serve_forever
+from bot.app import after_cycle, build_app, log_cycle, run_forever, serve_forever
 from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
+from bot.cli_doctor import doctor
 from bot.cli_eval import eval_command
 from bot.cli_feeds import feeds
 from bot.cli_progress import progress
@@ -40,7 +42,7 @@ def run(
     async def go() -> None:
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
-        async with build_app(settings, config) as app:
+        async with build_app(settings, config, metrics=True) as app:
             await run_forever(app)
 
     run_command(go())
@@ -74,7 +76,7 @@ def serve(
     async def go() -> None:
         config, source = effective_config(config_path, (), None)
         log.info("config: %s · state: %s", source, settings.data_dir)
-        async with build_app(settings, config) as app:
+        async with build_app(settings, config, metrics=True) as app:
             if not app.settings.slack_enabled:
                 log.warning("SLACK_BOT_TOKEN is not set: /slack/events is not served")
             await serve_forever(
@@ -110,8 +112,10 @@ def poll(
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         log.info("config: %s · state: %s", source, settings.data_dir)
         async with build_app(settings, config) as app:
+            started = time.perf_counter()
             with progress("Polling feeds …"):
                 report = await app.poller.poll_once(only_due=not poll_all)
+            await after_cycle(app, time.perf_counter() - started)
             log_cycle(report)
             return 1 if report.outcomes and len(report.failed) == len(report.outcomes) else 0
 
@@ -158,3 +162,4 @@ def check_config(config_path: Path | None) -> None:
 main.add_command(analyze)
 main.add_command(feeds)
 main.add_command(eval_command)
+main.add_command(doctor)

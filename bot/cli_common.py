@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from bot.domain.config import (
     feed_name_from_url,
 )
 from bot.errors import ConfigError, SignalbotError
+from bot.logs import configure_logging
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -43,16 +43,7 @@ def load_settings(data_dir: Path | None) -> Settings:
         raise click.ClickException(f"invalid environment settings:\n{problems}") from None
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
-    logging.basicConfig(
-        level=settings.log_level.upper()
-        if settings.log_level.upper() in logging.getLevelNamesMapping()
-        else "INFO",
-        format="%(asctime)s %(levelname)-7s %(message)s",
-        datefmt="%H:%M:%S",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "httpcore", "slack_sdk", "aiosqlite", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings)
     return settings
 
 
@@ -85,7 +76,12 @@ def effective_config(
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
     try:
         merged = BotConfig(
-            feeds=tuple(extra_feeds), routes=tuple(routes), polling=config.polling, chat=config.chat
+            feeds=tuple(extra_feeds),
+            routes=tuple(routes),
+            polling=config.polling,
+            chat=config.chat,
+            delivery=config.delivery,
+            ops=config.ops,
         )
     except ValidationError as exc:
         raise ConfigError(validation_problems(exc), "command line") from None

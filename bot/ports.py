@@ -12,6 +12,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.config import Destination, FeedSpec, Route
+from bot.domain.feed_health import HealthRecord
 from bot.domain.followups import FollowUp
 from bot.domain.models import Article, Assessment, Item
 from bot.domain.schedule import FeedState
@@ -122,6 +123,7 @@ class PendingDelivery(BaseModel):
     alert: Alert
     attempts: int = 0
     held: bool = Field(default=False, description="held by quiet hours: deliver folded")
+    queued_at: datetime | None = None
 
 
 class Clock(Protocol):
@@ -320,4 +322,17 @@ class Store(Protocol):
 
     async def claim_digest(self, route: str, period_end: datetime, now: datetime) -> bool:
         """False when the digest for that period already went out."""
+        ...
+
+
+class FeedHealthStore(Protocol):
+    """Feed states and the health records kept beside them."""
+
+    async def feed_states(self) -> list[FeedState]: ...
+
+    async def feed_health(self, name: str) -> HealthRecord | None: ...
+
+    async def save_feed_health(self, record: HealthRecord, *, expect: str) -> bool:
+        """Save if the announced status is still ``expect``; False when another process changed
+        it first. Raises ``StoreError``."""
         ...

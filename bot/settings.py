@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,16 @@ class Settings(BaseSettings):
         description="serve /api/messages without Bot Framework authentication (local testing only)",
     )
     log_level: str = Field(default="INFO", alias="SIGNALBOT_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        alias="SIGNALBOT_LOG_FORMAT",
+        description="text, or json (one object a line)",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        alias="SIGNALBOT_METRICS_PORT",
+        description="serve /metrics on this port instead of the web server's",
+    )
 
     @property
     def slack_enabled(self) -> bool:

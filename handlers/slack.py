@@ -50,6 +50,8 @@ SCOPES = frozenset(
         "commands",  # the slash command
         "usergroups:read",  # usergroups.users.list, for admins named by user group
         "files:write",  # files_upload_v2, for the digest's chart
+        "channels:read",  # conversations.info: `signalbot doctor` checks the bot is in each route's channel
+        "groups:read",  # the same for private channels
     }
 )
 EVENTS = ("app_home_opened",)

@@ -238,6 +238,24 @@ class ChatConfig(BaseModel):
     command: str = Field(default="/signal", pattern=r"^/[a-z0-9_-]{1,31}$")
 
 
+class Ops(BaseModel):
+    """Where feed-health notices go (``ops: slack:C…``, or a mapping with the thresholds): a feed
+    that failed ``failures`` cycles in a row, or that stays silent ``silence`` times longer than
+    its usual gap between changes (and at least ``min_silence``), gets one notice, and one when it
+    recovers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to: Annotated[Destination, BeforeValidator(_destination)]
+    failures: int = Field(default=3, ge=1, le=1000)
+    silence: float = Field(default=4.0, ge=1.5, le=1000.0)
+    min_silence: Duration = timedelta(hours=12)
+
+
+def _ops(value: object) -> object:
+    return {"to": value} if isinstance(value, str) else value
+
+
 class BotConfig(BaseModel):
     """The whole configuration file."""
 
@@ -248,6 +266,7 @@ class BotConfig(BaseModel):
     polling: Polling = Polling()
     chat: ChatConfig = ChatConfig()
     delivery: Delivery = Delivery()
+    ops: Annotated[Ops | None, BeforeValidator(_ops)] = None
 
     @model_validator(mode="after")
     def _unique(self) -> BotConfig:

@@ -19,6 +19,7 @@ from datetime import timedelta
 from bot.domain.config import Delivery
 from bot.errors import DeliveryError, RateLimitedError
 from bot.ports import Alert, Clock, Notice, NoticeLine, Notifier, PendingDelivery, Store
+from bot.services.observer import NullObserver, Observer
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ class Deliverer:
         policy: Delivery | None = None,
         max_attempts: int = 8,
         should_stop: Callable[[], bool] = lambda: False,
+        observer: Observer | None = None,
     ) -> None:
+        self._observer = observer or NullObserver()
         self._store = store
         self._notifiers = notifiers
         self._clock = clock
@@ -90,6 +93,7 @@ class Deliverer:
                     delivery.alert, f"no notifier for {destination.platform}"
                 )
             report.failed += len(queue)
+            self._observer.alerts_failed(destination.platform, len(queue))
             return report
         held = [d for d in queue if d.held]
         if held:
@@ -119,8 +123,11 @@ class Deliverer:
             except DeliveryError as exc:
                 await self._retry_or_fail(delivery, exc, report)
                 continue
-            await self._store.mark_sent(alert, message_id, self._clock.now())
+            sent_at = self._clock.now()
+            await self._store.mark_sent(alert, message_id, sent_at)
             report.sent += 1
+            latency = (sent_at - delivery.queued_at).total_seconds() if delivery.queued_at else None
+            self._observer.alert_sent(destination.platform, latency)
             budget_left -= int(top_level)
         if overflow:
             title = (
@@ -174,6 +181,7 @@ class Deliverer:
         for delivery in deliveries:
             await self._store.mark_folded(delivery.alert, notice_id, now)
         report.folded += len(deliveries)
+        self._observer.alerts_folded(destination.platform, len(deliveries))
         log.info("%s: folded %d alert(s) into one message", destination, len(deliveries))
 
     async def _keep_queued(
@@ -185,6 +193,7 @@ class Deliverer:
             await self._store.mark_retry(waiting.alert, str(exc), retry_at)
         report.retrying += len(deliveries)
         if deliveries:
+            self._observer.alerts_retried(deliveries[0].alert.destination.platform, len(deliveries))
             log.warning(
                 "%s: %s; %d alert(s) kept queued",
                 deliveries[0].alert.destination,
@@ -200,10 +209,34 @@ class Deliverer:
         if attempts >= self._max_attempts:
             await self._store.mark_failed(alert, str(exc))
             report.failed += 1
-            log.error("giving up on %s after %d attempts: %s", alert.item.key, attempts, exc)
+            self._observer.alerts_failed(alert.destination.platform, 1)
+            log.error(
+                "giving up on %s after %d attempts: %s",
+                alert.item.key,
+                attempts,
+                exc,
+                extra={
+                    "item_key": alert.item.key,
+                    "route": alert.route,
+                    "platform": alert.destination.platform,
+                    "error": str(exc),
+                },
+            )
         else:
             backoff = timedelta(seconds=min(3600, 30 * 2**attempts))
             await self._store.mark_retry(alert, str(exc), self._clock.now() + backoff)
             report.retrying += 1
-            log.warning("delivery to %s failed (attempt %d): %s", alert.destination, attempts, exc)
+            self._observer.alerts_retried(alert.destination.platform, 1)
+            log.warning(
+                "delivery to %s failed (attempt %d): %s",
+                alert.destination,
+                attempts,
+                exc,
+                extra={
+                    "item_key": alert.item.key,
+                    "route": alert.route,
+                    "platform": alert.destination.platform,
+                    "error": str(exc),
+                },
+            )
         report.errors.append(str(exc))

@@ -24,6 +24,7 @@ from bot.errors import HTTPStatusError, SignalbotError, StoreError
 from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
 from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
+from bot.services.observer import NullObserver, Observer
 from bot.services.stories import StoryTracker
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,16 @@ class FeedOutcome:
     skipped_backlog: int = 0
     set_aside: int = 0
     error: str | None = None
+    error_class: str | None = None
+    not_modified: bool = False
+
+    @property
+    def result(self) -> str:
+        if self.error:
+            return "failed"
+        if self.not_modified:
+            return "not_modified"
+        return "changed" if self.changed else "unchanged"
 
 
 @dataclass
@@ -92,9 +103,11 @@ class Poller:
         guard: UrlGuard | None = None,
         guarded_fetcher: FeedFetcher | None = None,
         digests: Digests | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self._guarded_fetcher = guarded_fetcher
         self._digests = digests
+        self._observer = observer or NullObserver()
         self._reminders = Reminders(store, clock)
         self._guard = guard
         self._stories = StoryTracker(
@@ -162,6 +175,8 @@ class Poller:
             return outcome
 
         report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
+        for outcome in report.outcomes:
+            self._observer.feed_polled(outcome.feed, outcome.result, outcome.error_class)
         if not rounds:  # alerts queued earlier (retries, held) go out even when no feed changed
             await deliver()
         notifiers = self._deliverer.notifiers
@@ -195,7 +210,7 @@ class Poller:
             state = await self._store.feed_state(spec.name)
         except SignalbotError as exc:
             log.error("feed %s: cannot read its state: %s", spec.name, exc)
-            return FeedOutcome(feed=spec.name, error=str(exc))
+            return FeedOutcome(feed=spec.name, error=str(exc), error_class=type(exc).__name__)
         try:
             return await self._poll_feed(spec, state)
         except SignalbotError as exc:
@@ -216,7 +231,13 @@ class Poller:
             retry_after_s=retry_after,
         )
         message = str(exc) or exc.__class__.__name__
-        log.warning("feed %s failed (%d in a row): %s", spec.name, state.error_count + 1, message)
+        log.warning(
+            "feed %s failed (%d in a row): %s",
+            spec.name,
+            state.error_count + 1,
+            message,
+            extra={"feed": spec.name, "error": type(exc).__name__},
+        )
         try:
             await self._store.save_feed_state(
                 state.model_copy(
@@ -230,7 +251,7 @@ class Poller:
             )
         except SignalbotError as store_exc:
             log.error("feed %s: cannot save its state: %s", spec.name, store_exc)
-        return FeedOutcome(feed=spec.name, error=message)
+        return FeedOutcome(feed=spec.name, error=message, error_class=type(exc).__name__)
 
     def _jitter(self) -> float:
         return self._rng.uniform(-0.1, 0.1)
@@ -245,7 +266,7 @@ class Poller:
         body_hash = (
             hashlib.sha256(result.body).hexdigest() if not result.not_modified else state.body_hash
         )
-        outcome = FeedOutcome(feed=spec.name)
+        outcome = FeedOutcome(feed=spec.name, not_modified=result.not_modified)
         ttl: float | None = result.max_age_s
         if not result.not_modified and body_hash != state.body_hash:
             parsed = await asyncio.to_thread(self._parser.parse, result.body, spec.url)
@@ -360,5 +381,8 @@ class Poller:
             outcome.new_items += 1
             outcome.relevant += int(assessment.relevant)
             outcome.queued += len(alerts) if deliver else 0
+            self._observer.item_recorded(relevant=assessment.relevant)
             if deliver:
+                for alert in alerts:
+                    self._observer.alerts_queued(alert.destination.platform, 1)
                 await self._stories.track_deadlines(alerts, now.date())

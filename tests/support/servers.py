@@ -81,6 +81,20 @@ class SlackStandIn:
         self.lock = threading.Lock()
         self.base = ""
         self._ts = 1_700_000_000
+        # auth.test: the scopes granted (its x-oauth-scopes header), or an error to answer
+        self.scopes = [
+            "chat:write",
+            "commands",
+            "usergroups:read",
+            "files:write",
+            "channels:read",
+            "groups:read",
+        ]
+        self.auth_error: str | None = None
+        # conversations.info: channel id → whether the bot is a member (unknown: channel_not_found)
+        self.members: dict[str, bool] = {}
+        # apps.connections.open: the Socket Mode WebSocket URL to hand out
+        self.socket_url = ""
 
     def posts(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == "chat.postMessage"]
@@ -123,6 +137,26 @@ class SlackStandIn:
                 "files": [{"id": f.get("id"), "title": f.get("title")} for f in files],
             }
             return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        if method == "auth.test" and self.auth_error is not None:
+            payload = {"ok": False, "error": self.auth_error}
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        if method == "conversations.info":
+            with self.lock:
+                self.calls.append(SlackCall(method, params, token))
+            channel = params.get("channel", "")
+            if channel not in self.members:
+                payload = {"ok": False, "error": "channel_not_found"}
+            else:
+                payload = {
+                    "ok": True,
+                    "channel": {"id": channel, "is_member": self.members[channel]},
+                }
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+        if method == "apps.connections.open":
+            with self.lock:
+                self.calls.append(SlackCall(method, params, token))
+            payload = {"ok": True, "url": self.socket_url}
+            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
         if method == "auth.test":
             payload = {
                 "ok": True,
@@ -131,7 +165,12 @@ class SlackStandIn:
                 "team_id": "T1",
                 "user": "signalbot",
             }
-            return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+            scopes = {"x-oauth-scopes": ",".join(self.scopes)}
+            return (
+                200,
+                {"Content-Type": "application/json", **scopes},
+                json.dumps(payload).encode(),
+            )
         with self.lock:
             if self.rate_limit_times > 0:
                 self.rate_limit_times -= 1

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, ts
+from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, parse_ts, ts
+from bot.adapters.sql.health import HealthMixin
 from bot.adapters.sql.stories import StoriesMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
@@ -26,7 +27,7 @@ from bot.ports import Alert, PendingDelivery
 LEASE = timedelta(minutes=5)
 
 
-class SqlStore(StoriesMixin):
+class SqlStore(StoriesMixin, HealthMixin):
     """Implements ``bot.ports.Store``."""
 
     def __init__(self, url: str) -> None:
@@ -186,7 +187,7 @@ class SqlStore(StoriesMixin):
         )
         rows = await self._run(
             f"SELECT {ITEM_COLUMNS}, d.destination, d.route, d.mention, d.attempts, d.followup, "
-            "d.status "
+            "d.status, d.created_at "
             "FROM deliveries d JOIN items i ON i.feed = d.feed AND i.key = d.item_key "
             "WHERE d.status IN ('pending', 'held') AND d.next_attempt_at <= :now "
             "AND d.lease_owner = :owner AND d.lease_until = :until "
@@ -196,7 +197,7 @@ class SqlStore(StoriesMixin):
         pending = []
         for row in rows:
             item, assessment = item_row(row[:ITEM_WIDTH])
-            dest, route, mention, attempts, followup, status = row[ITEM_WIDTH:]
+            dest, route, mention, attempts, followup, status, queued_at = row[ITEM_WIDTH:]
             if assessment is None:  # pragma: no cover - a queued delivery always has one
                 continue
             alert = Alert(
@@ -207,7 +208,14 @@ class SqlStore(StoriesMixin):
                 mention=mention,
                 followup=FollowUp.model_validate_json(followup) if followup else None,
             )
-            pending.append(PendingDelivery(alert=alert, attempts=attempts, held=status == "held"))
+            pending.append(
+                PendingDelivery(
+                    alert=alert,
+                    attempts=attempts,
+                    held=status == "held",
+                    queued_at=parse_ts(queued_at),
+                )
+            )
         return pending
 
     def _delivery_key(self, alert: Alert) -> dict[str, Any]:
