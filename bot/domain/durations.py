@@ -1,7 +1,8 @@
 """Durations as people write them in config files and commands, and as the bot stores them.
 
 Accepted: a number of seconds (``900``, ``"900"``), a number with a unit (``"90s"``, ``"15m"``,
-``"2h"``, ``"1d"``) or ISO 8601 (``"PT2H"``, ``"P1D"``, ``"P1DT30M"``, ``"P2W"``). Stored (JSON)
+``"2h"``, ``"1d"``) or ISO 8601 (``"PT2H"``, ``"P1D"``, ``"P1DT30M"``, ``"P2W"``; ``"P1Y"`` and
+``"P1M"`` are 365 and 30 days, as pydantic writes them). Stored (JSON)
 as a number of seconds, which every form above reads back.
 """
 
@@ -17,11 +18,20 @@ _NUMBER = r"\d+(?:\.\d+)?"
 _DURATION = re.compile(rf"^\s*({_NUMBER})\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _ISO = re.compile(
-    rf"^\s*P(?:(?P<w>{_NUMBER})W)?(?:(?P<d>{_NUMBER})D)?"
+    rf"^\s*P(?:(?P<y>{_NUMBER})Y)?(?:(?P<mo>{_NUMBER})M)?(?:(?P<w>{_NUMBER})W)?(?:(?P<d>{_NUMBER})D)?"
     rf"(?:T(?=\d)(?:(?P<h>{_NUMBER})H)?(?:(?P<m>{_NUMBER})M)?(?:(?P<s>{_NUMBER})S)?)?\s*$",
     re.IGNORECASE,
 )
-_ISO_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+# A year of 365 days and a month of 30, as pydantic reads and writes them.
+_ISO_UNITS = {
+    "y": 365 * 86400,
+    "mo": 30 * 86400,
+    "w": 604800,
+    "d": 86400,
+    "h": 3600,
+    "m": 60,
+    "s": 1,
+}
 _HINT = "a duration such as 90s, 15m, 2h, 1d, 900 (seconds) or PT2H"
 
 
@@ -41,9 +51,7 @@ def _seconds(seconds: float) -> timedelta:
 
 def parse_duration(value: object) -> timedelta:
     """A duration from any accepted form (see the module doc), or a ``timedelta`` as it is.
-
-    Negative durations, months and years (whose length varies) are refused.
-    """
+    Negative durations are refused."""
     if isinstance(value, timedelta):
         if value < timedelta(0):
             raise ValueError(f"expected {_HINT}, not a negative duration")
