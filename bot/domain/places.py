@@ -1,8 +1,8 @@
 """Which states an English news text names: countries and blocs by name, demonym, capital or seat
 of government, mapped to one code ("Ottawa", "Canadian" and "Canada" are all ``CA``).
 
-Every ISO 3166 country is known by its English name (from pycountry); the hand-written table adds
-demonyms, capitals, metonyms and blocs, and wins where both know a word.
+Every ISO 3166 country is known by its names, as the scorer knows them; the hand-written table
+adds demonyms, capitals, metonyms and blocs, and wins where both know a word.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pycountry
+from bot.domain.scoring.engine import country_names
+from bot.domain.scoring.lexicon import load
 
 _NAMED: dict[str, str] = {
     "china": "CN", "chinese": "CN", "beijing": "CN", "prc": "CN", "mofcom": "CN",
@@ -37,17 +38,15 @@ _NAMED: dict[str, str] = {
 }  # fmt: skip
 
 
-def _ascii(name: str) -> str:
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-
-
 def _iso_names() -> dict[str, str]:
-    """English short and common names of every ISO 3166 country ("peru", "south africa")."""
+    """ISO 3166 names of every country and territory, as the scorer knows them ("peru",
+    "republic of korea"), less those as often people or US states ("jordan", "georgia")."""
+    skip = frozenset(load("actors.toml").get("countries", {}).get("skip", ()))
     names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", None)):
-            if name and "," not in name and "(" not in name:
-                names[" ".join(_WORD_RE.findall(_ascii(name)))] = country.alpha_2
+    for name, code in country_names():
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+        if folded not in skip:
+            names[" ".join(_WORD_RE.findall(folded))] = code
     return names
 
 
