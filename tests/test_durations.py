@@ -112,6 +112,7 @@ def test_a_database_holding_iso_intervals_is_read(
 durations = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3650)).map(
     lambda d: timedelta(seconds=round(d.total_seconds(), 3))
 )
+TOPICS = ["tariffs", "export-controls", "rare-earths", "sanctions", "semiconductors"]
 DESTINATIONS = ["console", "slack:C0123", "teams:https://example.org/hook"]
 names = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,20}\Z")
 words = st.lists(st.from_regex(r"\A[a-z][a-z-]{0,12}\Z"), max_size=3).map(tuple)
@@ -143,7 +144,7 @@ routes = st.builds(
     ),
     names,
     st.sampled_from(DESTINATIONS),
-    words,
+    st.lists(st.sampled_from(TOPICS), max_size=3, unique=True).map(tuple),
     st.lists(st.sampled_from(["US", "CN", "EU", "JP"]), max_size=3, unique=True).map(tuple),
     st.lists(st.sampled_from(["escalation", "de-escalation", "mixed", "neutral"]), max_size=2).map(
         tuple
