@@ -43,9 +43,11 @@ def test_budget_and_window_fold_what_exceeds_the_budget(bot: Bot, feeds: FeedSer
     assert len(posts) == 3  # two alerts, then one message folding the other three
     assert "3 more relevant item(s)" in posts[-1]["text"]
     assert "budget of 2 alerts per 3 h" in posts[-1]["text"]
-    # Within the window the budget stays spent: the next cycle's new item is folded too.
-    feeds.set("/wire.xml", stories(*range(6)))
-    assert bot.poll(config(url, budget=2, window="3h")).exit_code == 0
+    # Within the window the budget stays spent: a new feed's item next cycle is folded too.
+    second = config(url, budget=2, window="3h")
+    later_url = feeds.set("/later.xml", stories(5))
+    second["feeds"].append({"name": "later", "url": later_url, "backlog": 5})
+    assert bot.poll(second).exit_code == 0
     later = bot.top_level("C0DESK")[3:]
     assert len(later) == 1
     assert "1 more relevant item(s)" in later[0]["text"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,7 +142,7 @@ def test_timeout_abandons_a_feed_that_does_not_answer(bot: Bot, feeds: FeedServe
     finally:
         gate.set()
     assert result.exit_code == 1  # every feed failed
-    assert "timed out" in bot.feed_state("stuck")["last_error"]
+    assert re.search(r"timed out|within 1s", bot.feed_state("stuck")["last_error"])
 
 
 class Crowd(FeedServer):
