@@ -74,14 +74,9 @@ def effective_config(
         )
     if not routes:
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
-    try:
-        merged = BotConfig(
-            feeds=tuple(extra_feeds),
-            routes=tuple(routes),
-            polling=config.polling,
-            chat=config.chat,
-            delivery=config.delivery,
-            ops=config.ops,
+    try:  # every other section is carried over as it is, whatever sections the file grows
+        merged = BotConfig.model_validate(
+            {**dict(config), "feeds": tuple(extra_feeds), "routes": tuple(routes)}
         )
     except ValidationError as exc:
         raise ConfigError(validation_problems(exc), "command line") from None

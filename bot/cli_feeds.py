@@ -50,8 +50,9 @@ def feeds_list(
                     if state.last_polled_at
                     else "never polled"
                 )
+                tags = f" · tags: {', '.join(spec.tags)}" if spec.tags else ""
                 err = f" · ERROR: {state.last_error}" if state.last_error else ""
-                click.echo(f"{spec.name:<24} {spec.url}\n{'':<24} {origin} · {last}{err}")
+                click.echo(f"{spec.name:<24} {spec.url}\n{'':<24} {origin}{tags} · {last}{err}")
             click.echo(f"({len(rows)} feed(s); config: {source})")
 
     run_command(go())

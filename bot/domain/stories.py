@@ -19,6 +19,10 @@ score combines:
 - the countries involved (from names, demonyms and capitals) and other proper nouns
   (companies, programmes), plus the scorer's actors and topics when the caller has them.
 
+Before any of that, items that differ in a key fact are different stories however alike their
+wording: another target state ("… steel from Japan" / "… from Germany"), the opposite direction (a
+halt and its pause) or another instrument (a tariff and a sanction). See ``different_facts``.
+
 Pure: stdlib, pydantic and rapidfuzz only; no I/O and no clock reads.
 """
 
@@ -32,6 +36,8 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
+
+from bot.domain.places import PLACE_WORDS, places
 
 DEFAULT_THRESHOLD = 0.45
 """Similarity at or above which two items are one story.
@@ -91,31 +97,6 @@ _COMMON = _wordset(
 )
 _COMMON_WEIGHT = 0.25
 
-# Countries (and blocs) by name, demonym, capital or seat of government, mapped to one code.
-_PLACES: dict[str, str] = {
-    "china": "CN", "chinese": "CN", "beijing": "CN", "prc": "CN", "mofcom": "CN",
-    "us": "US", "usa": "US", "united states": "US", "america": "US", "american": "US",
-    "washington": "US", "white house": "US", "ustr": "US",
-    "eu": "EU", "european union": "EU", "europe": "EU", "european": "EU", "brussels": "EU",
-    "uk": "UK", "britain": "UK", "british": "UK", "united kingdom": "UK", "london": "UK",
-    "japan": "JP", "japanese": "JP", "tokyo": "JP",
-    "south korea": "KR", "south korean": "KR", "korea": "KR", "korean": "KR", "seoul": "KR",
-    "india": "IN", "indian": "IN", "new delhi": "IN", "delhi": "IN",
-    "russia": "RU", "russian": "RU", "moscow": "RU", "kremlin": "RU",
-    "canada": "CA", "canadian": "CA", "ottawa": "CA",
-    "mexico": "MX", "mexican": "MX",
-    "turkey": "TR", "turkish": "TR", "ankara": "TR",
-    "netherlands": "NL", "dutch": "NL", "the hague": "NL",
-    "germany": "DE", "german": "DE", "berlin": "DE",
-    "france": "FR", "french": "FR", "paris": "FR",
-    "taiwan": "TW", "taiwanese": "TW", "taipei": "TW",
-    "vietnam": "VN", "vietnamese": "VN", "hanoi": "VN",
-    "brazil": "BR", "brazilian": "BR",
-    "australia": "AU", "australian": "AU", "canberra": "AU",
-    "iran": "IR", "iranian": "IR", "tehran": "IR",
-    "ukraine": "UA", "ukrainian": "UA", "kyiv": "UA",
-}  # fmt: skip
-_PLACE_WORDS = frozenset(w for key in _PLACES for w in key.split())
 _DATELINE_RE = re.compile(r"^[A-Za-z .]+\([A-Za-z ]+\)\s*[-–—]\s*")
 _PERCENT_RE = re.compile(r"\bper ?cent\b|%|\bpct\b")
 _NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?!\w)")
@@ -143,6 +124,8 @@ class _Features(NamedTuple):
     places: frozenset[str]
     names: frozenset[str]
     rates: frozenset[str]
+    instruments: frozenset[str]
+    direction: str | None
 
 
 def _stem(word: str) -> str:
@@ -196,26 +179,6 @@ def _rates(cleaned: str) -> frozenset[str]:
     return frozenset(_figure(n) for n in _RATE_RE.findall(cleaned))
 
 
-def _places(cleaned: str) -> frozenset[str]:
-    """Countries and blocs named in lowercase text, by name, demonym or capital."""
-    words = _WORD_RE.findall(cleaned)
-    found = set()
-    skip = False
-    for i, word in enumerate(words):
-        if skip:
-            skip = False
-            continue
-        if word not in _PLACE_WORDS:
-            continue
-        pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
-        if pair in _PLACES:
-            found.add(_PLACES[pair])
-            skip = True
-        elif word in _PLACES:
-            found.add(_PLACES[word])
-    return frozenset(found)
-
-
 def _conflict(a: frozenset[str], b: frozenset[str]) -> float:
     """0 when the sets agree or one contains the other (a rewrite may name fewer countries),
     else the share of the union that is not shared."""
@@ -235,7 +198,7 @@ def _names(raw: str) -> frozenset[str]:
             continue
         if not first and piece[0].isupper():
             word = piece.lower()
-            if word not in _NOT_PROPER and word not in _PLACE_WORDS:
+            if word not in _NOT_PROPER and word not in PLACE_WORDS:
                 out.add(_stem(word))
         first = False
     return frozenset(out)
@@ -249,6 +212,7 @@ def _features(title: str, lead: str) -> _Features:
     common = frozenset(w for w in words if w in _COMMON or w.isdigit())
     rare = frozenset(words) - common
     clean_title = _clean(title)
+    title_words = _words(clean_title)
     return _Features(
         text=" ".join(words),
         rare=rare,
@@ -257,9 +221,11 @@ def _features(title: str, lead: str) -> _Features:
         numbers=_numbers(cleaned),
         rates=_rates(clean_title) or _rates(cleaned),
         title_numbers=_numbers(clean_title),
-        title_places=_places(clean_title),
-        places=_places(cleaned),
+        title_places=places(clean_title),
+        places=places(cleaned),
         names=_names(raw),
+        instruments=frozenset(_INSTRUMENTS[w] for w in title_words if w in _INSTRUMENTS),
+        direction=_direction(title_words),
     )
 
 
@@ -309,9 +275,66 @@ def _score(fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate) -
     return min(1.0, max(0.0, score))
 
 
+# The measure a headline turns on, by word (after plural folding).
+_INSTRUMENTS = {
+    "tariff": "tariff", "duty": "tariff", "levy": "tariff", "surtax": "tariff",
+    "surcharge": "tariff", "sanction": "sanction", "blacklist": "sanction", "quota": "quota",
+    "probe": "probe", "investigation": "probe", "inquiry": "probe", "embargo": "ban", "ban": "ban",
+    "licence": "licence", "license": "licence", "licensing": "licence",
+}  # fmt: skip
+# A headline eases a measure when one of these verbs has a measure as its object ("pauses export
+# ban", "cuts tariff", "halts tariff increase"), else tightens when it halts, imposes or raises
+# ("halts exports"). "Lift" is left out: headlines use it both ways ("lifts duties to 35%").
+_EASE = _wordset(
+    "pause suspend delay postpone exempt waive scrap ease relax remove withdraw drop cut lower "
+    "reduce halve end rollback halt stop freeze"
+)
+_MEASURES = _wordset(
+    "ban tariff duty levy curb control restriction sanction embargo quota surcharge surtax "
+    "measure rule"
+)
+_TIGHTEN = _wordset(
+    "halt ban impose raise hike double triple restrict curb block tighten blacklist sanction "
+    "stop bar"
+)
+_OBJECT_SPAN = 5
+
+
+def _forms(word: str) -> set[str]:
+    """The word and its stems without a past or progressive ending ("paused" → "pause")."""
+    found = {word}
+    for ending in ("ed", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            found |= {stem, stem + "e", stem[:-1]}
+    return found
+
+
+def _direction(words: list[str]) -> str | None:
+    """``ease``, ``tighten`` or None (no telling), from a headline's words."""
+    for i, word in enumerate(words):
+        if _forms(word) & _EASE and _MEASURES & set(words[i + 1 : i + _OBJECT_SPAN]):
+            return "ease"
+    return "tighten" if any(_forms(w) & _TIGHTEN for w in words) else None
+
+
+def different_facts(fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate) -> bool:
+    """True when the two items differ in a key fact, however alike their wording: each headline
+    names a target state the other item never mentions ("… steel from Japan" / "… from
+    Germany"), they move in opposite directions (a halt and its pause), or their headlines turn
+    on different instruments (a tariff and a sanction)."""
+    if fa.title_places - fb.places and fb.title_places - fa.places:
+        return True
+    if fa.direction and fb.direction and fa.direction != fb.direction:
+        return True
+    return bool(fa.instruments and fb.instruments and not fa.instruments & fb.instruments)
+
+
 def similarity(a: StoryCandidate, b: StoryCandidate) -> float:
-    """How likely two items report the same story, from 0 (unrelated) to 1 (same text)."""
-    return _score(_features(a.title, a.lead), _features(b.title, b.lead), a, b)
+    """How likely two items report the same story, from 0 (unrelated or differing in a key fact)
+    to 1 (same text)."""
+    fa, fb = _features(a.title, a.lead), _features(b.title, b.lead)
+    return 0.0 if different_facts(fa, fb, a, b) else _score(fa, fb, a, b)
 
 
 def match_story(
@@ -339,6 +362,8 @@ def match_story(
             continue
         fc = _features(cand.title, cand.lead)
         if _overlap(fn, fc) < _PREFILTER:
+            continue
+        if different_facts(fn, fc, new, cand):
             continue
         score = _score(fn, fc, new, cand)
         if score >= threshold and (best_id is None or score > best):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, field_validator
 
 from bot.domain.durations import Duration
 
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 
 
 def _parse_time(value: object) -> time:
@@ -20,6 +21,14 @@ def _parse_time(value: object) -> time:
     if not match:
         raise ValueError(f"expected a time of day such as 07:30, got {value!r}")
     return time(int(match.group(1)), int(match.group(2)))
+
+
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_parse_time),
+    PlainSerializer(lambda value: f"{value:%H:%M}", return_type=str, when_used="json"),
+]
+"""A time of day written ``07:30`` (and stored so)."""
 
 
 def _check_tz(value: str) -> str:
@@ -37,14 +46,9 @@ class QuietHours(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
     tz: str = "UTC"
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _times(cls, value: object) -> time:
-        return _parse_time(value)
 
     @field_validator("tz")
     @classmethod
@@ -71,14 +75,9 @@ class DigestSchedule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    at: time
+    at: LocalTime
     tz: str = "UTC"
     period: Duration = timedelta(hours=24)
-
-    @field_validator("at", mode="before")
-    @classmethod
-    def _time(cls, value: object) -> time:
-        return _parse_time(value)
 
     @field_validator("tz")
     @classmethod
