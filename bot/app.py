@@ -22,15 +22,16 @@ from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
-from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard
 from bot.adapters.slack_notify import SlackNotifier
+from bot.adapters.sources import SourceParser
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
-from bot.ports import Clock, Notifier
+from bot.domain.source_weight import WeightedScorer
+from bot.ports import Clock, Notifier, Scorer
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
@@ -50,7 +51,7 @@ class App:
     config: BotConfig
     store: SqlStore
     poller: Poller
-    scorer: RuleScorer
+    scorer: Scorer
     articles: WebArticleFetcher
     clock: Clock
     console: Console
@@ -112,7 +113,7 @@ async def build_app(
         try:
             await store.migrate()
             stop_event = asyncio.Event()
-            scorer = RuleScorer()
+            scorer = WeightedScorer(RuleScorer())
             deliverer = Deliverer(
                 store,
                 notifiers_for(settings, console, clock, config, client),
@@ -122,6 +123,7 @@ async def build_app(
             )
             guard = AddressGuard(settings.fetch_allowlist())
             digests = Digests(store, clock, render_escalation_chart)
+            articles = WebArticleFetcher(client, guard, max_body_bytes=policy.max_body_bytes)
             fetcher = HttpFeedFetcher(
                 client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host
             )
@@ -129,21 +131,21 @@ async def build_app(
                 config=config,
                 store=store,
                 fetcher=fetcher,
-                parser=FeedparserParser(),
+                parser=SourceParser(),
                 scorer=scorer,
                 deliverer=deliverer,
                 clock=clock,
                 guard=guard,
                 digests=digests,
+                articles=articles,
             )
-            articles = WebArticleFetcher(client, guard, max_body_bytes=policy.max_body_bytes)
             chat = ChatService(
                 store=store,
                 poller=poller,
                 scorer=scorer,
                 articles=articles,
                 fetcher=fetcher,
-                parser=FeedparserParser(),
+                parser=SourceParser(),
                 guard=guard,
                 clock=clock,
                 digests=digests,

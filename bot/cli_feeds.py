@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
 
 from bot.app import build_app
 from bot.cli_common import common, effective_config, load_settings, run_command
+from bot.cli_sources import accept, source_options, source_spec, with_fields
 from bot.domain.config import (
     FeedSpec,
     check_name,
@@ -61,6 +63,7 @@ def feeds_list(
 @click.option("--name", help="Short name (default: from the URL).")
 @click.option("--interval", help="Poll interval such as 15m or 2h.")
 @click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@source_options
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--config",
@@ -75,8 +78,10 @@ def feeds_add(
     tags: tuple[str, ...],
     data_dir: Path | None,
     config_path: Path | None,
+    **source: Any,
 ) -> None:
-    """Watch a new feed (it is fetched and parsed before it is accepted)."""
+    """Watch a new feed, Federal Register query or announcement page (it is fetched and read
+    before it is accepted; a web page's own feed is found and used)."""
     settings = load_settings(data_dir)
 
     async def go() -> None:
@@ -87,9 +92,10 @@ def feeds_add(
                 feed_name = check_name(name) if name else feed_name_from_url(url, taken)
                 spec = FeedSpec(
                     name=feed_name,
-                    url=url,
+                    url=with_fields(url),
                     tags=tags,
                     interval=parse_duration(interval) if interval else None,
+                    **source_spec(source),
                 )
             except (ValueError, ValidationError) as exc:
                 raise click.ClickException(f"invalid feed: {exc}") from None
@@ -97,9 +103,11 @@ def feeds_add(
                 raise click.ClickException(
                     f"a feed named {spec.name!r} already exists; pick another --name"
                 )
-            fetched = await app.poller.probe(spec)
-            await app.store.add_user_feed(spec, "cli", app.clock.now())
-            click.echo(f"Added {spec.name}: {fetched}")
+            probe = await app.poller.probe(spec)
+            if not accept(probe, yes=bool(source.get("yes"))):
+                raise click.ClickException("not added")
+            await app.store.add_user_feed(probe.spec, "cli", app.clock.now())
+            click.echo(f"Added {probe.spec.name}: {probe.describe()}")
 
     run_command(go())
 

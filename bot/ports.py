@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
-from bot.domain.models import Article, Assessment, Item
+from bot.domain.models import Article, Assessment, Instrument, Item
 from bot.domain.schedule import FeedState
 from bot.domain.stories import StoryCandidate
 
@@ -39,6 +39,7 @@ class ParsedEntry(BaseModel):
     title: str = ""
     summary: str = ""
     published: datetime | None = None
+    instrument: Instrument | None = None
 
 
 class ParsedFeed(BaseModel):
@@ -47,6 +48,7 @@ class ParsedFeed(BaseModel):
     title: str = ""
     entries: list[ParsedEntry] = []
     ttl_s: float | None = None
+    kind: str = Field(default="rss", description="the source kind it was read as")
 
 
 class Alert(BaseModel):
@@ -142,8 +144,13 @@ class FeedFetcher(Protocol):
 
 
 class FeedParser(Protocol):
-    def parse(self, body: bytes, url: str) -> ParsedFeed:
-        """Parse feed bytes into plain-text entries. Raises ``ParseError`` when nothing usable."""
+    def parse(self, body: bytes, url: str, spec: FeedSpec | None = None) -> ParsedFeed:
+        """Parse a source's bytes into plain-text entries, as the kind ``spec`` names (RSS/Atom,
+        JSON Feed, Federal Register, HTML list page), or as the body shows when it names none.
+
+        Raises ``NotAFeedError`` for a web page (with the feeds it links to), ``ParseError``
+        when nothing usable is found.
+        """
         ...
 
 

@@ -20,9 +20,20 @@ from bot.domain.models import Item
 from bot.domain.routing import matching_routes
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
 from bot.errors import HTTPStatusError, SignalbotError
-from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
+from bot.ports import (
+    Alert,
+    ArticleFetcher,
+    Clock,
+    FeedFetcher,
+    FeedParser,
+    ParsedFeed,
+    Scorer,
+    Store,
+    UrlGuard,
+)
 from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
+from bot.services.sources import Probe, fill_item_text, probe_source
 from bot.services.stories import StoryTracker
 
 log = logging.getLogger(__name__)
@@ -85,7 +96,9 @@ class Poller:
         rng: random.Random | None = None,
         guard: UrlGuard | None = None,
         digests: Digests | None = None,
+        articles: ArticleFetcher | None = None,
     ) -> None:
+        self._articles = articles
         self._digests = digests
         self._reminders = Reminders(store, clock)
         self._guard = guard
@@ -150,14 +163,12 @@ class Poller:
             log.error("reminders or digests failed this cycle: %s", exc)
         return report
 
-    async def probe(self, spec: FeedSpec) -> str:
-        """Fetch and parse a feed without recording anything; describe what was found.
+    async def probe(self, spec: FeedSpec) -> Probe:
+        """Fetch and parse a source without recording anything (a web page's feed discovered).
 
         Raises ``FetchError`` or ``ParseError`` with a plain explanation when it is unusable.
         """
-        result = await self._fetcher.fetch(spec.url)
-        parsed = self._parser.parse(result.body, spec.url)
-        return f"{parsed.title or spec.url} · {len(parsed.entries)} item(s) now"
+        return await probe_source(self._fetcher, self._parser, spec)
 
     async def next_due(self) -> datetime | None:
         """When the earliest feed is due next (None when there are no feeds)."""
@@ -226,7 +237,7 @@ class Poller:
         outcome = FeedOutcome(feed=spec.name)
         ttl: float | None = result.max_age_s
         if not result.not_modified and body_hash != state.body_hash:
-            parsed = self._parser.parse(result.body, spec.url)
+            parsed = self._parser.parse(result.body, spec.url, spec)
             ttl = max(ttl or 0, parsed.ttl_s or 0) or None
             await self._ingest(spec, state, parsed, outcome)
             outcome.changed = True
@@ -273,6 +284,7 @@ class Poller:
                     summary=entry.summary,
                     published=entry.published,
                     source=parsed.title or spec.name,
+                    instrument=entry.instrument,
                 )
         known = await self._store.known_keys(spec.name, list(items))
         new = [i for k, i in items.items() if k not in known]
@@ -291,6 +303,11 @@ class Poller:
                     allowed,
                     outcome.skipped_backlog,
                 )
+        if self._articles is not None and spec.select is not None and spec.select.follow:
+            # The list gives titles only: read the pages of the items that will alert.
+            new[len(new) - allowed :] = await fill_item_text(
+                new[len(new) - allowed :], self._articles
+            )
         now = self._clock.now()
         for position, item in enumerate(new):
             deliver = position >= len(new) - allowed
