@@ -28,6 +28,7 @@ from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sources import SourceParser
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
+from bot.adapters.websub_hub import HttpHubClient
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
 from bot.domain.source_weight import WeightedScorer
@@ -36,11 +37,13 @@ from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.polling import CycleReport, Poller
+from bot.services.websub import WebSub
 from bot.settings import Settings
 from bot.web import Registrar, build_web_app, start_site
 from handlers.slack import build_bolt_app, register_http
 from handlers.teams_bot import register_bot
 from handlers.teams_outgoing import register_outgoing
+from handlers.websub import register as register_websub
 
 log = logging.getLogger("signalbot")
 
@@ -57,6 +60,10 @@ class App:
     console: Console
     chat: ChatService
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def websub(self) -> WebSub | None:
+        return self.poller.websub
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
@@ -127,6 +134,11 @@ async def build_app(
             fetcher = HttpFeedFetcher(
                 client, max_body_bytes=policy.max_body_bytes, per_host=policy.per_host
             )
+            websub = (
+                WebSub(store, HttpHubClient(client), clock, settings.public_url)
+                if settings.public_url and settings.websub
+                else None
+            )
             poller = Poller(
                 config=config,
                 store=store,
@@ -138,6 +150,7 @@ async def build_app(
                 guard=guard,
                 digests=digests,
                 articles=articles,
+                websub=websub,
             )
             chat = ChatService(
                 store=store,
@@ -163,6 +176,9 @@ def web_registrars(app: App) -> list[Registrar]:
     settings = app.settings
     if (charts := chart_files(settings)) is not None:
         registrars.append(charts.register)
+    if (websub := app.websub) is not None:
+        body_cap = app.config.polling.max_body_bytes
+        registrars.append(lambda web_app: register_websub(web_app, websub, app.poller, body_cap))
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
         registrars.append(lambda web_app: register_http(web_app, bolt))
@@ -204,6 +220,7 @@ def wants_web(settings: Settings) -> bool:
         or (settings.slack_enabled and settings.slack_signing_secret is not None)
         or bool(settings.teams_outgoing_token and settings.teams_outgoing_token.get_secret_value())
         or settings.teams_bot_enabled
+        or bool(settings.public_url and settings.websub)
     )
 
 

@@ -132,6 +132,8 @@ def feeds_remove(name: str, data_dir: Path | None, config_path: Path | None) -> 
         async with build_app(settings, config) as app:
             if not await app.store.remove_user_feed(name):
                 raise click.ClickException(f"no feed named {name!r}; see `signalbot feeds list`")
+            if app.websub is not None:  # the running bot's web server confirms to the hub
+                await app.websub.unsubscribe(name)
             click.echo(f"Removed {name}.")
 
     run_command(go())

@@ -35,6 +35,7 @@ from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
 from bot.services.sources import Probe, fill_item_text, probe_source
 from bot.services.stories import StoryTracker
+from bot.services.websub import WebSub
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,10 @@ class Poller:
         guard: UrlGuard | None = None,
         digests: Digests | None = None,
         articles: ArticleFetcher | None = None,
+        websub: WebSub | None = None,
     ) -> None:
         self._articles = articles
+        self.websub = websub
         self._digests = digests
         self._reminders = Reminders(store, clock)
         self._guard = guard
@@ -153,6 +156,11 @@ class Poller:
                 return await self._poll_feed_safely(spec)
 
         report = CycleReport(outcomes=list(await asyncio.gather(*(guarded(f) for f in feeds))))
+        if self.websub is not None:
+            try:
+                await self.websub.renew_due(await self.feeds())
+            except SignalbotError as exc:
+                log.error("WebSub lease renewal failed this cycle: %s", exc)
         report.delivery = await self._deliverer.deliver_due()
         notifiers = self._deliverer.notifiers
         try:
@@ -241,6 +249,8 @@ class Poller:
             ttl = max(ttl or 0, parsed.ttl_s or 0) or None
             await self._ingest(spec, state, parsed, outcome)
             outcome.changed = True
+            if self.websub is not None:
+                await self.websub.after_poll(spec, result, parsed)
         now = self._clock.now()
         interval, next_at = after_success(
             state,
@@ -251,6 +261,10 @@ class Poller:
             jitter=self._jitter(),
             server_min_s=ttl,
         )
+        if self.websub is not None:  # pushes arrive: polling is the slower fallback
+            next_at = await self.websub.stretch(
+                spec.name, next_at, self._config.polling.max_interval
+            )
         await self._store.save_feed_state(
             state.model_copy(
                 update={
@@ -267,6 +281,18 @@ class Poller:
                 }
             )
         )
+        return outcome
+
+    async def ingest_pushed(self, spec: FeedSpec, body: bytes) -> FeedOutcome:
+        """Take a body a WebSub hub pushed through the same ingest as a polled one (items
+        already seen by a poll or an earlier push are skipped), then deliver."""
+        now = self._clock.now()
+        self._cycle_routes = await self.routes()
+        await self._stories.begin_cycle(now)
+        outcome = FeedOutcome(feed=spec.name, changed=True)
+        parsed = self._parser.parse(body, spec.url, spec)
+        await self._ingest(spec, await self._store.feed_state(spec.name), parsed, outcome)
+        await self._deliverer.deliver_due()
         return outcome
 
     async def _ingest(

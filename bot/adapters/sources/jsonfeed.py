@@ -36,7 +36,16 @@ def parse_json_feed(data: Any, url: str) -> ParsedFeed:
         title=title_of(data.get("title")),
         entries=[e for e in entries if e.title or e.link or e.summary],
         kind="jsonfeed",
+        hub=_websub_hub(data.get("hubs"), url),
+        self_url=web_link(data.get("feed_url"), url),
     )
+
+
+def _websub_hub(hubs: object, base: str) -> str:
+    for hub in hubs if isinstance(hubs, list) else []:
+        if isinstance(hub, dict) and str(hub.get("type", "")).lower() == "websub":
+            return web_link(hub.get("url"), base)
+    return ""
 
 
 def _entry(raw: dict[str, Any], base: str) -> ParsedEntry:

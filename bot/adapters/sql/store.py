@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, ts
 from bot.adapters.sql.stories import StoriesMixin
+from bot.adapters.sql.websub import WebSubMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
@@ -26,7 +27,7 @@ from bot.ports import Alert, PendingDelivery
 LEASE = timedelta(minutes=5)
 
 
-class SqlStore(StoriesMixin):
+class SqlStore(StoriesMixin, WebSubMixin):
     """Implements ``bot.ports.Store``."""
 
     def __init__(self, url: str) -> None:
