@@ -29,12 +29,12 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import App, _poll_until_stopped, build_app, inbound  # noqa: E402
-from bot.domain.config import BotConfig  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.support.feeds import distinct_story, rss_item  # noqa: E402
-from tests.support.servers import SlackStandIn, _make_handler, feed_server, serve  # noqa: E402
-from tests.support.websub import HubStandIn, hub_server  # noqa: E402
+from bot.app import App, _poll_until_stopped, build_app, inbound
+from bot.domain.config import BotConfig
+from bot.settings import Settings
+from tests.support.feeds import distinct_story, rss_item
+from tests.support.servers import SlackStandIn, _make_handler, feed_server, serve
+from tests.support.websub import HubStandIn, hub_server
 
 
 class TimedSlack(SlackStandIn):
@@ -70,8 +70,8 @@ def _feed(items: list[str], hub: str, topic: str) -> str:
     )
 
 
-async def _arrival(slack: TimedSlack, marker: str, timeout: float) -> float | None:
-    deadline = time.perf_counter() + timeout
+async def _arrival(slack: TimedSlack, marker: str, within_s: float) -> float | None:
+    deadline = time.perf_counter() + within_s
     while time.perf_counter() < deadline:
         with slack.lock:
             for when, text in slack.arrivals:
@@ -113,7 +113,9 @@ async def run(mode: str, publishes: int, interval: float) -> dict[str, Any]:
         async with build_app(settings, config) as app, inbound(app, port if pushed else 0):
             loop = asyncio.create_task(_poll_until_stopped(app, timedelta(seconds=interval)))
             secret, callback = await _subscribed(app, hub) if pushed else ("", "")
-            while (await app.store.feed_state("wire")).polls < 1:  # its backlog is not alerted
+            for _ in range(3000):  # publish after the first poll: its backlog is not alerted
+                if (await app.store.feed_state("wire")).polls >= 1:
+                    break
                 await asyncio.sleep(0.01)
             latencies: list[float] = []
             missed = 0
