@@ -233,3 +233,28 @@ def test_kind_html_needs_selectors() -> None:
         spec(kind="html")
     with pytest.raises(ValueError, match="only applies to kind: html"):
         spec(kind="rss", select={"item": "li"})
+
+
+def test_mentions_in_an_announcement_title_never_ping_when_posted() -> None:
+    from bot.domain.models import Item
+    from bot.domain.scoring import RuleScorer
+    from bot.render.slack import alert_message
+
+    page = announcement_page(
+        [("/1", "&lt;!channel&gt; &lt;!here|here&gt; <@U0ADMIN> tariffs on steel", "2026-11-20")]
+    )
+    [entry] = parser.parse(page.encode(), URL, spec(select=SELECT)).entries
+    assert entry.title.startswith("<!channel> <!here|here>")
+    item = Item(key="k", feed="f", title=entry.title, link=entry.link, summary="")
+    text, blocks = alert_message(item, RuleScorer().score(item.article()), date(2026, 11, 20))
+    # Slack reads mentions in the fallback text and mrkdwn only (plain_text never pings)
+    mrkdwn = [
+        o["text"]
+        for b in blocks
+        for o in [b.get("text"), *b.get("elements", [])]
+        if isinstance(o, dict) and o.get("type") == "mrkdwn"
+    ]
+    posted = text + "\n".join(mrkdwn)
+    assert "<!channel>" not in posted
+    assert "<!here" not in posted
+    assert "&lt;!channel&gt;" in posted
