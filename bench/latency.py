@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import App, _poll_until_stopped, build_app, inbound
 from bot.domain.config import BotConfig
+from bot.domain.models import Article
+from bot.domain.scoring import RuleScorer
 from bot.settings import Settings
 from tests.support.feeds import distinct_story, rss_item
 from tests.support.servers import SlackStandIn, _make_handler, feed_server, serve
@@ -68,6 +70,17 @@ def _feed(items: list[str], hub: str, topic: str) -> str:
         '<?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
         f"<channel><title>Bench Wire</title>{links}{''.join(items)}</channel></rss>"
     )
+
+
+def _stories(count: int) -> list[tuple[str, str]]:
+    """``count`` distinct stories that the scorer finds relevant (only those alert)."""
+    scorer = RuleScorer()
+    relevant = (
+        story
+        for story in (distinct_story(n) for n in range(count * 4))
+        if scorer.score(Article(title=story[0], text=story[1])).relevant
+    )
+    return [next(relevant) for _ in range(count)]
 
 
 async def _arrival(slack: TimedSlack, marker: str, within_s: float) -> float | None:
@@ -119,8 +132,7 @@ async def run(mode: str, publishes: int, interval: float) -> dict[str, Any]:
                 await asyncio.sleep(0.01)
             latencies: list[float] = []
             missed = 0
-            for n in range(publishes):
-                title, text = distinct_story(n)
+            for n, (title, text) in enumerate(_stories(publishes)):
                 items = [rss_item(f"bench-{n}", title, text, minutes=n), *items][:20]
                 body = _feed(items, hub.url if pushed else "", topic)
                 feeds.set("/wire", body)

@@ -79,6 +79,7 @@ async def rig(tmp_path: Path, feeds: FeedServer, slack: SlackStandIn) -> AsyncIt
         SLACK_API_URL=slack.base,
         SIGNALBOT_DATA_DIR=tmp_path / "data",
         SIGNALBOT_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        SIGNALBOT_FETCH_ALLOW="127.0.0.1",
     )
     with hub_server() as hub:
         topic = feeds.base + "/wire"
@@ -226,3 +227,14 @@ def test_hub_and_self_from_a_link_header() -> None:
         "alternate": "https://site.example/feed.xml",
     }
     assert link_relations(None, "https://x/") == {}
+
+
+async def test_a_feed_added_from_chat_never_subscribes_at_a_private_hub(rig: Rig) -> None:
+    url = rig.feeds.set(
+        "/chat", hub_rss([firm(3)], "http://10.0.0.7/hub", rig.feeds.base + "/chat")
+    )
+    spec = FeedSpec(name="chatfeed", url=url)
+    await rig.app.store.add_user_feed(spec, "U1", rig.clock.now(), origin="chat")
+    await rig.app.poller.poll_once()
+    assert await rig.app.store.websub_subscription("chatfeed") is None
+    assert [r["hub.topic"] for r in rig.hub.requests] == [rig.topic]

@@ -250,7 +250,10 @@ class Poller:
             await self._ingest(spec, state, parsed, outcome)
             outcome.changed = True
             if self.websub is not None:
-                await self.websub.after_poll(spec, result, parsed)
+                chat_feed = self._guard is not None and spec.name in self._chat_feeds
+                await self.websub.after_poll(
+                    spec, result, parsed, self._guard if chat_feed else None
+                )
         now = self._clock.now()
         interval, next_at = after_success(
             state,

@@ -20,7 +20,7 @@ from bot.domain.websub import (
     wants_subscribe,
 )
 from bot.errors import SignalbotError
-from bot.ports import Clock, FetchResult, HubClient, ParsedFeed, WebSubStore
+from bot.ports import Clock, FetchResult, HubClient, ParsedFeed, UrlGuard, WebSubStore
 
 log = logging.getLogger(__name__)
 CALLBACK_PATH = "/websub/"
@@ -56,14 +56,23 @@ class WebSub:
     def callback_url(self, sub: Subscription) -> str:
         return f"{self._public}{CALLBACK_PATH}{sub.callback}"
 
-    async def after_poll(self, spec: FeedSpec, result: FetchResult, parsed: ParsedFeed) -> None:
-        """Subscribe (or renew) when the feed names a hub; never raises."""
+    async def after_poll(
+        self,
+        spec: FeedSpec,
+        result: FetchResult,
+        parsed: ParsedFeed,
+        guard: UrlGuard | None = None,
+    ) -> None:
+        """Subscribe (or renew) when the feed names a hub; never raises. ``guard`` checks the
+        hub's address for feeds that may not reach private networks (added from chat)."""
         links = link_relations(result.link_header, result.url)
         hub = links.get("hub") or parsed.hub
         topic = links.get("self") or parsed.self_url or spec.url
         try:
             sub = await self._store.websub_subscription(spec.name)
             if wants_subscribe(sub, hub, topic, self._clock.now()):
+                if guard is not None:
+                    await guard.check(hub)
                 await self.subscribe(spec.name, hub, topic, sub)
         except SignalbotError as exc:
             log.warning("feed %s: WebSub subscription at %s failed: %s", spec.name, hub, exc)
