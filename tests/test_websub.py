@@ -238,3 +238,17 @@ async def test_a_feed_added_from_chat_never_subscribes_at_a_private_hub(rig: Rig
     await rig.app.poller.poll_once()
     assert await rig.app.store.websub_subscription("chatfeed") is None
     assert [r["hub.topic"] for r in rig.hub.requests] == [rig.topic]
+
+
+async def test_an_unanswered_subscription_is_asked_again_hourly(rig: Rig) -> None:
+    await rig.app.poller.poll_once()
+    [first] = await asyncio.to_thread(rig.hub.wait_for, 1)
+    rig.clock.advance(minutes=30)
+    await rig.app.poller.poll_once(only_due=True)
+    assert len(rig.hub.requests) == 1
+    rig.clock.advance(minutes=31)
+    await rig.app.poller.poll_once(only_due=True)
+    again = (await asyncio.to_thread(rig.hub.wait_for, 2))[1]
+    assert (again["hub.mode"], again["hub.callback"]) == ("subscribe", first["hub.callback"])
+    assert await rig.verify(again) == (200, rig.hub.last_challenge)
+    assert (await rig.subscription()).state == "verified"

@@ -115,19 +115,20 @@ class WebSub:
             await self._store.delete_websub(feed)
 
     async def renew_due(self, feeds: list[FeedSpec]) -> int:
-        """Renew the leases that end soon, and drop subscriptions of feeds no longer watched."""
+        """Renew the leases that end soon, ask again where the hub never verified (hourly), and
+        drop subscriptions of feeds no longer watched."""
         names = {f.name for f in feeds}
         now = self._clock.now()
         renewed = 0
         for sub in await self._store.websub_subscriptions():
             if sub.feed not in names and sub.state != "unsubscribing":
                 await self.unsubscribe(sub.feed)
-            elif sub.state == "verified" and wants_subscribe(sub, sub.hub, sub.topic, now):
+            elif wants_subscribe(sub, sub.hub, sub.topic, now):  # a lease ending, or unanswered
                 try:
                     await self.subscribe(sub.feed, sub.hub, sub.topic, sub)
                     renewed += 1
                 except SignalbotError as exc:
-                    log.warning("feed %s: WebSub lease renewal failed: %s", sub.feed, exc)
+                    log.warning("feed %s: WebSub subscription request failed: %s", sub.feed, exc)
         return renewed
 
     async def healthy(self, feed: str) -> bool:
