@@ -25,15 +25,17 @@ from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
-from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard, guarded_client
 from bot.adapters.ops_web import Check, register_metrics, register_readyz
 from bot.adapters.slack_notify import SlackNotifier
+from bot.adapters.sources import SourceParser
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
+from bot.adapters.websub_hub import HttpHubClient
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
+from bot.domain.source_weight import WeightedScorer
 from bot.errors import SignalbotError
 from bot.ports import Clock, Notifier, Scorer
 from bot.readiness import database_check, poll_loop_check, slack_check
@@ -42,11 +44,13 @@ from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.feed_health import FeedHealth
 from bot.services.polling import CycleReport, Poller
+from bot.services.websub import WebSub
 from bot.settings import Settings
 from bot.web import Registrar, build_web_app, start_site
 from handlers.slack import build_bolt_app, register_http
 from handlers.teams_bot import register_bot
 from handlers.teams_outgoing import register_outgoing
+from handlers.websub import register as register_websub
 
 if TYPE_CHECKING:
     from bot.adapters.metrics import Metrics
@@ -60,7 +64,7 @@ class App:
     config: BotConfig
     store: SqlStore
     poller: Poller
-    scorer: RuleScorer
+    scorer: Scorer
     articles: WebArticleFetcher
     clock: Clock
     console: Console
@@ -70,6 +74,10 @@ class App:
     health: FeedHealth | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
+
+    @property
+    def websub(self) -> WebSub | None:
+        return self.poller.websub
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
@@ -139,7 +147,7 @@ async def build_app(
         try:
             await store.migrate()
             stop_event = asyncio.Event()
-            scorer = RuleScorer()
+            scorer = WeightedScorer(RuleScorer())
             meter: Metrics | None = None
             timed: Scorer = scorer
             if metrics:
@@ -164,11 +172,22 @@ async def build_app(
                 timeout_s=policy.timeout.total_seconds(),
             )
             fetcher, guarded_fetcher = feed_fetcher(client), feed_fetcher(untrusted)
+            articles = WebArticleFetcher(
+                untrusted,
+                guard,
+                max_body_bytes=policy.max_body_bytes,
+                timeout_s=policy.timeout.total_seconds(),
+            )
+            websub = (
+                WebSub(store, HttpHubClient(client), clock, settings.public_url)
+                if settings.public_url and settings.websub
+                else None
+            )
             poller = Poller(
                 config=config,
                 store=store,
                 fetcher=fetcher,
-                parser=FeedparserParser(),
+                parser=SourceParser(),
                 scorer=timed,
                 deliverer=deliverer,
                 clock=clock,
@@ -176,12 +195,8 @@ async def build_app(
                 guarded_fetcher=guarded_fetcher,
                 digests=digests,
                 observer=meter,
-            )
-            articles = WebArticleFetcher(
-                untrusted,
-                guard,
-                max_body_bytes=policy.max_body_bytes,
-                timeout_s=policy.timeout.total_seconds(),
+                articles=articles,
+                websub=websub,
             )
             chat = ChatService(
                 store=store,
@@ -189,7 +204,7 @@ async def build_app(
                 scorer=timed,
                 articles=articles,
                 fetcher=guarded_fetcher,
-                parser=FeedparserParser(),
+                parser=SourceParser(),
                 guard=guard,
                 clock=clock,
                 digests=digests,
@@ -220,6 +235,9 @@ def web_registrars(app: App) -> list[Registrar]:
         registrars.append(metrics_registrar(app.metrics))
     if (charts := chart_files(settings)) is not None:
         registrars.append(charts.register)
+    if (websub := app.websub) is not None:
+        body_cap = app.config.polling.max_body_bytes
+        registrars.append(lambda web_app: register_websub(web_app, websub, app.poller, body_cap))
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         bolt = slack_bolt_app(app)
         secret = settings.slack_signing_secret.get_secret_value()
@@ -283,6 +301,7 @@ def wants_web(settings: Settings) -> bool:
         or (settings.slack_enabled and settings.slack_signing_secret is not None)
         or bool(settings.teams_outgoing_token and settings.teams_outgoing_token.get_secret_value())
         or settings.teams_bot_enabled
+        or bool(settings.public_url and settings.websub)
     )
 
 

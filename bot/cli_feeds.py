@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from bot.app import build_app
 from bot.cli_common import common, effective_config, load_settings, run_command
 from bot.cli_progress import progress
+from bot.cli_sources import accept, source_options, source_spec, with_fields
 from bot.domain.config import (
     FeedSpec,
     check_name,
@@ -63,6 +65,7 @@ def feeds_list(
 @click.option("--name", help="Short name (default: from the URL).")
 @click.option("--interval", help="Poll interval such as 15m or 2h.")
 @click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@source_options
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--config",
@@ -77,8 +80,10 @@ def feeds_add(
     tags: tuple[str, ...],
     data_dir: Path | None,
     config_path: Path | None,
+    **source: Any,
 ) -> None:
-    """Watch a new feed (it is fetched and parsed before it is accepted)."""
+    """Watch a new feed, Federal Register query or announcement page (it is fetched and read
+    before it is accepted; a web page's own feed is found and used)."""
     settings = load_settings(data_dir)
 
     async def go() -> None:
@@ -89,9 +94,10 @@ def feeds_add(
                 feed_name = check_name(name) if name else feed_name_from_url(url, taken)
                 spec = FeedSpec(
                     name=feed_name,
-                    url=url,
+                    url=with_fields(url),
                     tags=tags,
                     interval=parse_duration(interval) if interval else None,
+                    **source_spec(source),
                 )
             except (ValueError, ValidationError) as exc:
                 raise click.ClickException(f"invalid feed: {exc}") from None
@@ -100,9 +106,11 @@ def feeds_add(
                     f"a feed named {spec.name!r} already exists; pick another --name"
                 )
             with progress(f"Fetching {url} …"):
-                fetched = await app.poller.probe(spec)
-            await app.store.add_user_feed(spec, "cli", app.clock.now())
-            click.echo(f"Added {spec.name}: {fetched}")
+                probe = await app.poller.probe(spec)
+            if not accept(probe, yes=bool(source.get("yes"))):
+                raise click.ClickException("not added")
+            await app.store.add_user_feed(probe.spec, "cli", app.clock.now())
+            click.echo(f"Added {probe.spec.name}: {probe.describe()}")
 
     run_command(go())
 
@@ -127,6 +135,8 @@ def feeds_remove(name: str, data_dir: Path | None, config_path: Path | None) -> 
         async with build_app(settings, config) as app:
             if not await app.store.remove_user_feed(name):
                 raise click.ClickException(f"no feed named {name!r}; see `signalbot feeds list`")
+            if app.websub is not None:  # the running bot's web server confirms to the hub
+                await app.websub.unsubscribe(name)
             click.echo(f"Removed {name}.")
 
     run_command(go())

@@ -7,6 +7,7 @@ SignalbotError
 │   ├── BodyTooLargeError     the response exceeded the size cap
 │   └── HTTPStatusError       the server answered with an error status (carries status, retry_after)
 ├── ParseError             fetched bytes are not a usable feed
+│   └── NotAFeedError         a web page, carrying the feeds it links to (autodiscovery)
 ├── StoreError             the database refused or failed
 └── DeliveryError          a chat platform refused a message
     └── RateLimitedError      the platform asked us to wait (carries retry_after seconds)
@@ -58,6 +59,24 @@ class HTTPStatusError(FetchError):
 
 class ParseError(SignalbotError):
     """The bytes are not a feed the bot can read."""
+
+
+class NotAFeedError(ParseError):
+    """The URL is a web page; ``feeds`` lists the ``(url, title, type)`` of the feeds it
+    announces with ``<link rel="alternate">``, best first (empty when it announces none)."""
+
+    def __init__(self, url: str, feeds: list[tuple[str, str, str]]) -> None:
+        self.url = url
+        self.feeds = feeds
+        if feeds:
+            found = "; ".join(f"{u} ({t or kind})" for u, t, kind in feeds[:5])
+            message = f"{url} is not a readable feed but a web page; it links to: {found}"
+        else:
+            message = (
+                f"{url} is not a readable feed but a web page that announces no feed; read it "
+                "as an announcement list with kind: html and CSS selectors"
+            )
+        super().__init__(message)
 
 
 class StoreError(SignalbotError):

@@ -14,9 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.feed_health import HealthRecord
 from bot.domain.followups import FollowUp
-from bot.domain.models import Article, Assessment, Item
+from bot.domain.models import Article, Assessment, Instrument, Item
 from bot.domain.schedule import FeedState
 from bot.domain.stories import StoryCandidate
+from bot.domain.websub import Subscription
 
 
 class FetchResult(BaseModel):
@@ -30,6 +31,7 @@ class FetchResult(BaseModel):
     etag: str | None = None
     last_modified: str | None = None
     max_age_s: float | None = None
+    link_header: str | None = Field(default=None, description="the HTTP Link header (WebSub)")
 
 
 class ParsedEntry(BaseModel):
@@ -40,6 +42,7 @@ class ParsedEntry(BaseModel):
     title: str = ""
     summary: str = ""
     published: datetime | None = None
+    instrument: Instrument | None = None
 
 
 class ParsedFeed(BaseModel):
@@ -48,6 +51,9 @@ class ParsedFeed(BaseModel):
     title: str = ""
     entries: list[ParsedEntry] = []
     ttl_s: float | None = None
+    kind: str = Field(default="rss", description="the source kind it was read as")
+    hub: str = Field(default="", description="WebSub hub the feed names (atom:link rel=hub)")
+    self_url: str = Field(default="", description="the feed's canonical URL (rel=self)")
 
 
 class Alert(BaseModel):
@@ -145,8 +151,13 @@ class FeedFetcher(Protocol):
 
 
 class FeedParser(Protocol):
-    def parse(self, body: bytes, url: str) -> ParsedFeed:
-        """Parse feed bytes into plain-text entries. Raises ``ParseError`` when nothing usable."""
+    def parse(self, body: bytes, url: str, spec: FeedSpec | None = None) -> ParsedFeed:
+        """Parse a source's bytes into plain-text entries, as the kind ``spec`` names (RSS/Atom,
+        JSON Feed, Federal Register, HTML list page), or as the body shows when it names none.
+
+        Raises ``NotAFeedError`` for a web page (with the feeds it links to), ``ParseError``
+        when nothing usable is found.
+        """
         ...
 
 
@@ -184,6 +195,38 @@ class Notifier(Protocol):
 
     async def send_notice(self, notice: Notice) -> str:
         """Deliver a notice (overflow, digest with its chart, reminder). Errors as ``send``."""
+        ...
+
+
+class HubClient(Protocol):
+    async def request(self, hub: str, form: dict[str, str]) -> None:
+        """POST a WebSub subscription request (``hub.mode``, ``hub.topic``, ``hub.callback`` …)
+        to a hub. Raises ``FetchError`` or ``HTTPStatusError`` when the hub does not accept it
+        (anything but 202 Accepted or another 2xx)."""
+        ...
+
+
+class WebSubStore(Protocol):
+    """WebSub subscriptions and refused pushes. Every method raises ``StoreError``."""
+
+    async def websub_subscription(self, feed: str) -> Subscription | None: ...
+
+    async def websub_by_callback(self, callback: str) -> Subscription | None: ...
+
+    async def websub_subscriptions(self) -> list[Subscription]: ...
+
+    async def save_websub(self, sub: Subscription) -> None: ...
+
+    async def delete_websub(self, feed: str) -> None: ...
+
+    async def record_websub_refusal(
+        self, callback: str, feed: str | None, reason: str, now: datetime
+    ) -> None:
+        """Keep a record of a push or verification that was refused."""
+        ...
+
+    async def websub_refusals(self, since: datetime) -> list[tuple[datetime, str, str]]:
+        """``(when, feed or callback, reason)`` of refusals since ``since``, oldest first."""
         ...
 
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         alias="SIGNALBOT_PUBLIC_URL",
         description="public https base URL of this bot's web server (Teams digest charts are linked from it)",
     )
+    websub: bool = Field(
+        default=True,
+        alias="SIGNALBOT_WEBSUB",
+        description="subscribe to the WebSub hubs feeds name (needs SIGNALBOT_PUBLIC_URL)",
+    )
     teams_outgoing_token: SecretStr | None = Field(default=None, alias="TEAMS_OUTGOING_TOKEN")
     teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
     teams_app_password: SecretStr | None = Field(default=None, alias="TEAMS_APP_PASSWORD")

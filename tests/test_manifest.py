@@ -24,7 +24,11 @@ def test_manifest_command_events_scopes_and_interactivity_match_the_code() -> No
 
 def test_readme_names_every_scope_the_manifest_asks_for() -> None:
     readme = (MANIFEST.parents[2] / "README.md").read_text()
-    numbers = dict(enumerate("three four five six seven eight nine ten eleven twelve".split(), 3))
+    numbers = dict(
+        enumerate(
+            ["three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 3
+        )
+    )
     assert f"asks for exactly {numbers[len(SCOPES)]} scopes" in readme
     for scope in SCOPES:
         assert f"`{scope}`" in readme

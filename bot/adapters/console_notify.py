@@ -28,7 +28,7 @@ def alert_panel(item: Item, assessment: Assessment, clock: Clock) -> Panel:
             " · ".join(
                 p
                 for p in (
-                    item.source or item.feed,
+                    glance.source_line(item, assessment),
                     glance.when_text(item.published),
                     glance.actors_line(assessment),
                     glance.topics_line(assessment),

@@ -63,4 +63,15 @@ class FeedparserParser:
             title=one_line(html_to_text(str(feed.get("title") or ""), MAX_TITLE)),
             entries=items,
             ttl_s=float(ttl) * 60 if ttl.isdigit() else None,
+            hub=_link(feed, "hub"),
+            self_url=_link(feed, "self"),
         )
+
+
+def _link(feed: Any, rel: str) -> str:
+    """The first ``atom:link`` of a relation (WebSub ``hub`` and ``self``)."""
+    for link in feed.get("links") or []:
+        href = str(link.get("href") or "") if isinstance(link, dict) else ""
+        if link.get("rel") == rel and href.startswith(("http://", "https://")):
+            return href[:2000]
+    return ""

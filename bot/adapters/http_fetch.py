@@ -150,6 +150,7 @@ class HttpFeedFetcher:
                         etag=response.headers.get("ETag"),
                         last_modified=response.headers.get("Last-Modified"),
                         max_age_s=_max_age(response.headers),
+                        link_header=response.headers.get("Link"),
                     )
             except httpx.TimeoutException as exc:
                 raise FetchError(url, f"timed out ({exc.__class__.__name__})") from exc

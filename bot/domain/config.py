@@ -50,8 +50,28 @@ def feed_name_from_url(url: str, taken: set[str]) -> str:
     return name
 
 
+SourceKind = Literal["rss", "jsonfeed", "federal-register", "html"]
+SOURCE_KINDS: tuple[str, ...] = ("rss", "jsonfeed", "federal-register", "html")
+
+
+class HtmlSelectors(BaseModel):
+    """CSS selectors that read an announcement list page: one ``item`` per entry, and inside it
+    the ``title``, ``link`` (an element with ``href``), ``date`` and ``text`` (all optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: str = Field(min_length=1, max_length=500)
+    title: str = Field(default="", max_length=500, description="default: the link's text")
+    link: str = Field(default="", max_length=500, description="default: the first a[href]")
+    date: str = Field(default="", max_length=500)
+    text: str = Field(default="", max_length=500, description="default: follow the link")
+    follow: bool = Field(
+        default=True, description="fetch each new item's page for its text when none is listed"
+    )
+
+
 class FeedSpec(BaseModel):
-    """One watched feed."""
+    """One watched feed (or announcement page, or Federal Register query)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -60,6 +80,20 @@ class FeedSpec(BaseModel):
     interval: Duration | None = None
     tags: tuple[str, ...] = ()
     backlog: int | None = Field(default=None, ge=0, le=500)
+    kind: SourceKind | None = Field(
+        default=None,
+        description="rss, jsonfeed, federal-register or html; unset: RSS/Atom unless the body "
+        "is unambiguously a JSON Feed or a Federal Register response",
+    )
+    select: HtmlSelectors | None = Field(default=None, description="selectors for kind: html")
+
+    @model_validator(mode="after")
+    def _html_needs_selectors(self) -> FeedSpec:
+        if self.kind == "html" and self.select is None:
+            raise ValueError("kind: html needs select: {item: CSS selector, ...}")
+        if self.select is not None and self.kind not in (None, "html"):
+            raise ValueError(f"select: only applies to kind: html, not {self.kind}")
+        return self
 
     @field_validator("name")
     @classmethod

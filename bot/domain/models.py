@@ -75,6 +75,36 @@ class Dyad(BaseModel):
     target: str | None = None
 
 
+class Instrument(BaseModel):
+    """An official document an item is (a Federal Register rule, a presidential document ...):
+    who published it, what kind of instrument it is and its dates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    publisher: str = Field(description="e.g. Federal Register")
+    type: str = Field(default="", description="Rule, Proposed Rule, Notice, Presidential Document")
+    agencies: tuple[str, ...] = ()
+    document_number: str = ""
+    published: dt.date | None = None
+    effective: dt.date | None = None
+    comments_close: dt.date | None = None
+    dockets: tuple[str, ...] = ()
+    cfr: tuple[str, ...] = Field(default=(), description="CFR references such as 15 CFR 744")
+
+
+class SourceWeight(BaseModel):
+    """What kind of source an assessment rests on (``official · Federal Register · Rule``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["official"] = "official"
+    publisher: str
+    instrument: str = ""
+
+    def __str__(self) -> str:
+        return " · ".join(p for p in (self.kind, self.publisher, self.instrument) if p)
+
+
 class Assessment(BaseModel):
     """The scorer's verdict on one item (see SCORING.md)."""
 
@@ -93,6 +123,7 @@ class Assessment(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     summary: str = ""
     dyad: Dyad | None = None
+    source_weight: SourceWeight | None = None
 
 
 class Article(BaseModel):
@@ -103,6 +134,7 @@ class Article(BaseModel):
     title: str = ""
     text: str = ""
     published: datetime | None = None
+    instrument: Instrument | None = None
 
 
 class Item(BaseModel):
@@ -120,6 +152,14 @@ class Item(BaseModel):
     story: str = Field(
         default="", description="the story this item belongs to (clustered across feeds)"
     )
+    instrument: Instrument | None = Field(
+        default=None, description="the official document this item is, when it is one"
+    )
 
     def article(self) -> Article:
-        return Article(title=self.title, text=self.summary, published=self.published)
+        return Article(
+            title=self.title,
+            text=self.summary,
+            published=self.published,
+            instrument=self.instrument,
+        )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain.models import Assessment, Evidence, Label
+from bot.domain.models import Assessment, Evidence, Item, Label
 from bot.domain.text import one_line, shorten
 
 DIRECTION_SYMBOL = {
@@ -70,6 +70,14 @@ def actors_line(assessment: Assessment) -> str:
         return " · ".join(assessment.actors[:6])
     rest = [a for a in assessment.actors if a not in (dyad.actor, dyad.target)]
     return " · ".join([f"{dyad.actor} → {dyad.target}", *rest[:4]])
+
+
+def source_line(item: Item, assessment: Assessment) -> str:
+    """Who published the item: ``official · Federal Register · Rule`` for an official
+    instrument, else the outlet's name."""
+    if assessment.source_weight is not None:
+        return str(assessment.source_weight)
+    return item.source or item.feed
 
 
 def topics_line(assessment: Assessment) -> str:

@@ -80,7 +80,7 @@ def alert_message(
     """
     title = item.title or "(untitled item)"
     headline = f"*{link(item.link, title)}*"
-    meta = [escape(item.source or item.feed), _when(item)]
+    meta = [escape(glance.source_line(item, assessment)), _when(item)]
     if actors := glance.actors_line(assessment):
         meta.append(escape(actors))
     if topics := glance.topics_line(assessment):

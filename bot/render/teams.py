@@ -188,7 +188,7 @@ def headline_block(item: Item, budget: Budget) -> Element:
 
 
 def _meta(item: Item, assessment: Assessment, budget: Budget) -> str:
-    parts = [item.source or item.feed, glance.when_text(item.published)]
+    parts = [glance.source_line(item, assessment), glance.when_text(item.published)]
     parts += [glance.actors_line(assessment), glance.topics_line(assessment)]
     return escape(shorten(" · ".join(p for p in parts if p), budget.meta))
 

@@ -36,6 +36,7 @@ from bot.ports import (
 )
 from bot.services.digests import Digests
 from bot.services.polling import Poller
+from bot.services.sources import probe_source
 
 log = logging.getLogger(__name__)
 
@@ -222,16 +223,18 @@ class ChatService:
             return error(
                 f"A feed named {spec.name} already exists; give another name: `feeds add <url> <name>`."
             )
-        await self._guard.check(url)
-        result = await self._fetcher.fetch(url)
-        parsed = self._parser.parse(result.body, url)
-        await self._store.add_user_feed(spec, user, self._clock.now(), origin="chat")
-        title = parsed.title or url
-        return Reply(
-            lines=[
-                f"Now watching {spec.name}: {title} ({len(parsed.entries)} item(s) in the feed; only new ones will alert)."
-            ]
-        )
+        probe = await probe_source(self._fetcher, self._parser, spec, self._guard)
+        await self._store.add_user_feed(probe.spec, user, self._clock.now(), origin="chat")
+        title = probe.parsed.title or probe.spec.url
+        lines = [
+            f"Now watching {spec.name}: {title} ({len(probe.parsed.entries)} item(s) in the feed; only new ones will alert)."
+        ]
+        if probe.page:
+            lines.append(
+                f"{url} is a web page; it offers the feed {probe.spec.url}, which was added."
+            )
+            lines += [f"Also offered: {u} ({t or kind})" for u, t, kind in probe.others[:5]]
+        return Reply(lines=lines)
 
     async def _route(self, command: RouteCommand, user: str, destination: Destination) -> Reply:
         if command.action == "list":

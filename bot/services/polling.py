@@ -21,11 +21,23 @@ from bot.domain.models import Item
 from bot.domain.routing import matching_routes
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
 from bot.errors import HTTPStatusError, SignalbotError, StoreError
-from bot.ports import Alert, Clock, FeedFetcher, FeedParser, ParsedFeed, Scorer, Store, UrlGuard
+from bot.ports import (
+    Alert,
+    ArticleFetcher,
+    Clock,
+    FeedFetcher,
+    FeedParser,
+    ParsedFeed,
+    Scorer,
+    Store,
+    UrlGuard,
+)
 from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
 from bot.services.observer import NullObserver, Observer
+from bot.services.sources import Probe, fill_item_text, probe_source
 from bot.services.stories import StoryTracker
+from bot.services.websub import WebSub
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +116,12 @@ class Poller:
         guarded_fetcher: FeedFetcher | None = None,
         digests: Digests | None = None,
         observer: Observer | None = None,
+        articles: ArticleFetcher | None = None,
+        websub: WebSub | None = None,
     ) -> None:
         self._guarded_fetcher = guarded_fetcher
+        self._articles = articles
+        self.websub = websub
         self._digests = digests
         self._observer = observer or NullObserver()
         self._reminders = Reminders(store, clock)
@@ -177,6 +193,11 @@ class Poller:
         report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
         for outcome in report.outcomes:
             self._observer.feed_polled(outcome.feed, outcome.result, outcome.error_class)
+        if self.websub is not None:
+            try:
+                await self.websub.renew_due(await self.feeds())
+            except SignalbotError as exc:
+                log.error("WebSub lease renewal failed this cycle: %s", exc)
         if not rounds:  # alerts queued earlier (retries, held) go out even when no feed changed
             await deliver()
         notifiers = self._deliverer.notifiers
@@ -188,14 +209,12 @@ class Poller:
             log.error("reminders or digests failed this cycle: %s", exc)
         return report
 
-    async def probe(self, spec: FeedSpec) -> str:
-        """Fetch and parse a feed without recording anything; describe what was found.
+    async def probe(self, spec: FeedSpec) -> Probe:
+        """Fetch and parse a source without recording anything (a web page's feed discovered).
 
         Raises ``FetchError`` or ``ParseError`` with a plain explanation when it is unusable.
         """
-        result = await self._fetcher.fetch(spec.url)
-        parsed = self._parser.parse(result.body, spec.url)
-        return f"{parsed.title or spec.url} · {len(parsed.entries)} item(s) now"
+        return await probe_source(self._fetcher, self._parser, spec)
 
     async def next_due(self) -> datetime | None:
         """When the earliest feed is due next (None when there are no feeds)."""
@@ -269,10 +288,15 @@ class Poller:
         outcome = FeedOutcome(feed=spec.name, not_modified=result.not_modified)
         ttl: float | None = result.max_age_s
         if not result.not_modified and body_hash != state.body_hash:
-            parsed = await asyncio.to_thread(self._parser.parse, result.body, spec.url)
+            parsed = await asyncio.to_thread(self._parser.parse, result.body, spec.url, spec)
             ttl = max(ttl or 0, parsed.ttl_s or 0) or None
             set_aside = await self._ingest(spec, state, parsed, outcome)
             outcome.changed = True
+            if self.websub is not None:
+                chat_feed = self._guard is not None and spec.name in self._chat_feeds
+                await self.websub.after_poll(
+                    spec, result, parsed, self._guard if chat_feed else None
+                )
         else:
             set_aside = None
         now = self._clock.now()
@@ -285,6 +309,10 @@ class Poller:
             jitter=self._jitter(),
             server_min_s=ttl,
         )
+        if self.websub is not None:  # pushes arrive: polling is the slower fallback
+            next_at = await self.websub.stretch(
+                spec.name, next_at, self._config.polling.max_interval
+            )
         await self._store.save_feed_state(
             state.model_copy(
                 update={
@@ -301,6 +329,18 @@ class Poller:
                 }
             )
         )
+        return outcome
+
+    async def ingest_pushed(self, spec: FeedSpec, body: bytes) -> FeedOutcome:
+        """Take a body a WebSub hub pushed through the same ingest as a polled one (items
+        already seen by a poll or an earlier push are skipped), then deliver."""
+        now = self._clock.now()
+        self._cycle_routes = await self.routes()
+        await self._stories.begin_cycle(now)
+        outcome = FeedOutcome(feed=spec.name, changed=True)
+        parsed = self._parser.parse(body, spec.url, spec)
+        await self._ingest(spec, await self._store.feed_state(spec.name), parsed, outcome)
+        await self._deliverer.deliver_due()
         return outcome
 
     async def _ingest(
@@ -320,6 +360,7 @@ class Poller:
                     summary=entry.summary,
                     published=entry.published,
                     source=parsed.title or spec.name,
+                    instrument=entry.instrument,
                 )
         known = await self._store.known_keys(spec.name, list(items))
         new = [i for k, i in items.items() if k not in known]
@@ -338,6 +379,11 @@ class Poller:
                     allowed,
                     outcome.skipped_backlog,
                 )
+        if self._articles is not None and spec.select is not None and spec.select.follow:
+            # The list gives titles only: read the pages of the items that will alert.
+            new[len(new) - allowed :] = await fill_item_text(
+                new[len(new) - allowed :], self._articles
+            )
         now = self._clock.now()
         failures: list[str] = []
         for position, item in enumerate(new):

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, parse_ts, ts
 from bot.adapters.sql.health import HealthMixin
 from bot.adapters.sql.stories import StoriesMixin
+from bot.adapters.sql.websub import WebSubMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
@@ -27,7 +28,7 @@ from bot.ports import Alert, PendingDelivery
 LEASE = timedelta(minutes=5)
 
 
-class SqlStore(StoriesMixin, HealthMixin):
+class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
     """Implements ``bot.ports.Store``."""
 
     def __init__(self, url: str) -> None:

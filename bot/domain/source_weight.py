@@ -1,0 +1,95 @@
+"""Source weight: an item that *is* an official instrument is evidence of clarity by itself.
+
+A published final rule or a presidential document is a formal instrument with a date: it is a
+commitment whatever hedges its abstract carries. A proposed rule is formal but not yet binding:
+it can reach ``conditional`` and never ``commitment``. A notice is an official publication without
+the force of a rule. The scorer reads the words; this module adds what the source says, after it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.models import Article, Assessment, ClarityBand, Evidence, Instrument, SourceWeight
+
+BINDING = frozenset({"rule", "presidential document"})
+PROPOSED = frozenset({"proposed rule"})
+BINDING_FLOOR = 75
+BINDING_BONUS = 20
+PROPOSED_BONUS = 10
+PROPOSED_CAP = 69
+NOTICE_BONUS = 10
+OTHER_BONUS = 5
+NO_INSTRUMENT = "no formal instrument"
+NO_TIMELINE = "no timeline"
+
+
+class _Scorer(Protocol):
+    def score(self, article: Article) -> Assessment: ...
+
+
+def _dated(instrument: Instrument) -> str:
+    parts = []
+    if instrument.published:
+        parts.append(f"published {instrument.published:%-d %b %Y}")
+    if instrument.effective:
+        parts.append(f"effective {instrument.effective:%-d %b %Y}")
+    if instrument.comments_close:
+        parts.append(f"comments close {instrument.comments_close:%-d %b %Y}")
+    return ", ".join(parts)
+
+
+def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
+    """The assessment with the source's weight applied (unchanged when there is no instrument)."""
+    if instrument is None:
+        return assessment
+    kind = instrument.type.strip().lower()
+    missing = [m for m in assessment.missing if m != NO_INSTRUMENT]
+    clarity = assessment.clarity
+    if kind in BINDING:
+        clarity = min(100, max(BINDING_FLOOR, clarity + BINDING_BONUS))
+        if instrument.effective or instrument.published:
+            missing = [m for m in missing if m != NO_TIMELINE]
+    elif kind in PROPOSED:
+        clarity = min(PROPOSED_CAP, clarity + PROPOSED_BONUS)
+        close = (
+            f"; comments close {instrument.comments_close:%-d %b %Y}"
+            if instrument.comments_close
+            else ""
+        )
+        missing = [f"not yet binding (proposed rule{close})", *missing]
+    elif kind == "notice":
+        clarity = min(100, clarity + NOTICE_BONUS)
+    else:
+        clarity = min(100, clarity + OTHER_BONUS)
+    name = " ".join(p for p in (instrument.publisher, instrument.type) if p)
+    number = f" {instrument.document_number}" if instrument.document_number else ""
+    sentence = f"{name}{number}" + (f", {_dated(instrument)}" if _dated(instrument) else "")
+    evidence = Evidence(
+        cue=f"{name}{number}",
+        sentence=sentence,
+        kind="clarity+",
+        contribution=float(clarity - assessment.clarity),
+        note="official instrument" if kind not in PROPOSED else "official, not yet binding",
+    )
+    return assessment.model_copy(
+        update={
+            "clarity": clarity,
+            "clarity_band": ClarityBand.for_score(clarity),
+            "missing": missing,
+            "evidence": [evidence, *assessment.evidence],
+            "source_weight": SourceWeight(
+                publisher=instrument.publisher, instrument=instrument.type
+            ),
+        }
+    )
+
+
+class WeightedScorer:
+    """A scorer that applies the source weight of official instruments after the text scorer."""
+
+    def __init__(self, inner: _Scorer) -> None:
+        self.inner = inner
+
+    def score(self, article: Article) -> Assessment:
+        return weigh(self.inner.score(article), article.instrument)
