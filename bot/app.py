@@ -26,10 +26,12 @@ from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard
 from bot.adapters.slack_notify import SlackNotifier
+from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
+from bot.errors import StoreError
 from bot.ports import Clock, Notifier
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
@@ -148,11 +150,41 @@ async def build_app(
                 clock=clock,
                 digests=digests,
             )
-            yield App(
-                settings, config, store, poller, scorer, articles, clock, console, chat, stop_event
-            )
+            await store.heartbeat(clock.now())
+            heartbeat = asyncio.create_task(_heartbeat(store, clock))
+            try:
+                yield App(
+                    settings,
+                    config,
+                    store,
+                    poller,
+                    scorer,
+                    articles,
+                    clock,
+                    console,
+                    chat,
+                    stop_event,
+                )
+            finally:
+                heartbeat.cancel()
+                with suppress(asyncio.CancelledError):
+                    await heartbeat
+                try:
+                    await store.release_claims()
+                except StoreError as exc:
+                    log.warning("could not release this process's claims: %s", exc)
         finally:
             await store.close()
+
+
+async def _heartbeat(store: SqlStore, clock: Clock) -> None:
+    """Keep this process's claims its own while it runs (others take over when it stops)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT.total_seconds())
+        try:
+            await store.heartbeat(clock.now())
+        except StoreError as exc:
+            log.warning("heartbeat failed: %s", exc)
 
 
 def web_registrars(app: App) -> list[Registrar]:
@@ -259,10 +291,15 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
         report = await app.poller.poll_once(only_due=True)
         if report.outcomes or report.delivery.sent or report.delivery.retrying:
             log_cycle(report)
-        next_due = await app.poller.next_due()
+        # Wake for the next feed poll or the next delivery retry, whichever comes first.
+        due = [
+            t
+            for t in (await app.poller.next_due(), await app.store.next_attempt_at(app.clock.now()))
+            if t
+        ]
         wait = idle_cap.total_seconds()
-        if next_due is not None:
-            wait = min(wait, max(1.0, (next_due - app.clock.now()).total_seconds()))
+        if due:
+            wait = min(wait, max(0.2, (min(due) - app.clock.now()).total_seconds()))
         with suppress(TimeoutError):
             await asyncio.wait_for(app.stop_event.wait(), timeout=wait)
     log.info("stopped cleanly; queued alerts (if any) go out on the next start")

@@ -140,14 +140,13 @@ class Poller:
                 return await self._poll_feed_safely(spec)
 
         report = CycleReport(outcomes=list(await asyncio.gather(*(guarded(f) for f in feeds))))
-        report.delivery = await self._deliverer.deliver_due()
-        notifiers = self._deliverer.notifiers
         try:
-            report.reminders = await self._reminders.send_due(notifiers)
+            report.reminders = await self._reminders.queue_due()
             if self._digests is not None:
-                report.digests = await self._digests.send_scheduled(self._cycle_routes, notifiers)
+                report.digests = await self._digests.queue_scheduled(self._cycle_routes)
         except SignalbotError as exc:
             log.error("reminders or digests failed this cycle: %s", exc)
+        report.delivery = await self._deliverer.deliver_due()
         return report
 
     async def probe(self, spec: FeedSpec) -> str:
