@@ -85,7 +85,11 @@ def effective_config(
         routes.append(Route.model_validate({"name": "console", "to": "console"}))
     try:
         merged = BotConfig(
-            feeds=tuple(extra_feeds), routes=tuple(routes), polling=config.polling, chat=config.chat
+            feeds=tuple(extra_feeds),
+            routes=tuple(routes),
+            polling=config.polling,
+            chat=config.chat,
+            delivery=config.delivery,
         )
     except ValidationError as exc:
         raise ConfigError(validation_problems(exc), "command line") from None

@@ -46,6 +46,8 @@ SCOPES = frozenset(
         "commands",  # the slash command
         "usergroups:read",  # usergroups.users.list, for admins named by user group
         "files:write",  # files_upload_v2, for the digest's chart
+        "channels:history",  # conversations.history: find an alert posted just before a crash
+        "groups:history",  # the same in private channels
     }
 )
 EVENTS = ("app_home_opened",)

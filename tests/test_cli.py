@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.cli_common import effective_config
 from tests.support.feeds import TARIFF_TEXT, TARIFF_TITLE, rss, rss_item
 from tests.support.servers import FeedServer
 
@@ -211,3 +212,10 @@ def test_feeds_add_list_remove(tmp_path: Path, feeds: FeedServer) -> None:
 def test_analyze_usage_errors(args: list[str]) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
+
+
+def test_the_config_files_delivery_settings_reach_the_running_bot(tmp_path: Path) -> None:
+    config_file = tmp_path / "signalbot.yaml"
+    config_file.write_text("delivery:\n  budget: 5\nroutes:\n  - {name: desk, to: console}\n")
+    config, _ = effective_config(config_file, ("https://x.org/rss",), None)
+    assert config.delivery.budget == 5

@@ -9,7 +9,7 @@ from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_ts, ts
 from bot.domain.config import Destination
 from bot.domain.models import Assessment, Item
 from bot.domain.stories import StoryCandidate
-from bot.ports import Alert, Reminder
+from bot.ports import Reminder
 
 
 class StoriesMixin(SqlBase):
