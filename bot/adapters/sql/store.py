@@ -164,7 +164,8 @@ class SqlStore(ClaimsMixin):
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
         """Claim up to ``limit`` due deliveries for this process and return them in order.
         Another process sharing the database never gets a delivery this one holds while it
-        heartbeats; one that began sending comes back with ``sending_since`` set."""
+        heartbeats, nor one for a destination this one is delivering to; a delivery that began
+        sending comes back with ``sending_since`` set."""
         await self.heartbeat(now)
         params = {**self._claim_params(now), "limit": limit}
         await self._run(
@@ -172,6 +173,10 @@ class SqlStore(ClaimsMixin):
             f"WHERE {FREE} AND (feed, item_key, destination) IN ("
             "SELECT feed, item_key, destination FROM deliveries "
             f"WHERE status IN ('pending', 'held', 'sending') AND next_attempt_at <= :now AND {FREE} "
+            # one process at a time per destination, so that a channel reads in order
+            "AND destination NOT IN (SELECT destination FROM deliveries WHERE status IN "
+            "('pending', 'held', 'sending') AND lease_owner <> :owner AND lease_owner IN "
+            "(SELECT owner FROM owners WHERE heartbeat_at >= :stale)) "
             "ORDER BY created_at LIMIT :limit)",
             params,
         )
