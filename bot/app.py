@@ -289,7 +289,12 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
     log.info("watching %d feed(s); press Ctrl-C to stop", len(await app.poller.feeds()))
     while not app.stop_event.is_set():
         report = await app.poller.poll_once(only_due=True)
-        if report.outcomes or report.delivery.sent or report.delivery.retrying:
+        if (
+            report.outcomes
+            or report.delivery.sent
+            or report.delivery.notices
+            or report.delivery.retrying
+        ):
             log_cycle(report)
         # Wake for the next feed poll or the next delivery retry, whichever comes first.
         due = [

@@ -158,11 +158,11 @@ async def test_a_digest_is_queued_once_and_a_rate_limited_one_is_kept(
     slack.rate_limit_times, slack.retry_after = 1, 1
     deliverer = Deliverer(store, {"slack": notifier(slack, clock, attempts=1)}, clock)
     report = await deliverer.deliver_due()
-    assert (report.sent, report.retrying) == (0, 1)
+    assert (report.notices, report.retrying) == (0, 1)
     assert await store.next_attempt_at(clock.now()) == clock.now() + timedelta(seconds=1)
     clock.advance(seconds=1)
     report = await deliverer.deliver_due()
-    assert report.sent == 1
+    assert report.notices == 1
     [post] = slack.posts()
     assert post["text"].startswith("Digest")
     assert post["metadata"]["event_payload"]["key"].startswith("digest:desk:")

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class DeliveryReport:
     sent: int = 0
+    notices: int = 0
     folded: int = 0
     retrying: int = 0
     failed: int = 0
@@ -50,6 +51,7 @@ class DeliveryReport:
 
     def add(self, other: DeliveryReport) -> None:
         self.sent += other.sent
+        self.notices += other.notices
         self.folded += other.folded
         self.retrying += other.retrying
         self.failed += other.failed
@@ -215,7 +217,7 @@ class Deliverer:
                 log.warning("%s notice to %s failed: %s", notice.kind, notice.destination, exc)
             return
         if await self._store.mark_notice_sent(notice.key, message_id, self._clock.now()):
-            report.sent += 1
+            report.notices += 1
 
     async def _threaded(self, alert: Alert) -> Alert:
         """A later item of a story becomes a reply in the thread of the story's first alert; where

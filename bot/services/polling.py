@@ -60,10 +60,11 @@ class CycleReport:
             f"polled {polled} feed(s): {changed} changed, {polled - changed - len(self.failed)} "
             f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s), "
             f"{self.count('relevant')} relevant · {self.delivery.sent} alert(s) sent"
+            + (f", {self.delivery.notices} notice(s)" if self.delivery.notices else "")
             + (f", {self.delivery.folded} folded" if self.delivery.folded else "")
             + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
-            + (f" · {self.reminders} deadline reminder(s)" if self.reminders else "")
-            + (f" · {self.digests} digest(s)" if self.digests else "")
+            + (f" · {self.reminders} deadline reminder(s) queued" if self.reminders else "")
+            + (f" · {self.digests} digest(s) queued" if self.digests else "")
             + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
         )
 

@@ -95,10 +95,9 @@ class ClaimsMixin(StoriesMixin):
         live process holds due work, the next heartbeat (to take over soon if it dies)."""
         params = {**self._claim_params(now), "recheck": ts(now + HEARTBEAT)}
         due = f"MIN(CASE WHEN {FREE} THEN next_attempt_at ELSE :recheck END)"
-        live = "status IN ('pending', 'sending')"
         rows = await self._run(
-            f"SELECT {due} FROM deliveries WHERE {live} "
-            f"UNION ALL SELECT {due} FROM outbox WHERE {live}",
+            f"SELECT {due} FROM deliveries WHERE status IN ('pending', 'held', 'sending') "
+            f"UNION ALL SELECT {due} FROM outbox WHERE status IN ('pending', 'sending')",
             params,
         )
         times = [t for t in (parse_ts(r[0]) for r in rows) if t is not None]
