@@ -37,9 +37,10 @@ import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.sql.base import delivery_key
 from bot.domain.models import Article
 from bot.domain.scoring import RuleScorer
-from tests.support.feeds import distinct_story, firm, rss, rss_item
+from tests.support.feeds import distinct_story, rss, rss_item
 from tests.support.servers import FeedServer, SlackStandIn, feed_server, slack_server
 
 PG_URL = os.environ.get(
@@ -355,8 +356,10 @@ def start_pg(rounds: int, replicas: int = 3) -> Figures:
     return figures
 
 
-def _story_number(text_: str, alerts: int) -> int:
-    return next((n for n in range(4 * alerts) if firm(n) in text_), -1)
+def _item_numbers(slack: SlackStandIn, alerts: int) -> list[int]:
+    """The feed position of each posted alert, in posting order (from its delivery key)."""
+    numbers = {delivery_key("wire", f"guid:f{n}", f"slack:{CHANNEL}"): n for n in range(4 * alerts)}
+    return [numbers.get(key, -1) for key in slack.posted_keys()]
 
 
 def storm(alerts: int, ratio: float, seconds: float) -> Figures:
@@ -365,6 +368,7 @@ def storm(alerts: int, ratio: float, seconds: float) -> Figures:
         slack.rate_limit_ratio, slack.retry_after = ratio, 1
         config = tmp / "signalbot.yaml"
         bot = Bot(tmp, config, slack, None)
+        wait_until(lambda: bool(slack.calls), 120)  # the storm starts with the first call
         start = time.monotonic()
         wait_until(lambda: time.monotonic() - start > seconds, seconds + 1, step=0.5)
         slack.rate_limit_ratio = 0.0
@@ -375,11 +379,11 @@ def storm(alerts: int, ratio: float, seconds: float) -> Figures:
         calls = sorted(slack.calls, key=lambda c: c.at)
         waits = [b.at - a.at for a, b in itertools.pairwise(calls) if a.method.endswith(":429")]
         figures.faults = len(waits)
-        order = [_story_number(p.get("text", ""), alerts) for p in slack.posts()]
+        order = _item_numbers(slack, alerts)
         in_order = order == sorted(order)
         figures.notes.append(
             f"wait after a 429: median {statistics.median(waits or [0]):.1f} s, "
-            f"max {max(waits or [0]):.1f} s · all delivered {done:.0f} s after the start"
+            f"max {max(waits or [0]):.1f} s · all delivered {done:.0f} s after the storm began"
             f" · {'in order' if in_order else 'out of order'}"
         )
     return figures
