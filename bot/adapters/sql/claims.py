@@ -58,12 +58,18 @@ class ClaimsMixin(StoriesMixin):
     """The owner, heartbeat and outbox part of SqlStore."""
 
     owner: str
+    _last_heartbeat: datetime | None = None
 
     def _claim_params(self, now: datetime) -> dict[str, Any]:
         return {"owner": self.owner, "stale": ts(now - STALE), "now": ts(now)}
 
     async def heartbeat(self, now: datetime) -> None:
-        """Record this process as alive; forget processes of this host that no longer exist."""
+        """Record this process as alive; forget processes of this host that no longer exist and
+        processes not heard of for a day."""
+        last = self._last_heartbeat
+        if last is not None and timedelta(0) <= now - last < HEARTBEAT / 2:
+            return  # claims made in a burst share one heartbeat
+        self._last_heartbeat = now
         host, pid = socket.gethostname(), os.getpid()
         await self._run(
             "INSERT INTO owners (owner, host, pid, started_at, heartbeat_at) "
@@ -78,6 +84,9 @@ class ClaimsMixin(StoriesMixin):
         for owner, other_pid in rows:
             if int(other_pid) != pid and not _alive(int(other_pid)):
                 await self._run("DELETE FROM owners WHERE owner = :o", {"o": owner})
+        await self._run(
+            "DELETE FROM owners WHERE heartbeat_at < :old", {"old": ts(now - timedelta(days=1))}
+        )
 
     async def release_claims(self) -> None:
         """Give up every claim of this process and its owner row (a clean shutdown)."""
