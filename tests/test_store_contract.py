@@ -132,6 +132,9 @@ async def test_two_processes_never_claim_the_same_delivery(store_url: str) -> No
         for n in range(4):
             await first.record_item(item(n), ASSESSMENT, [alert(item(n))], NOW)
         mine = await first.due_deliveries(NOW, limit=10)
+        await first.record_item(item(9), ASSESSMENT, [alert(item(9))], NOW)
+        # unclaimed, but its channel is the first's: the second looks again at its next heartbeat
+        assert await second.next_attempt_at(NOW) == NOW + HEARTBEAT
         for n in range(4, 6):
             await first.record_item(item(n), ASSESSMENT, [alert(item(n), "slack:C2")], NOW)
         theirs = await second.due_deliveries(NOW, limit=10)
@@ -143,11 +146,12 @@ async def test_two_processes_never_claim_the_same_delivery(store_url: str) -> No
         await first.mark_retry(mine[0].alert, "rate limited", NOW)
         assert await second.due_deliveries(NOW + timedelta(seconds=10), limit=10) == theirs
         assert [d.alert.item.key for d in await first.due_deliveries(NOW)] == [
-            d.alert.item.key for d in mine
+            *(d.alert.item.key for d in mine),
+            "guid:9",
         ]
         # A process that stopped heartbeating is taken for dead within seconds.
         later = NOW + timedelta(seconds=5) + STALE + timedelta(seconds=1)
-        assert len(await second.due_deliveries(later, limit=10)) == 6
+        assert len(await second.due_deliveries(later, limit=10)) == 7
     finally:
         await first.close()
         await second.close()

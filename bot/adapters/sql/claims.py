@@ -34,6 +34,12 @@ FREE = (
     "(SELECT owner FROM owners WHERE heartbeat_at >= :stale))"
 )
 """SQL: the row's claim is free for this process (needs :owner and :stale)."""
+BUSY = (
+    "(SELECT destination FROM deliveries WHERE status IN ('pending', 'held', 'sending') "
+    "AND lease_owner <> :owner AND lease_owner IN "
+    "(SELECT owner FROM owners WHERE heartbeat_at >= :stale))"
+)
+"""SQL: destinations another live process is delivering to (one at a time keeps the order)."""
 
 
 class _ClaimLostError(Exception):
@@ -103,10 +109,12 @@ class ClaimsMixin(StoriesMixin):
         """When the earliest queued alert or notice this process may send is due; while another
         live process holds due work, the next heartbeat (to take over soon if it dies)."""
         params = {**self._claim_params(now), "recheck": ts(now + HEARTBEAT)}
-        due = f"MIN(CASE WHEN {FREE} THEN next_attempt_at ELSE :recheck END)"
+        mine = f"{FREE} AND destination NOT IN {BUSY}"
         rows = await self._run(
-            f"SELECT {due} FROM deliveries WHERE status IN ('pending', 'held', 'sending') "
-            f"UNION ALL SELECT {due} FROM outbox WHERE status IN ('pending', 'sending')",
+            f"SELECT MIN(CASE WHEN {mine} THEN next_attempt_at ELSE :recheck END) "
+            "FROM deliveries WHERE status IN ('pending', 'held', 'sending') UNION ALL "
+            f"SELECT MIN(CASE WHEN {FREE} THEN next_attempt_at ELSE :recheck END) "
+            "FROM outbox WHERE status IN ('pending', 'sending')",
             params,
         )
         times = [t for t in (parse_ts(r[0]) for r in rows) if t is not None]

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts, ts
-from bot.adapters.sql.claims import FREE, ClaimsMixin, default_owner
+from bot.adapters.sql.claims import BUSY, FREE, ClaimsMixin, default_owner
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
@@ -173,10 +173,7 @@ class SqlStore(ClaimsMixin):
             f"WHERE {FREE} AND (feed, item_key, destination) IN ("
             "SELECT feed, item_key, destination FROM deliveries "
             f"WHERE status IN ('pending', 'held', 'sending') AND next_attempt_at <= :now AND {FREE} "
-            # one process at a time per destination, so that a channel reads in order
-            "AND destination NOT IN (SELECT destination FROM deliveries WHERE status IN "
-            "('pending', 'held', 'sending') AND lease_owner <> :owner AND lease_owner IN "
-            "(SELECT owner FROM owners WHERE heartbeat_at >= :stale)) "
+            f"AND destination NOT IN {BUSY} "  # one process per destination: in order
             "ORDER BY created_at LIMIT :limit)",
             params,
         )
