@@ -346,7 +346,13 @@ def start_pg(rounds: int, replicas: int = 3) -> Figures:
         for _ in range(rounds):
             with fresh_pg_schema() as db_url:
                 bots = [Bot(tmp, config, slack, db_url) for _ in range(replicas)]
-                time.sleep(8)
+                wait_until(  # each one is either up (migrated, heartbeating) or gone
+                    lambda bots=bots, db_url=db_url: all(
+                        b.process.poll() is not None or _running(db_url, b.pid) for b in bots
+                    ),
+                    180,
+                    step=0.5,
+                )
                 down = [b for b in bots if b.process.poll() is not None]
                 exited += len(down)
                 for bot in bots:
