@@ -27,14 +27,28 @@ def main() -> int:
     parser.add_argument("--sigterms", type=int, default=5)
     parser.add_argument("--starts", type=int, default=5, help="rounds of 3 replicas starting")
     parser.add_argument("--post-delay", type=float, default=0.5, help="seconds per Slack post")
+    parser.add_argument(
+        "--pg-post-delay",
+        type=float,
+        default=1.5,
+        help="seconds per Slack post with replicas (leaves time for replacements to start)",
+    )
     parser.add_argument("--storm-seconds", type=float, default=30.0)
     parser.add_argument("--storm-ratio", type=float, default=0.7)
+    parser.add_argument(
+        "--own-hosts",
+        action="store_true",
+        help="kill-pg: each replica in a UTS namespace with a host name of its own (Linux, root), "
+        "so that a dead replica is noticed by its lapsed heartbeat, as across machines",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     runs = {
         "kill-sqlite": lambda: delivery.kill_sqlite(args.kills, 40, args.post_delay, rng),
-        "kill-pg": lambda: delivery.kill_pg(args.kills, 60, args.post_delay, rng),
+        "kill-pg": lambda: delivery.kill_pg(
+            args.kills, 60, args.pg_post_delay, rng, own_hosts=args.own_hosts
+        ),
         "sigterm": lambda: delivery.sigterm(args.sigterms, 40, args.post_delay, rng),
         "start-pg": lambda: delivery.start_pg(args.starts),
         "storm": lambda: delivery.storm(18, args.storm_ratio, args.storm_seconds),

@@ -91,8 +91,17 @@ def _spread(what: str, values: list[float]) -> str:
 class Bot:
     """One ``signalbot run`` process."""
 
-    def __init__(self, workdir: Path, config: Path, slack: SlackStandIn, db_url: str | None):
-        self.log = workdir / f"bot-{uuid.uuid4().hex[:6]}.log"
+    def __init__(
+        self,
+        workdir: Path,
+        config: Path,
+        slack: SlackStandIn,
+        db_url: str | None,
+        *,
+        own_host: bool = False,
+    ):
+        name = uuid.uuid4().hex[:6]
+        self.log = workdir / f"bot-{name}.log"
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": "xoxb-faults",
@@ -103,9 +112,13 @@ class Bot:
         env.pop("SIGNALBOT_PORT", None)
         if db_url:
             env["SIGNALBOT_DATABASE_URL"] = db_url
+        command = [SIGNALBOT, "run", "--config", str(config)]
+        if own_host:  # a host name of its own (as on another machine); the pid stays the same
+            command = ["unshare", "-u", "sh", "-c", f'hostname replica-{name} && exec "$@"', "-"]
+            command += [SIGNALBOT, "run", "--config", str(config)]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603 -- our own executable, fixed arguments
-                [SIGNALBOT, "run", "--config", str(config)],
+                command,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,
@@ -277,11 +290,14 @@ def _running(db_url: str, pid: int) -> bool:
         engine.dispose()
 
 
-def kill_pg(kills: int, alerts: int, post_delay: float, rng: random.Random) -> Figures:
-    figures = Figures("kill -9 of the delivering replica, 3 replicas on PostgreSQL", alerts)
+def kill_pg(
+    kills: int, alerts: int, post_delay: float, rng: random.Random, *, own_hosts: bool = False
+) -> Figures:
+    where = " (each on a host name of its own)" if own_hosts else " (one host)"
+    figures = Figures(f"kill -9 of the delivering replica, 3 replicas on PostgreSQL{where}", alerts)
     with stand_ins(alerts, post_delay) as (_, slack, tmp), fresh_pg_schema() as db_url:
         config = tmp / "signalbot.yaml"
-        bots = [Bot(tmp, config, slack, db_url) for _ in range(3)]
+        bots = [Bot(tmp, config, slack, db_url, own_host=own_hosts) for _ in range(3)]
         wait_until(lambda: all(_running(db_url, b.pid) for b in bots), 180, step=0.5)
         wait_until(lambda: posted(slack) > 0, 60)
         while figures.faults < kills and not all_posted(slack, alerts):
@@ -290,11 +306,13 @@ def kill_pg(kills: int, alerts: int, post_delay: float, rng: random.Random) -> F
             victim = next((b for b in bots if b.pid == pid), None)
             if victim is None:
                 continue
+            # A surviving replica must be up (started, heartbeating) to take over.
+            others = [b for b in bots if b is not victim]
+            wait_until(lambda o=others: any(_running(db_url, b.pid) for b in o), 180, step=0.2)
             victim.kill()
             killed_at, before = time.monotonic(), posted(slack)
             figures.faults += 1
-            replacement = Bot(tmp, config, slack, db_url)
-            bots = [b for b in bots if b is not victim] + [replacement]
+            bots = [*others, Bot(tmp, config, slack, db_url, own_host=own_hosts)]
             if wait_until(
                 lambda before=before: posted(slack) > before or all_posted(slack, alerts), 60
             ):
@@ -302,8 +320,6 @@ def kill_pg(kills: int, alerts: int, post_delay: float, rng: random.Random) -> F
                     figures.next_alert_s.append(time.monotonic() - killed_at)
             else:
                 figures.notes.append("no alert within 60 s of a kill")
-            # Three replicas again before the next kill (a slow start is not a takeover).
-            wait_until(lambda r=replacement: _running(db_url, r.pid), 180, step=0.5)
         wait_until(lambda: all_posted(slack, alerts), 120)
         for bot in bots:
             bot.stop()
