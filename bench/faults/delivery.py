@@ -221,11 +221,11 @@ def kill_sqlite(kills: int, alerts: int, post_delay: float, rng: random.Random) 
         config = tmp / "signalbot.yaml"
         bot = Bot(tmp, config, slack, None)
         before = 0
-        while figures.faults < kills:
+        while True:
             if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
                 figures.notes.append("no alert within 60 s of a start")
                 break
-            if all_posted(slack, alerts):
+            if figures.faults >= kills or all_posted(slack, alerts):
                 break
             time.sleep(rng.uniform(0, 2 * post_delay))
             bot.kill()
@@ -248,6 +248,8 @@ def _watch(
     while time.monotonic() < deadline:
         if started is None and _running(db_url, bot.pid):
             started = time.monotonic() - bot.started
+        if figures is not None and all_posted(slack, figures.alerts):
+            return True  # nothing was left to post
         if posted(slack) > before:
             if figures is not None:
                 figures.next_alert_s.append(time.monotonic() - bot.started)
@@ -335,11 +337,11 @@ def sigterm(rounds: int, alerts: int, post_delay: float, rng: random.Random) -> 
         config = tmp / "signalbot.yaml"
         bot = Bot(tmp, config, slack, None)
         before = 0
-        while figures.faults < rounds:
+        while True:
             if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
                 figures.notes.append("no alert within 60 s of a start")
                 break
-            if all_posted(slack, alerts):
+            if figures.faults >= rounds or all_posted(slack, alerts):
                 break
             time.sleep(rng.uniform(0, 2 * post_delay))
             exits.append(bot.stop())
