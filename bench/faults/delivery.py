@@ -70,9 +70,14 @@ class Figures:
 
     def line(self) -> str:
         notes = "".join(f" · {n}" for n in self.notes)
+        counts = (
+            f", {self.alerts} alerts → {self.posts} posts, lost {self.lost}, "
+            f"duplicated {self.duplicated}"
+            if self.alerts
+            else ""
+        )
         return (
-            f"{self.name}: {self.faults} fault(s), {self.alerts} alerts → {self.posts} posts, "
-            f"lost {self.lost}, duplicated {self.duplicated}"
+            f"{self.name}: {self.faults} {'fault(s)' if self.alerts else 'round(s)'}{counts}"
             + _spread("next alert after the fault", self.next_alert_s)
             + _spread("of which the new process's start-up", self.after_start_s)
             + notes
