@@ -166,3 +166,18 @@ async def test_a_digest_is_queued_once_and_a_rate_limited_one_is_kept(
     [post] = slack.posts()
     assert post["text"].startswith("Digest")
     assert post["metadata"]["event_payload"]["key"].startswith("digest:desk:")
+
+
+async def test_without_the_history_scope_an_interrupted_alert_is_posted_again(
+    stores: tuple[SqlStore, SqlStore], slack: SlackStandIn, clock: FakeClock
+) -> None:
+    dying, restarted = stores
+    a = alert(item(1), "slack:C1")
+    await dying.record_item(a.item, ASSESSMENT, [a], clock.now())
+    with pytest.raises(Crash):
+        await Deliverer(dying, {"slack": notifier(slack, clock)}, clock).deliver_due()
+    slack.refuse["conversations.history"] = "missing_scope"
+    clock.advance(seconds=STALE.total_seconds() + 1)
+    report = await Deliverer(restarted, {"slack": notifier(slack, clock)}, clock).deliver_due()
+    assert report.sent == 1  # at least once rather than never
+    assert len(slack.posts()) == 2

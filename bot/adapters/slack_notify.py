@@ -111,8 +111,19 @@ class SlackNotifier:
         self, destination: Destination, key: str, *, thread_id: str | None, since: datetime
     ) -> str | None:
         """The ``ts`` of the message carrying ``key`` posted since ``since`` (in the thread
-        ``thread_id`` when given), None when there is none."""
+        ``thread_id`` when given), None when there is none — or when the history cannot be read
+        (an app installed without the history scopes): then the message is posted again, at
+        least once rather than never."""
         channel = destination.target
+        try:
+            return await self._search(channel, key, thread_id, since)
+        except DeliveryError as exc:
+            log.warning("cannot check whether %s was posted (%s): posting it again", key, exc)
+            return None
+
+    async def _search(
+        self, channel: str, key: str, thread_id: str | None, since: datetime
+    ) -> str | None:
         oldest = f"{max(0.0, since.timestamp() - _LOOKBACK_S):.6f}"
         cursor: str | None = None
         for _ in range(_MAX_PAGES):

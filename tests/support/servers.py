@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -89,6 +90,7 @@ class SlackStandIn:
         self.retry_after = 1
         self.post_delay = 0.0
         self.rate_limit_ratio = 0.0  # answer 429 to this share of calls (a storm), at random
+        self.refuse: dict[str, str] = {}  # method → the Slack error it answers (missing_scope)
         self.random = random.Random(12)  # noqa: S311 -- which calls fail, not security
         self.lock = threading.Lock()
         self.base = ""
@@ -204,6 +206,9 @@ class SlackStandIn:
                     json.dumps(payload).encode(),
                 )
             self.calls.append(SlackCall(method, params, token))
+            if method in self.refuse:
+                payload = {"ok": False, "error": self.refuse[method]}
+                return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
             if method in ("conversations.history", "conversations.replies"):
                 payload = self._read(method, params)
                 return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
@@ -286,9 +291,16 @@ def _make_handler(
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # a client that went away (a killed process): nothing to report
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
