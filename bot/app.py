@@ -30,13 +30,14 @@ from bot.adapters.net_guard import AddressGuard, guarded_client
 from bot.adapters.ops_web import Check, register_metrics, register_readyz
 from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sources import SourceParser
+from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.adapters.websub_hub import HttpHubClient
 from bot.domain.config import BotConfig
 from bot.domain.scoring import RuleScorer
 from bot.domain.source_weight import WeightedScorer
-from bot.errors import SignalbotError
+from bot.errors import SignalbotError, StoreError
 from bot.ports import Clock, Notifier, Scorer
 from bot.readiness import database_check, poll_loop_check, slack_check
 from bot.services.chat import ChatService
@@ -209,22 +210,43 @@ async def build_app(
                 clock=clock,
                 digests=digests,
             )
-            yield App(
-                settings,
-                config,
-                store,
-                poller,
-                scorer,
-                articles,
-                clock,
-                console,
-                chat,
-                stop_event,
-                metrics=meter,
-                health=FeedHealth(store, notifiers, config.ops, clock) if config.ops else None,
-            )
+            await store.heartbeat(clock.now())
+            heartbeat = asyncio.create_task(_heartbeat(store, clock))
+            try:
+                yield App(
+                    settings,
+                    config,
+                    store,
+                    poller,
+                    scorer,
+                    articles,
+                    clock,
+                    console,
+                    chat,
+                    stop_event,
+                    metrics=meter,
+                    health=FeedHealth(store, notifiers, config.ops, clock) if config.ops else None,
+                )
+            finally:
+                heartbeat.cancel()
+                with suppress(asyncio.CancelledError):
+                    await heartbeat
+                try:
+                    await store.release_claims()
+                except StoreError as exc:
+                    log.warning("could not release this process's claims: %s", exc)
         finally:
             await store.close()
+
+
+async def _heartbeat(store: SqlStore, clock: Clock) -> None:
+    """Keep this process's claims its own while it runs (others take over when it stops)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT.total_seconds())
+        try:
+            await store.heartbeat(clock.now())
+        except StoreError as exc:
+            log.warning("heartbeat failed: %s", exc)
 
 
 def web_registrars(app: App) -> list[Registrar]:
@@ -367,12 +389,22 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
         started = time.perf_counter()
         report = await app.poller.poll_once(only_due=True)
         await after_cycle(app, time.perf_counter() - started)
-        if report.outcomes or report.delivery.sent or report.delivery.retrying:
+        if (
+            report.outcomes
+            or report.delivery.sent
+            or report.delivery.notices
+            or report.delivery.retrying
+        ):
             log_cycle(report)
-        next_due = await app.poller.next_due()
+        # Wake for the next feed poll or the next delivery retry, whichever comes first.
+        due = [
+            t
+            for t in (await app.poller.next_due(), await app.store.next_attempt_at(app.clock.now()))
+            if t
+        ]
         wait = idle_cap.total_seconds()
-        if next_due is not None:
-            wait = min(wait, max(1.0, (next_due - app.clock.now()).total_seconds()))
+        if due:
+            wait = min(wait, max(0.2, (min(due) - app.clock.now()).total_seconds()))
         with suppress(TimeoutError):
             await asyncio.wait_for(app.stop_event.wait(), timeout=wait)
     log.info("stopped cleanly; queued alerts (if any) go out on the next start")

@@ -7,7 +7,7 @@ other exception is a bug in the adapter.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +73,10 @@ class Alert(BaseModel):
     hold_until: datetime | None = Field(
         default=None, description="queued during the route's quiet hours, until this time"
     )
+    key: str = Field(
+        default="",
+        description="idempotency key carried by the posted message, to find it again after a crash",
+    )
 
 
 class NoticeLine(BaseModel):
@@ -93,7 +97,7 @@ class Notice(BaseModel):
     Lines beyond what fits one message go into the notice's thread (Slack) or further messages.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     destination: Destination
     title: str
@@ -105,6 +109,9 @@ class Notice(BaseModel):
     image_title: str = ""
     thread_id: str | None = None
     kind: str = "notice"
+    key: str = Field(
+        default="", description="idempotency key (one digest per route and period, and so on)"
+    )
 
 
 class Reminder(BaseModel):
@@ -130,6 +137,19 @@ class PendingDelivery(BaseModel):
     attempts: int = 0
     held: bool = Field(default=False, description="held by quiet hours: deliver folded")
     queued_at: datetime | None = None
+    sending_since: datetime | None = Field(
+        default=None,
+        description="an earlier attempt began posting at this time and was never confirmed "
+        "(a crash, a timeout): look for the message before posting again",
+    )
+
+
+class PendingNotice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    notice: Notice
+    attempts: int = 0
+    sending_since: datetime | None = None
 
 
 class Clock(Protocol):
@@ -230,6 +250,21 @@ class WebSubStore(Protocol):
         ...
 
 
+@runtime_checkable
+class DeliveryLookup(Protocol):
+    """A platform whose messages can be read back (Slack): implemented beside ``Notifier``."""
+
+    async def find_delivered(
+        self, destination: Destination, key: str, *, thread_id: str | None, since: datetime
+    ) -> str | None:
+        """The message id of the message posted since ``since`` that carries ``key`` (in the
+        thread ``thread_id`` when given), None when there is none.
+
+        Raises ``RateLimitedError`` or ``DeliveryError`` when the history cannot be read.
+        """
+        ...
+
+
 class Store(Protocol):
     """Persistent state. Every method raises ``StoreError`` when the database fails."""
 
@@ -290,14 +325,36 @@ class Store(Protocol):
         """
         ...
 
-    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
-        """Queued deliveries whose next attempt is due, oldest first."""
+    async def heartbeat(self, now: datetime) -> None:
+        """Show that this process is alive: its claims stay its own while it heartbeats."""
         ...
 
-    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> None: ...
+    async def release_claims(self) -> None:
+        """Give up every claim of this process (on shutdown), so that others resume at once."""
+        ...
+
+    async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
+        """Claim the queued deliveries whose next attempt is due for this process, oldest first.
+        A delivery held by another live process is never returned."""
+        ...
+
+    async def next_attempt_at(self, now: datetime) -> datetime | None:
+        """When the earliest queued alert or notice this process may send is due (None when
+        nothing is queued)."""
+        ...
+
+    async def begin_send(self, alert: Alert, now: datetime) -> bool:
+        """Record that the alert is being posted (status *sending*); False when this process no
+        longer holds its claim (then it must not post)."""
+        ...
+
+    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> bool:
+        """Record the post; False (and nothing changed) when this process lost the claim."""
+        ...
 
     async def mark_retry(self, alert: Alert, error: str, retry_at: datetime) -> None:
-        """Keep a delivery queued for another attempt at ``retry_at``."""
+        """Keep a delivery queued for another attempt at ``retry_at`` (a delivery that began
+        sending stays *sending*: the next attempt looks for the message first)."""
         ...
 
     async def mark_failed(self, alert: Alert, error: str) -> None:
@@ -353,7 +410,30 @@ class Store(Protocol):
 
     async def sent_top_level_since(self, destination: str, since: datetime) -> int: ...
 
-    async def mark_folded(self, alert: Alert, notice_id: str, now: datetime) -> None: ...
+    async def fold(self, alerts: list[Alert], notice: Notice, now: datetime) -> bool:
+        """Queue ``notice`` (keyed) in place of ``alerts``, marking them folded, in one
+        transaction; False when this process no longer holds their claims."""
+        ...
+
+    async def queue_notice(self, notice: Notice, now: datetime) -> bool:
+        """Queue a keyed notice; False when a notice with its key was queued before."""
+        ...
+
+    async def notice_queued(self, key: str) -> bool:
+        """True when a notice with this key was ever queued."""
+        ...
+
+    async def due_notices(self, now: datetime, limit: int = 100) -> list[PendingNotice]:
+        """Claim the queued notices that are due for this process, oldest first."""
+        ...
+
+    async def begin_notice(self, key: str, now: datetime) -> bool: ...
+
+    async def mark_notice_sent(self, key: str, message_id: str, now: datetime) -> bool: ...
+
+    async def mark_notice_retry(self, key: str, error: str, retry_at: datetime) -> None: ...
+
+    async def mark_notice_failed(self, key: str, error: str) -> None: ...
 
     async def add_reminder(self, reminder: Reminder) -> bool:
         """False when this reminder is already tracked."""
@@ -362,10 +442,6 @@ class Store(Protocol):
     async def due_reminders(self, today: date) -> list[Reminder]: ...
 
     async def mark_reminder_sent(self, reminder: Reminder, now: datetime) -> None: ...
-
-    async def claim_digest(self, route: str, period_end: datetime, now: datetime) -> bool:
-        """False when the digest for that period already went out."""
-        ...
 
 
 class FeedHealthStore(Protocol):

@@ -52,6 +52,8 @@ SCOPES = frozenset(
         "files:write",  # files_upload_v2, for the digest's chart
         "channels:read",  # conversations.info: `signalbot doctor` checks the bot is in each route's channel
         "groups:read",  # the same for private channels
+        "channels:history",  # conversations.history: find an alert posted just before a crash
+        "groups:history",  # the same in private channels
     }
 )
 EVENTS = ("app_home_opened",)

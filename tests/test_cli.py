@@ -6,9 +6,11 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -76,6 +78,12 @@ def test_run_stops_cleanly_on_sigterm(tmp_path: Path, feeds: FeedServer) -> None
         proc.kill()
     assert proc.returncode == 0, err
     assert "stopped cleanly" in err
+    with closing(sqlite3.connect(tmp_path / "data" / "signalbot.db")) as db:
+        # SIGTERM released this process's claims: another one resumes at once
+        assert db.execute("SELECT COUNT(*) FROM owners").fetchone() == (0,)
+        assert db.execute(
+            "SELECT COUNT(*) FROM feed_state WHERE lease_owner IS NOT NULL"
+        ).fetchone() == (0,)
 
 
 def test_run_serves_the_web_routes_while_it_polls(tmp_path: Path, feeds: FeedServer) -> None:

@@ -1,13 +1,17 @@
 """One contract, two databases: every test runs on SQLite and on PostgreSQL."""
 
+import asyncio
+import socket
+import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.adapters.sql.base import migrations
+from bot.adapters.sql.base import migrations, ts
+from bot.adapters.sql.claims import HEARTBEAT, STALE
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import Destination, FeedSpec
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState
-from bot.ports import Alert
+from bot.ports import Alert, Notice
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ASSESSMENT = Assessment(
@@ -40,6 +44,16 @@ async def test_migrations_apply_once_and_record_their_version(store: SqlStore) -
     await store.migrate()
     assert await store.schema_version() == len(migrations())
     assert len(migrations()) >= 2
+
+
+async def test_replicas_starting_together_on_a_fresh_postgresql_all_migrate(pg_url: str) -> None:
+    stores = [SqlStore(pg_url, owner=f"h:{n}") for n in range(3)]
+    try:
+        await asyncio.gather(*(s.migrate() for s in stores))
+        assert [await s.schema_version() for s in stores] == [len(migrations())] * 3
+    finally:
+        for s in stores:
+            await s.close()
 
 
 async def test_feed_state_round_trips(store: SqlStore) -> None:
@@ -75,7 +89,8 @@ async def test_sent_deliveries_are_not_due_again(store: SqlStore) -> None:
     first, second = item(1), item(2)
     await store.record_item(first, ASSESSMENT, [alert(first)], NOW)
     await store.record_item(second, ASSESSMENT, [alert(second)], NOW)
-    await store.mark_sent(alert(first), "111.1", NOW)
+    await store.due_deliveries(NOW)
+    assert await store.mark_sent(alert(first), "111.1", NOW)
     due = await store.due_deliveries(NOW)
     assert [d.alert.item.key for d in due] == ["guid:2"]
     assert await store.sent_deliveries() == [("wire", "guid:1", "slack:C1", "111.1")]
@@ -84,6 +99,7 @@ async def test_sent_deliveries_are_not_due_again(store: SqlStore) -> None:
 async def test_retries_wait_until_due_and_failures_stop(store: SqlStore) -> None:
     first = item(1)
     await store.record_item(first, ASSESSMENT, [alert(first)], NOW)
+    await store.due_deliveries(NOW)
     await store.mark_retry(alert(first), "rate limited", NOW + timedelta(seconds=30))
     assert await store.due_deliveries(NOW) == []
     [due] = await store.due_deliveries(NOW + timedelta(seconds=31))
@@ -110,29 +126,141 @@ async def test_many_keys_are_checked_in_chunks(store: SqlStore) -> None:
 
 
 async def test_two_processes_never_claim_the_same_delivery(store_url: str) -> None:
-    first, second = SqlStore(store_url), SqlStore(store_url)
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
     await first.migrate()
     try:
-        for n in range(6):
+        for n in range(4):
             await first.record_item(item(n), ASSESSMENT, [alert(item(n))], NOW)
-        mine = await first.due_deliveries(NOW, limit=4)
+        mine = await first.due_deliveries(NOW, limit=10)
+        await first.record_item(item(9), ASSESSMENT, [alert(item(9))], NOW)
+        # unclaimed, but its channel is the first's: the second looks again at its next heartbeat
+        assert await second.next_attempt_at(NOW) == NOW + HEARTBEAT
+        for n in range(4, 6):
+            await first.record_item(item(n), ASSESSMENT, [alert(item(n), "slack:C2")], NOW)
         theirs = await second.due_deliveries(NOW, limit=10)
         assert len(mine) == 4
-        assert len(theirs) == 2
-        assert {d.alert.item.key for d in mine}.isdisjoint({d.alert.item.key for d in theirs})
-        # A claim lapses when its process dies (here: after the lease), and a retry frees it.
-        later = NOW + timedelta(minutes=6)
-        assert len(await second.due_deliveries(later, limit=10)) == 6
-        await second.mark_retry(mine[0].alert, "rate limited", later)
-        freed = await first.due_deliveries(later + timedelta(minutes=1), limit=10)
-        assert [d.alert.item.key for d in freed] == [mine[0].alert.item.key]
+        # C1 is being delivered by the first: the second only gets C2 (a channel reads in order)
+        assert [str(d.alert.destination) for d in theirs] == ["slack:C2", "slack:C2"]
+        # While the first heartbeats, its claims stay its own, even one it gave back.
+        await first.heartbeat(NOW + timedelta(seconds=5))
+        await first.mark_retry(mine[0].alert, "rate limited", NOW)
+        assert await second.due_deliveries(NOW + timedelta(seconds=10), limit=10) == theirs
+        assert [d.alert.item.key for d in await first.due_deliveries(NOW)] == [
+            *(d.alert.item.key for d in mine),
+            "guid:9",
+        ]
+        # A process that stopped heartbeating is taken for dead within seconds.
+        later = NOW + timedelta(seconds=5) + STALE + timedelta(seconds=1)
+        assert len(await second.due_deliveries(later, limit=10)) == 7
     finally:
         await first.close()
         await second.close()
 
 
+async def test_mark_sent_needs_the_claim(store_url: str) -> None:
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        await first.record_item(item(1), ASSESSMENT, [alert(item(1))], NOW)
+        [mine] = await first.due_deliveries(NOW)
+        assert mine.sending_since is None
+        assert await first.begin_send(mine.alert, NOW)
+        # The first process dies while posting; the second takes the delivery over.
+        later = NOW + STALE + timedelta(seconds=1)
+        [taken] = await second.due_deliveries(later)
+        assert taken.sending_since == NOW  # it must look for the message before posting
+        assert taken.alert.key == mine.alert.key != ""
+        assert not await first.mark_sent(mine.alert, "111.1", later)
+        assert not await first.begin_send(mine.alert, later)
+        assert await second.mark_sent(taken.alert, "111.1", later)
+        assert await second.sent_deliveries() == [("wire", "guid:1", "slack:C1", "111.1")]
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_released_claims_are_free_at_once(store_url: str) -> None:
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        await first.record_item(item(1), ASSESSMENT, [alert(item(1))], NOW)
+        assert len(await first.due_deliveries(NOW)) == 1
+        assert await first.claim_feed("wire", NOW)
+        assert await second.due_deliveries(NOW) == []
+        await first.release_claims()  # a clean shutdown
+        assert len(await second.due_deliveries(NOW)) == 1
+        assert await second.claim_feed("wire", NOW)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_dead_process_of_this_host_loses_its_claims_at_once(store_url: str) -> None:
+    dead = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await dead.wait()
+    first = SqlStore(store_url, owner=f"{socket.gethostname()}:{dead.pid}")
+    second = SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        await first.record_item(item(1), ASSESSMENT, [alert(item(1))], NOW)
+        await first._run(  # what the dead process left behind
+            "INSERT INTO owners VALUES (:o, :h, :p, :t, :t) ON CONFLICT (owner) DO UPDATE "
+            "SET pid = excluded.pid",
+            {"o": first.owner, "h": socket.gethostname(), "p": dead.pid, "t": ts(NOW)},
+        )
+        await first._run("UPDATE deliveries SET lease_owner = :o", {"o": first.owner})
+        assert len(await second.due_deliveries(NOW)) == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_notices_are_queued_once_and_claimed_like_alerts(store_url: str) -> None:
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        notice = Notice(
+            destination=Destination.parse("slack:C1"),
+            title="Digest",
+            image_png=b"\x89PNG\x00\xff",
+            kind="digest",
+            key="digest:r:1",
+        )
+        assert await first.queue_notice(notice, NOW)
+        assert not await second.queue_notice(notice, NOW)
+        assert await first.notice_queued("digest:r:1")
+        [pending] = await first.due_notices(NOW)
+        assert pending.notice == notice
+        assert await second.due_notices(NOW) == []
+        assert await first.next_attempt_at(NOW) == NOW
+        assert await second.next_attempt_at(NOW) == NOW + HEARTBEAT  # held by a live process
+        assert await first.begin_notice("digest:r:1", NOW)
+        await first.mark_notice_retry("digest:r:1", "rate limited", NOW + timedelta(seconds=1))
+        [again] = await second.due_notices(NOW + timedelta(seconds=1))
+        assert again.sending_since == NOW
+        assert again.attempts == 1
+        assert not await first.mark_notice_sent("digest:r:1", "1.1", NOW)
+        assert await second.mark_notice_sent("digest:r:1", "1.1", NOW)
+        assert await second.sent_notices() == [("digest:r:1", "1.1")]
+        assert await second.due_notices(NOW + timedelta(days=1)) == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(3)]
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW)
+    notice = Notice(destination=Destination.parse("slack:C1"), title="3 more", key="fold-1")
+    assert await store.fold(alerts, notice, NOW)
+    assert await store.due_deliveries(NOW) == []
+    assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-1"]
+
+
 async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
-    first, second = SqlStore(store_url), SqlStore(store_url)
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
     await first.migrate()
     try:
         assert await first.claim_feed("wire", NOW)
@@ -141,7 +269,9 @@ async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
         await first.save_feed_state(FeedState(name="wire", polls=1))  # done: released
         assert await second.claim_feed("wire", NOW)
         assert (await second.feed_state("wire")).polls == 1  # the claim kept the saved state
-        assert await first.claim_feed("wire", NOW + timedelta(minutes=6))  # a lapsed claim
+        assert not await first.claim_feed("wire", NOW)
+        later = NOW + STALE + timedelta(seconds=1)
+        assert await first.claim_feed("wire", later)  # the second stopped heartbeating
     finally:
         await first.close()
         await second.close()

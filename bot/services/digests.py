@@ -2,7 +2,9 @@
 
 A digest ranks the period's stories by |escalation| and by how much their clarity changed, with a
 chart of the escalation index per topic. A reminder announces a story's dated deadline ahead of the
-date and on the day, exactly once per destination (recorded before the next one is considered).
+date and on the day. Both are queued as keyed notices (one digest per route and period, one
+reminder per deadline and kind) and sent by the delivery queue, so a throttled or interrupted
+one is retried, and none goes out twice across restarts and replicas.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from bot.domain.config import Destination, Route
 from bot.domain.models import Assessment, Item
 from bot.domain.routing import route_matches
 from bot.domain.trends import escalation_index
-from bot.errors import DeliveryError, SignalbotError
-from bot.ports import Clock, Notice, NoticeLine, Notifier, Reminder, Store
+from bot.ports import Clock, Notice, NoticeLine, Reminder, Store
 
 log = logging.getLogger(__name__)
 TOP_BY_ESCALATION = 10
@@ -138,28 +139,24 @@ class Digests:
             kind="digest",
         )
 
-    async def send_scheduled(
-        self, config_routes: list[Route], notifiers: dict[str, Notifier]
-    ) -> int:
-        """Send each route's digest when its time has come (once per period, across restarts)."""
+    async def queue_scheduled(self, config_routes: list[Route]) -> int:
+        """Queue each route's digest when its time has come (once per period, across restarts
+        and replicas); the number queued."""
         now = self._clock.now()
-        sent = 0
+        queued = 0
         for route in config_routes:
             if route.digest is None:
                 continue
             due = route.digest.latest_due(now)
             if now - due > timedelta(hours=6):  # long missed (the bot was down): skip to the next
                 continue
-            notifier = notifiers.get(route.to.platform)
-            if notifier is None or not await self._store.claim_digest(route.name, due, now):
+            key = f"digest:{route.name}:{due.isoformat()}"
+            if await self._store.notice_queued(key):
                 continue
             notice = await self.build(route.to, [route], route.digest.period)
-            try:
-                await notifier.send_notice(notice)
-                sent += 1
-            except SignalbotError as exc:
-                log.error("digest for route %s could not be delivered: %s", route.name, exc)
-        return sent
+            if await self._store.queue_notice(notice.model_copy(update={"key": key}), now):
+                queued += 1
+        return queued
 
 
 class Reminders:
@@ -167,10 +164,11 @@ class Reminders:
         self._store = store
         self._clock = clock
 
-    async def send_due(self, notifiers: dict[str, Notifier]) -> int:
+    async def queue_due(self) -> int:
+        """Queue the reminders due today (each once); the number queued."""
         now = self._clock.now()
         today = now.date()
-        sent = 0
+        queued = 0
         for reminder in await self._store.due_reminders(today):
             if reminder.due < today:
                 log.info(
@@ -178,19 +176,15 @@ class Reminders:
                     reminder.due,
                     reminder.story,
                 )
-                await self._store.mark_reminder_sent(reminder, now)
-                continue
-            notifier = notifiers.get(reminder.destination.platform)
-            if notifier is None:
-                continue
-            try:
-                await notifier.send_notice(await self._notice(reminder))
-            except DeliveryError as exc:
-                log.warning("reminder for story %s not delivered yet: %s", reminder.story, exc)
-                continue
+            else:
+                key = (
+                    f"reminder:{reminder.story}:{reminder.destination}:{reminder.due}:"
+                    f"{reminder.kind}"
+                )
+                notice = (await self._notice(reminder)).model_copy(update={"key": key})
+                queued += int(await self._store.queue_notice(notice, now))
             await self._store.mark_reminder_sent(reminder, now)
-            sent += 1
-        return sent
+        return queued
 
     async def _notice(self, reminder: Reminder) -> Notice:
         days = (reminder.due - self._clock.now().date()).days

@@ -88,10 +88,11 @@ class CycleReport:
             f"{self.count('relevant')} relevant"
             + (f", {self.count('set_aside')} set aside" if self.count("set_aside") else "")
             + f" · {self.delivery.sent} alert(s) sent"
+            + (f", {self.delivery.notices} notice(s)" if self.delivery.notices else "")
             + (f", {self.delivery.folded} folded" if self.delivery.folded else "")
             + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
-            + (f" · {self.reminders} deadline reminder(s)" if self.reminders else "")
-            + (f" · {self.digests} digest(s)" if self.digests else "")
+            + (f" · {self.reminders} deadline reminder(s) queued" if self.reminders else "")
+            + (f" · {self.digests} digest(s) queued" if self.digests else "")
             + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
             + (f" · {self.not_due} feed(s) not due yet" if self.not_due else "")
         )
@@ -175,12 +176,9 @@ class Poller:
         limit = asyncio.Semaphore(self._config.polling.concurrency)
         report = CycleReport(not_due=not_due)
         delivering = asyncio.Lock()
-        rounds = 0
 
         async def deliver() -> None:
-            nonlocal rounds
             async with delivering:
-                rounds += 1
                 report.delivery.add(await self._deliverer.deliver_due())
 
         async def guarded(spec: FeedSpec) -> FeedOutcome:
@@ -198,15 +196,13 @@ class Poller:
                 await self.websub.renew_due(await self.feeds())
             except SignalbotError as exc:
                 log.error("WebSub lease renewal failed this cycle: %s", exc)
-        if not rounds:  # alerts queued earlier (retries, held) go out even when no feed changed
-            await deliver()
-        notifiers = self._deliverer.notifiers
         try:
-            report.reminders = await self._reminders.send_due(notifiers)
+            report.reminders = await self._reminders.queue_due()
             if self._digests is not None:
-                report.digests = await self._digests.send_scheduled(self._cycle_routes, notifiers)
+                report.digests = await self._digests.queue_scheduled(self._cycle_routes)
         except SignalbotError as exc:
             log.error("reminders or digests failed this cycle: %s", exc)
+        await deliver()  # what is still queued: retries, held alerts, reminders, digests
         return report
 
     async def probe(self, spec: FeedSpec) -> Probe:

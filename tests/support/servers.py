@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,19 +71,31 @@ class SlackCall:
     method: str
     params: dict[str, Any]
     token: str
+    at: float = field(default_factory=time.monotonic)
 
 
 class SlackStandIn:
-    """Records Slack Web API calls; can answer 429 with Retry-After a number of times."""
+    """Records Slack Web API calls; can answer 429 with Retry-After a number of times.
+
+    Posted messages are kept per channel with their ``metadata`` and answered back by
+    ``conversations.history`` and ``conversations.replies`` (metadata only with
+    ``include_all_metadata``). ``post_delay`` makes every post slow (the message is stored
+    before the wait, as Slack stores it before a client that died could read the answer).
+    """
 
     def __init__(self) -> None:
         self.calls: list[SlackCall] = []
         self.uploads: dict[str, bytes] = {}
         self.rate_limit_times = 0
         self.retry_after = 1
+        self.post_delay = 0.0
+        self.rate_limit_ratio = 0.0  # answer 429 to this share of calls (a storm), at random
+        self.refuse: dict[str, str] = {}  # method → the Slack error it answers (missing_scope)
+        self.random = random.Random(12)  # noqa: S311 -- which calls fail, not security
         self.lock = threading.Lock()
         self.base = ""
-        self._ts = 1_700_000_000
+        self._ts = 0  # microseconds; message timestamps follow the wall clock, like Slack's
+        self.messages: dict[str, list[dict[str, Any]]] = {}
         # auth.test: the scopes granted (its x-oauth-scopes header), or an error to answer
         self.scopes = [
             "chat:write",
@@ -89,6 +104,8 @@ class SlackStandIn:
             "files:write",
             "channels:read",
             "groups:read",
+            "channels:history",
+            "groups:history",
         ]
         self.auth_error: str | None = None
         # conversations.info: channel id → whether the bot is a member (unknown: channel_not_found)
@@ -98,6 +115,54 @@ class SlackStandIn:
 
     def posts(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == "chat.postMessage"]
+
+    def posted_keys(self) -> list[str]:
+        """The idempotency key of every message posted (in order), as kept in its metadata."""
+        with self.lock:
+            messages = [m for found in self.messages.values() for m in found]
+        return [
+            str(m.get("metadata", {}).get("event_payload", {}).get("key", "")) for m in messages
+        ]
+
+    def _store_message(self, params: dict[str, Any], ts: str) -> None:
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        message: dict[str, Any] = {"type": "message", "ts": ts, "text": params.get("text", "")}
+        if metadata:
+            message["metadata"] = metadata
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+            message["reply_broadcast"] = str(params.get("reply_broadcast")).lower() in (
+                "1",
+                "true",
+            )
+        self.messages.setdefault(str(params.get("channel", "")), []).append(message)
+
+    def _read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = list(self.messages.get(channel, []))  # the caller holds the lock
+        if method == "conversations.replies":
+            root = str(params.get("ts", ""))
+            found = [m for m in found if m["ts"] == root or m.get("thread_ts") == root]
+        else:
+            found = [m for m in found if "thread_ts" not in m or m.get("reply_broadcast")]
+        found = [m for m in found if float(m["ts"]) > oldest]
+        found.sort(key=lambda m: float(m["ts"]), reverse=method == "conversations.history")
+        limit = int(params.get("limit") or 100)
+        start = int(params.get("cursor") or 0)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def handle(
         self, method: str, body: bytes, headers: dict[str, str]
@@ -172,8 +237,8 @@ class SlackStandIn:
                 json.dumps(payload).encode(),
             )
         with self.lock:
-            if self.rate_limit_times > 0:
-                self.rate_limit_times -= 1
+            if self.rate_limit_times > 0 or self.random.random() < self.rate_limit_ratio:
+                self.rate_limit_times = max(0, self.rate_limit_times - 1)
                 self.calls.append(SlackCall(method + ":429", params, token))
                 payload = {"ok": False, "error": "ratelimited"}
                 return (
@@ -182,8 +247,19 @@ class SlackStandIn:
                     json.dumps(payload).encode(),
                 )
             self.calls.append(SlackCall(method, params, token))
-            self._ts += 1
-            payload = {"ok": True, "channel": params.get("channel", ""), "ts": f"{self._ts}.000100"}
+            if method in self.refuse:
+                payload = {"ok": False, "error": self.refuse[method]}
+                return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+            if method in ("conversations.history", "conversations.replies"):
+                payload = self._read(method, params)
+                return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
+            self._ts = max(self._ts + 1, int(time.time() * 1_000_000))
+            ts = f"{self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
+            if method == "chat.postMessage":
+                self._store_message(params, ts)
+            payload = {"ok": True, "channel": params.get("channel", ""), "ts": ts}
+        if method == "chat.postMessage" and self.post_delay:
+            time.sleep(self.post_delay)
         return 200, {"Content-Type": "application/json"}, json.dumps(payload).encode()
 
 
@@ -256,9 +332,16 @@ def _make_handler(
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # a client that went away (a killed process): nothing to report
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from importlib import resources
@@ -28,6 +29,12 @@ def ts(value: datetime | None) -> str | None:
 
 def parse_ts(value: str | None) -> datetime | None:
     return None if value is None else datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def delivery_key(feed: str, item_key: str, destination: str) -> str:
+    """The idempotency key of one alert at one destination (stable across processes)."""
+    digest = hashlib.sha256(f"{feed}\x00{item_key}\x00{destination}".encode()).hexdigest()
+    return f"a-{digest[:32]}"
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -73,14 +80,17 @@ class SqlBase:
     async def migrate(self) -> None:
         try:
             async with self._engine.begin() as conn:
+                # Replicas starting together on a fresh database take turns: the lock comes before
+                # anything else, the bookkeeping table included (two concurrent CREATE TABLE IF NOT
+                # EXISTS collide on PostgreSQL's catalog).
+                if self.dialect == "postgresql":
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
                 await conn.execute(
                     text(
                         "CREATE TABLE IF NOT EXISTS schema_migrations "
                         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
                     )
                 )
-                if self.dialect == "postgresql":
-                    await conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
                 rows = await conn.execute(text("SELECT version FROM schema_migrations"))
                 applied = {r[0] for r in rows}
                 for version, name, sql in migrations():

@@ -6,17 +6,16 @@ contract tests run against both databases.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, item_row, parse_ts, ts
+from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts, ts
+from bot.adapters.sql.claims import BUSY, FREE, ClaimsMixin, default_owner
 from bot.adapters.sql.health import HealthMixin
-from bot.adapters.sql.stories import StoriesMixin
 from bot.adapters.sql.websub import WebSubMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
@@ -25,15 +24,13 @@ from bot.domain.schedule import FeedState
 from bot.errors import StoreError
 from bot.ports import Alert, PendingDelivery
 
-LEASE = timedelta(minutes=5)
 
-
-class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
+class SqlStore(ClaimsMixin, HealthMixin, WebSubMixin):
     """Implements ``bot.ports.Store``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, owner: str | None = None) -> None:
         super().__init__(url)
-        self.owner = uuid.uuid4().hex  # this process, for delivery claims
+        self.owner = owner or default_owner()  # this process, for claims
 
     # feeds ---------------------------------------------------------------------------------
     async def feed_state(self, name: str) -> FeedState:
@@ -50,21 +47,15 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
         )
 
     async def claim_feed(self, name: str, now: datetime) -> bool:
-        """Claim the feed for this process's next poll (released by ``save_feed_state``, lapsing
-        after ``LEASE``); False while another process holds it."""
+        """Claim the feed for this process's next poll (released by ``save_feed_state``, free
+        once this process is gone); False while another live process holds it."""
+        await self.heartbeat(now)
         rows = await self._run(
-            "INSERT INTO feed_state (name, state, lease_owner, lease_until) "
-            "VALUES (:n, :s, :o, :u) ON CONFLICT (name) DO UPDATE SET "
-            "lease_owner = excluded.lease_owner, lease_until = excluded.lease_until "
-            "WHERE feed_state.lease_until IS NULL OR feed_state.lease_until < :now "
-            "OR feed_state.lease_owner = :o RETURNING name",
-            {
-                "n": name,
-                "s": FeedState(name=name).model_dump_json(),
-                "o": self.owner,
-                "u": ts(now + LEASE),
-                "now": ts(now),
-            },
+            "INSERT INTO feed_state (name, state, lease_owner) VALUES (:n, :s, :owner) "
+            "ON CONFLICT (name) DO UPDATE SET lease_owner = excluded.lease_owner, "
+            f"lease_until = NULL WHERE {FREE.replace('lease_owner', 'feed_state.lease_owner')} "
+            "RETURNING name",
+            {"n": name, "s": FeedState(name=name).model_dump_json(), **self._claim_params(now)},
         )
         return bool(rows)
 
@@ -173,32 +164,36 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
         )
 
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
-        """Claim up to ``limit`` due deliveries for this process (a claim lasts ``LEASE``; it
-        lapses if the process dies) and return them in order. Another process sharing the
-        database never gets a delivery this one holds."""
-        params = {"now": ts(now), "until": ts(now + LEASE), "owner": self.owner, "limit": limit}
-        free = "(lease_until IS NULL OR lease_until < :now OR lease_owner = :owner)"
+        """Claim up to ``limit`` due deliveries for this process and return them in order.
+        Another process sharing the database never gets a delivery this one holds while it
+        heartbeats, nor one for a destination this one is delivering to; a delivery that began
+        sending comes back with ``sending_since`` set."""
+        await self.heartbeat(now)
+        params = {**self._claim_params(now), "limit": limit}
         await self._run(
-            "UPDATE deliveries SET lease_owner = :owner, lease_until = :until "
-            f"WHERE {free} AND (feed, item_key, destination) IN ("
+            "UPDATE deliveries SET lease_owner = :owner "
+            f"WHERE {FREE} AND (feed, item_key, destination) IN ("
             "SELECT feed, item_key, destination FROM deliveries "
-            f"WHERE status IN ('pending', 'held') AND next_attempt_at <= :now AND {free} "
+            f"WHERE status IN ('pending', 'held', 'sending') AND next_attempt_at <= :now AND {FREE} "
+            f"AND destination NOT IN {BUSY} "  # one process per destination: in order
             "ORDER BY created_at LIMIT :limit)",
             params,
         )
         rows = await self._run(
             f"SELECT {ITEM_COLUMNS}, d.destination, d.route, d.mention, d.attempts, d.followup, "
-            "d.status, d.created_at "
+            "d.status, d.sending_at, d.created_at "
             "FROM deliveries d JOIN items i ON i.feed = d.feed AND i.key = d.item_key "
-            "WHERE d.status IN ('pending', 'held') AND d.next_attempt_at <= :now "
-            "AND d.lease_owner = :owner AND d.lease_until = :until "
+            "WHERE d.status IN ('pending', 'held', 'sending') AND d.next_attempt_at <= :now "
+            "AND d.lease_owner = :owner "
             "ORDER BY d.created_at, i.published, i.key LIMIT :limit",
             params,
         )
         pending = []
         for row in rows:
             item, assessment = item_row(row[:ITEM_WIDTH])
-            dest, route, mention, attempts, followup, status, queued_at = row[ITEM_WIDTH:]
+            dest, route, mention, attempts, followup, status, sending_at, queued_at = row[
+                ITEM_WIDTH:
+            ]
             if assessment is None:  # pragma: no cover - a queued delivery always has one
                 continue
             alert = Alert(
@@ -208,12 +203,14 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
                 route=route,
                 mention=mention,
                 followup=FollowUp.model_validate_json(followup) if followup else None,
+                key=delivery_key(item.feed, item.key, dest),
             )
             pending.append(
                 PendingDelivery(
                     alert=alert,
                     attempts=attempts,
                     held=status == "held",
+                    sending_since=parse_ts(sending_at) if status == "sending" else None,
                     queued_at=parse_ts(queued_at),
                 )
             )
@@ -222,27 +219,39 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
     def _delivery_key(self, alert: Alert) -> dict[str, Any]:
         return {"f": alert.item.feed, "k": alert.item.key, "d": alert.destination.key}
 
-    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> None:
-        await self._run(
-            "UPDATE deliveries SET status = 'sent', message_id = :mid, sent_at = :t, "
-            "attempts = attempts + 1, last_error = NULL "
-            "WHERE feed = :f AND item_key = :k AND destination = :d",
-            {"mid": message_id, "t": ts(now), **self._delivery_key(alert)},
+    async def begin_send(self, alert: Alert, now: datetime) -> bool:
+        rows = await self._run(
+            "UPDATE deliveries SET status = 'sending', sending_at = COALESCE(sending_at, :t) "
+            "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o "
+            "AND status IN ('pending', 'sending') RETURNING item_key",
+            {"t": ts(now), "o": self.owner, **self._delivery_key(alert)},
         )
+        return bool(rows)
+
+    async def mark_sent(self, alert: Alert, message_id: str, now: datetime) -> bool:
+        rows = await self._run(
+            "UPDATE deliveries SET status = 'sent', message_id = :mid, sent_at = :t, "
+            "attempts = attempts + 1, last_error = NULL, lease_owner = NULL "
+            "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o "
+            "AND status IN ('pending', 'sending') RETURNING item_key",
+            {"mid": message_id, "t": ts(now), "o": self.owner, **self._delivery_key(alert)},
+        )
+        return bool(rows)
 
     async def mark_retry(self, alert: Alert, error: str, retry_at: datetime) -> None:
         await self._run(
             "UPDATE deliveries SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t, "
             "lease_owner = NULL, lease_until = NULL "
-            "WHERE feed = :f AND item_key = :k AND destination = :d",
-            {"e": error[:500], "t": ts(retry_at), **self._delivery_key(alert)},
+            "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o",
+            {"e": error[:500], "t": ts(retry_at), "o": self.owner, **self._delivery_key(alert)},
         )
 
     async def mark_failed(self, alert: Alert, error: str) -> None:
         await self._run(
-            "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, last_error = :e "
-            "WHERE feed = :f AND item_key = :k AND destination = :d",
-            {"e": error[:500], **self._delivery_key(alert)},
+            "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, last_error = :e, "
+            "lease_owner = NULL WHERE feed = :f AND item_key = :k AND destination = :d "
+            "AND lease_owner = :o",
+            {"e": error[:500], "o": self.owner, **self._delivery_key(alert)},
         )
 
     async def counts(self, since: datetime) -> dict[str, int]:
@@ -251,7 +260,8 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
             "SELECT COUNT(*), COALESCE(SUM(relevant), 0) FROM items WHERE seen_at >= :since", params
         )
         by_status = await self._run(
-            "SELECT status, COUNT(*) FROM deliveries WHERE created_at >= :since OR status = 'pending' "
+            "SELECT status, COUNT(*) FROM deliveries WHERE created_at >= :since "
+            "OR status IN ('pending', 'sending') "
             "GROUP BY status",
             params,
         )
@@ -260,7 +270,7 @@ class SqlStore(StoriesMixin, HealthMixin, WebSubMixin):
             "items": int(items[0][0]),
             "relevant": int(items[0][1]),
             "sent": statuses.get("sent", 0),
-            "pending": statuses.get("pending", 0),
+            "pending": statuses.get("pending", 0) + statuses.get("sending", 0),
             "failed": statuses.get("failed", 0),
             "skipped": statuses.get("skipped", 0),
         }

@@ -9,7 +9,7 @@ from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_ts, ts
 from bot.domain.config import Destination
 from bot.domain.models import Assessment, Item
 from bot.domain.stories import StoryCandidate
-from bot.ports import Alert, Reminder
+from bot.ports import Reminder
 
 
 class StoriesMixin(SqlBase):
@@ -76,20 +76,6 @@ class StoriesMixin(SqlBase):
         )
         return int(rows[0][0])
 
-    async def mark_folded(self, alert: Alert, notice_id: str, now: datetime) -> None:
-        """The alert went out inside an overflow notice instead of on its own."""
-        await self._run(
-            "UPDATE deliveries SET status = 'folded', message_id = :m, sent_at = :t, "
-            "attempts = attempts + 1 WHERE feed = :f AND item_key = :k AND destination = :d",
-            {
-                "m": notice_id,
-                "t": ts(now),
-                "f": alert.item.feed,
-                "k": alert.item.key,
-                "d": alert.destination.key,
-            },
-        )
-
     async def add_reminder(self, reminder: Reminder) -> bool:
         """Track a dated deadline for a story at a destination; False when already tracked."""
         rows = await self._run(
@@ -141,13 +127,3 @@ class StoriesMixin(SqlBase):
                 "kind": reminder.kind,
             },
         )
-
-    async def claim_digest(self, route: str, period_end: datetime, now: datetime) -> bool:
-        """Record that ``route``'s digest for the period ending ``period_end`` goes out now;
-        False when it already went out (so a restart never sends it twice)."""
-        rows = await self._run(
-            "INSERT INTO digests_sent (route, period_end, sent_at) VALUES (:r, :p, :t) "
-            "ON CONFLICT (route, period_end) DO NOTHING RETURNING route",
-            {"r": route, "p": ts(period_end), "t": ts(now)},
-        )
-        return bool(rows)
