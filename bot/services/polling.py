@@ -176,9 +176,12 @@ class Poller:
         limit = asyncio.Semaphore(self._config.polling.concurrency)
         report = CycleReport(not_due=not_due)
         delivering = asyncio.Lock()
+        rounds = 0
 
         async def deliver() -> None:
+            nonlocal rounds
             async with delivering:
+                rounds += 1
                 report.delivery.add(await self._deliverer.deliver_due())
 
         async def guarded(spec: FeedSpec) -> FeedOutcome:
@@ -202,7 +205,8 @@ class Poller:
                 report.digests = await self._digests.queue_scheduled(self._cycle_routes)
         except SignalbotError as exc:
             log.error("reminders or digests failed this cycle: %s", exc)
-        await deliver()  # what is still queued: retries, held alerts, reminders, digests
+        if not rounds or report.reminders or report.digests:
+            await deliver()  # what is still queued: retries, held alerts, reminders, digests
         return report
 
     async def probe(self, spec: FeedSpec) -> Probe:
