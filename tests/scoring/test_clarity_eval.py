@@ -59,7 +59,8 @@ def test_report_gives_both_aurocs_and_the_hedged_share_of_each_band() -> None:
         _ex("e", "hedged", 20, True),
     ]
     rep = report(rows)
-    assert rep.n == 5 and rep.n_hedged == 2
+    assert rep.n == 5
+    assert rep.n_hedged == 2
     # clarity: (80>50, 80>20, 50=50, 50>20, 30<50, 30>20) -> 4.5 of 6
     assert rep.auroc_clarity == pytest.approx(4.5 / 6)
     # not hedged: certain (1, 1, 0) against hedged (0, 0) -> 4 wins + 2 ties of 6

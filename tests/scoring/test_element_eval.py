@@ -114,7 +114,9 @@ def test_precision_recall_f1_and_support_of_an_element() -> None:
 def test_precision_is_undefined_when_nothing_is_read() -> None:
     s = scores([_row("1", True, False), _row("2", False, False)], ("hedge",))["hedge"]
     assert s is not None
-    assert s.precision is None and s.recall == 0.0 and s.f1 is None
+    assert s.precision is None
+    assert s.recall == 0.0
+    assert s.f1 is None
     assert "n/a" in format_scores({"hedge": s})
 
 
