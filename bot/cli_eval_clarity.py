@@ -102,6 +102,7 @@ def score_elements(
                 evidence=tuple(a.evidence),
                 missing=tuple(a.missing),
                 flags=_flags(a),
+                band=a.clarity_band,
             )
         )
         if on_row is not None:
@@ -124,6 +125,8 @@ def report_elements(examples: list[ElementExample], n_errors: int) -> None:
     table = element_eval.scores(examples)
     click.echo(f"== elements (n={len(examples)})")
     click.echo(element_eval.format_scores(table))
+    click.echo("")
+    click.echo(element_eval.format_bands(element_eval.band_shares(examples)))
     if n_errors > 0:
         for name, s in table.items():
             if s is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import Assessment, Evidence
+from .models import Assessment, ClarityBand, Evidence
 
 ELEMENTS = (
     "quantity",
@@ -84,6 +84,7 @@ class ElementExample:
     missing: tuple[str, ...] = ()
     flags: str = ""
     """the hedged flag and any reversion risk, in words, for error listings"""
+    band: ClarityBand = ClarityBand.SIGNAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,32 @@ def errors(
     fps = [ex for ex in rows if ex.read[name] and not ex.gold.get(name, False)]
     fns = [ex for ex in rows if not ex.read[name] and ex.gold.get(name, False)]
     return fps[: max(0, n)], fns[: max(0, n)]
+
+
+UNCERTAIN = ("hedge", "condition")
+"""Elements that make a statement uncertain: what no item in ``commitment`` should carry."""
+
+
+def band_shares(
+    examples: Iterable[ElementExample], uncertain: Sequence[str] = UNCERTAIN
+) -> dict[ClarityBand, tuple[int, int]]:
+    """Per band: (items, items labelled with any of ``uncertain``)."""
+    rows = list(examples)
+    out: dict[ClarityBand, tuple[int, int]] = {}
+    for band in ClarityBand:
+        inside = [ex for ex in rows if ex.band == band]
+        flagged = sum(1 for ex in inside if any(ex.gold.get(u, False) for u in uncertain))
+        out[band] = (len(inside), flagged)
+    return out
+
+
+def format_bands(shares: Mapping[ClarityBand, tuple[int, int]]) -> str:
+    """The band table: items and the share labelled hedged or conditional."""
+    lines = ["band          items  hedged or conditional  share"]
+    for band, (n, k) in shares.items():
+        share = f"{100 * k / n:.1f} %" if n else "n/a"
+        lines.append(f"{band.value:<12}  {n:5d}  {k:21d}  {share:>5}")
+    return "\n".join(lines)
 
 
 def _fmt(value: float | None) -> str:

@@ -13,6 +13,7 @@ from bot.domain.element_eval import (
     ELEMENTS,
     READERS,
     ElementExample,
+    band_shares,
     errors,
     format_scores,
     read_elements,
@@ -120,6 +121,21 @@ def test_precision_is_undefined_when_nothing_is_read() -> None:
     assert "n/a" in format_scores({"hedge": s})
 
 
+def test_band_shares_count_items_labelled_hedged_or_conditional() -> None:
+    def ex(band: ClarityBand, **gold: bool) -> ElementExample:
+        return ElementExample("1", "t", gold, {}, band=band)
+
+    rows = [
+        ex(ClarityBand.COMMITMENT, hedge=False, condition=False),
+        ex(ClarityBand.COMMITMENT, hedge=False, condition=True),
+        ex(ClarityBand.SIGNAL, hedge=True, condition=True),
+    ]
+    shares = band_shares(rows)
+    assert shares[ClarityBand.COMMITMENT] == (2, 1)
+    assert shares[ClarityBand.SIGNAL] == (1, 1)
+    assert shares[ClarityBand.CONDITIONAL] == (0, 0)
+
+
 def test_cli_clarity_elements_reports_each_element_with_errors(tmp_path: Path) -> None:
     none = dict.fromkeys(ELEMENTS, False)
     rows = [
@@ -141,6 +157,7 @@ def test_cli_clarity_elements_reports_each_element_with_errors(tmp_path: Path) -
     )
     assert result.exit_code == 0, result.output
     assert "== elements (n=2)" in result.output
+    assert "band          items  hedged or conditional" in result.output
     quantity = next(ln for ln in result.output.splitlines() if ln.startswith("quantity "))
     assert quantity.split()[:5] == ["quantity", "1.000", "0.500", "0.667", "2"]
     assert "-- quantity: 0 false positive(s), 1 false negative(s) shown" in result.output
