@@ -4,7 +4,7 @@ Each sentence of an element set is labelled for the elements SCORING.md names (q
 destination, instrument, enforcement, on-record attribution; hedge, condition, symbolic move,
 withheld detail, reversibility, anonymous sourcing). The scorer has no per-element output of its
 own: an element shows in its assessment as the absence of a ``missing`` entry, as an evidence cue of
-a clarity class, as the ``hedged`` flag or as a reversion risk. ``READERS`` is the one table that
+a clarity class or as a reversion risk. ``READERS`` is the one table that
 says where each element is read; an element the scorer has no notion of maps to ``None`` and is
 reported as not read rather than guessed.
 """
@@ -42,10 +42,6 @@ def _cue(note: str) -> Reader:
     return lambda a: any(e.note == note and e.kind.startswith("clarity") for e in a.evidence)
 
 
-def _hedged(a: Assessment) -> bool:
-    return a.hedged
-
-
 def _reversible(a: Assessment) -> bool:
     return a.reversion_risk is not None or _cue("reversible")(a)
 
@@ -60,7 +56,7 @@ READERS: Mapping[str, tuple[str, Reader] | None] = {
         _cue("enforcement or verification"),
     ),
     "on_record": ('a clarity cue "on-record attribution"', _cue("on-record attribution")),
-    "hedge": ("the hedged flag", _hedged),
+    "hedge": ('a clarity cue "hedged wording"', _cue("hedged wording")),
     "condition": ('a clarity cue "conditional"', _cue("conditional")),
     "symbolic": ('a clarity cue "symbolic or selective move"', _cue("symbolic or selective move")),
     "withheld": ('a clarity cue "withheld detail"', _cue("withheld detail")),
@@ -69,7 +65,9 @@ READERS: Mapping[str, tuple[str, Reader] | None] = {
 }
 """Element -> (where it shows in the assessment, the reader), or None when the scorer does not
 read it. Absence from ``missing`` counts for the four elements the alert's "Missing for a
-commitment" line speaks of; the others are the cue classes of ``clarity.toml`` by their note."""
+commitment" line speaks of; the others are the cue classes of ``clarity.toml`` by their note. The
+``hedged`` flag is not the hedge element: it also covers conditionals and reported intentions
+(it is measured by ``eval --task hedging`` and ``--task clarity``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,12 @@ def test_elements_read_from_missing_evidence_flag_and_reversion() -> None:
     )
     read = read_elements(a)
     on = {name for name, value in read.items() if value}
-    assert on == {"quantity", "instrument", "hedge", "condition", "reversible", "anonymous"}
+    assert on == {"quantity", "instrument", "condition", "reversible", "anonymous"}
+
+
+def test_the_hedge_element_is_the_hedged_wording_cue_not_the_flag() -> None:
+    assert read_elements(_assessment(hedged=True))["hedge"] is False
+    assert read_elements(_assessment(evidence=[_cue("hedged wording", -6)]))["hedge"] is True
 
 
 def test_a_withheld_volume_is_not_a_quantity() -> None:
@@ -80,7 +85,7 @@ def test_a_withheld_volume_is_not_a_quantity() -> None:
 
 def test_an_element_without_a_reader_is_not_read() -> None:
     readers = {"hedge": READERS["hedge"], "symbolic": None}
-    read = read_elements(_assessment(hedged=True), readers)
+    read = read_elements(_assessment(evidence=[_cue("hedged wording", -6)]), readers)
     assert read == {"hedge": True}
     ex = ElementExample("1", "t", {"hedge": True, "symbolic": True}, read)
     table = scores([ex], ("hedge", "symbolic"))
