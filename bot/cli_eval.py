@@ -1,4 +1,4 @@
-"""``signalbot eval FILE.jsonl --task direction|hedging``: the scorer's numbers on labelled text."""
+"""``signalbot eval FILE.jsonl --task …``: the scorer's numbers on labelled text."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from bot.cli_eval_clarity import TASKS as CLARITY_TASKS
+from bot.cli_eval_clarity import run_task as run_clarity_task
 from bot.cli_progress import progress
 from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
 from bot.domain.models import Article, Assessment, Label
@@ -76,7 +78,10 @@ def run(
 @click.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--task", type=click.Choice(["direction", "hedging"]), required=True, help="what to compare"
+    "--task",
+    type=click.Choice(["direction", "hedging", *CLARITY_TASKS]),
+    required=True,
+    help="what to compare",
 )
 @click.option("--errors", "n_errors", type=int, default=0, help="list the N worst misses")
 @click.option(
@@ -86,7 +91,11 @@ def run(
     help="score only the rows at even or odd positions (a held-out half)",
 )
 def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
-    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source."""
+    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source (for
+    clarity: AUROC and band shares per source; for clarity-elements: per-element P/R/F1)."""
+    if task in CLARITY_TASKS:
+        run_clarity_task(task, file, half, n_errors)
+        return
     with progress(f"Scoring {file} …") as update:
         examples = run(
             file, task, half=half, on_row=lambda n: update(f"Scoring {file} … {n} row(s)")
