@@ -9,13 +9,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
-from aiohttp import web
 from rich.console import Console
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.article_fetch import WebArticleFetcher
 from bot.adapters.chart_files import ChartFiles
@@ -25,7 +22,6 @@ from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard
-from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.domain.config import BotConfig
@@ -36,10 +32,16 @@ from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.polling import CycleReport, Poller
 from bot.settings import Settings
-from bot.web import Registrar, build_web_app, start_site
-from handlers.slack import build_bolt_app, register_http
-from handlers.teams_bot import register_bot
-from handlers.teams_outgoing import register_outgoing
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.web import Registrar
+
+# The chat platforms' libraries (slack_bolt, slack_sdk, aiohttp, the Teams Agents SDK) are imported
+# where a platform is switched on, not here: `poll` and `analyze` never load what they do not use
+# (tests/test_lazy_imports.py).
 
 log = logging.getLogger("signalbot")
 
@@ -59,6 +61,8 @@ class App:
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
+        from bot.web import build_web_app
+
         return build_web_app(self.store, web_registrars(self))
 
 
@@ -80,6 +84,10 @@ def notifiers_for(
     notifiers: dict[str, Notifier] = {"console": console_notifier}
     wants_slack = any(r.to.platform == "slack" for r in config.routes)
     if settings.slack_enabled and settings.slack_bot_token is not None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        from bot.adapters.slack_notify import SlackNotifier
+
         slack_client = AsyncWebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
         )
@@ -157,6 +165,9 @@ async def build_app(
 
 def web_registrars(app: App) -> list[Registrar]:
     """Routes for each platform whose credentials are set."""
+    from handlers.slack import register_http
+    from handlers.teams_outgoing import register_outgoing
+
     registrars: list[Registrar] = []
     settings = app.settings
     if (charts := chart_files(settings)) is not None:
@@ -173,6 +184,8 @@ def web_registrars(app: App) -> list[Registrar]:
             )
         )
     if settings.teams_bot_enabled:
+        from handlers.teams_bot import register_bot
+
         registrars.append(
             lambda web_app: register_bot(
                 web_app, app.chat, settings, admins=admins, clock=app.clock
@@ -182,6 +195,10 @@ def web_registrars(app: App) -> list[Registrar]:
 
 
 def slack_bolt_app(app: App) -> AsyncApp:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from handlers.slack import build_bolt_app
+
     settings = app.settings
     assert settings.slack_bot_token is not None
     client = AsyncWebClient(
@@ -219,14 +236,16 @@ async def inbound(app: App, port: int | None) -> AsyncIterator[int | None]:
     bound: int | None = None
     try:
         if port is not None:
+            from bot.web import start_site
+
             bound, stop = await start_site(app.web_app(), app.settings.host, port)
             stops.append(stop)
         token = app.settings.slack_app_token
         if token is not None and token.get_secret_value() and app.settings.slack_enabled:
-            handler = AsyncSocketModeHandler(slack_bolt_app(app), token.get_secret_value())
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            from handlers.slack import connect_socket_mode
+
+            stops.append(await connect_socket_mode(slack_bolt_app(app), token.get_secret_value()))
             log.info("connected to Slack in Socket Mode")
-            stops.append(handler.close_async)
         yield bound
     finally:
         for stop in reversed(stops):
