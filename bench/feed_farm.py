@@ -1,10 +1,11 @@
 """A loopback feed farm and Slack Web API stand-in for bench/poll.py, run in its own process.
 
-python bench/feed_farm.py --n 1000 --k 30 [--port 0]
+python bench/feed_farm.py --n 1000 --k 30 [--relevant 0.3] [--port 0]
 
 Serves N RSS feeds of K items each (about 28.5 KB per feed at K=30) at ``/feeds/{i}.xml`` with
-ETag and Last-Modified, answering 304 when either matches. Bodies are generated once at start-up
-(and again for a feed that changes), so serving costs the farm little CPU. Prints
+ETag and Last-Modified, answering 304 when either matches. A share ``--relevant`` of the items are
+trade-policy stories the scorer finds relevant, the others general news. Bodies are generated
+once at start-up (and again for a feed that changes), so serving costs the farm little CPU. Prints
 ``listening http://127.0.0.1:PORT`` when ready.
 
 - ``POST /change`` with JSON ``{"m": M, "seed": S}`` adds one generated item to M random feeds;
@@ -12,19 +13,23 @@ ETag and Last-Modified, answering 304 when either matches. Bodies are generated 
   feeds. Answers ``{"feeds": [...], "at": unix time}``.
 - ``POST /api/{method}``: a Slack Web API stand-in that answers ``ok`` and records each call with
   its arrival time; ``GET /posts`` lists them.
-- ``GET /stats``: requests served (200 and 304) since the last ``POST /stats/reset``.
+- ``GET /stats``: requests served (200 and 304) since the last ``POST /stats/reset``, and the
+  arrival time of the first (``first``, unix time).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import sys
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -34,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import ACTORS, DATES, FILLER, GOODS, MOVES
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
-ITEM_TEXT_CHARS = 670  # with the item's markup, ~950 bytes: 30 items make a ~28.5 KB feed
+ITEM_TEXT_CHARS = 645  # with the item's markup, ~950 bytes: 30 items make a ~28.5 KB feed
 RELEVANT_SHARE = 0.3  # items about a state's trade move; the others are general news
 GENERAL = [
     "The city council approved a new budget for road repairs after a lengthy debate.",
@@ -72,15 +77,23 @@ def item_text(
     return f"{a} and {b}: {rng.choice(GOODS)}", " ".join(parts)
 
 
+def call(url: str, payload: dict[str, Any] | None = None) -> Any:
+    """GET (or POST ``payload`` as JSON to) one of the farm's JSON endpoints."""
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
 class Farm:
-    def __init__(self, n: int, k: int) -> None:
-        self.n, self.k, self.base = n, k, ""
+    def __init__(self, n: int, k: int, relevant: float = RELEVANT_SHARE) -> None:
+        self.n, self.k, self.base, self.relevant = n, k, "", relevant
         self.count = [k] * n  # items ever published per feed; the newest k are served
         self.custom: dict[tuple[int, int], tuple[str, str]] = {}
         self.bodies: list[bytes] = [b""] * n
         self.etags: list[str] = [""] * n
         self.modified: list[datetime] = [EPOCH] * n
-        self.stats = {"200": 0, "304": 0}
+        self.stats: dict[str, float] = {"200": 0, "304": 0, "first": 0.0}
         self.posts: list[dict[str, object]] = []
 
     def publish(self, base: str) -> None:
@@ -93,7 +106,8 @@ class Farm:
         if (feed, number) in self.custom:
             title, text = self.custom[feed, number]
         else:
-            title, text = item_text(random.Random(feed * 1_000_003 + number))
+            rng = random.Random(feed * 1_000_003 + number)
+            title, text = item_text(rng, relevant=self.relevant)
             title = f"{title} (#{feed}.{number})"  # feeds' titles are distinct, as in life
         published = format_datetime(EPOCH + timedelta(minutes=number), usegmt=True)
         return (
@@ -132,6 +146,7 @@ class Farm:
             "ETag": self.etags[i],
             "Last-Modified": format_datetime(self.modified[i], usegmt=True),
         }
+        self.stats["first"] = self.stats["first"] or time.time()
         inm = request.headers.get("If-None-Match")
         ims = request.headers.get("If-Modified-Since")
         fresh = inm == self.etags[i] if inm is not None else _not_modified(ims, self.modified[i])
@@ -165,7 +180,7 @@ class Farm:
         return web.json_response(self.stats)
 
     async def reset_stats(self, _request: web.Request) -> web.Response:
-        self.stats = {"200": 0, "304": 0}
+        self.stats = {"200": 0, "304": 0, "first": 0.0}
         return web.json_response(self.stats)
 
 
@@ -178,9 +193,9 @@ def _not_modified(since: str | None, modified: datetime) -> bool:
         return False
 
 
-async def start(n: int, k: int, port: int) -> web.AppRunner:
+async def start(n: int, k: int, port: int, relevant: float) -> web.AppRunner:
     app = web.Application()
-    farm = Farm(n, k)
+    farm = Farm(n, k, relevant)
     app.router.add_get("/feeds/{i}.xml", farm.feed)
     app.router.add_post("/change", farm.change)
     app.router.add_post("/api/{method}", farm.slack)
@@ -193,7 +208,11 @@ async def start(n: int, k: int, port: int) -> web.AppRunner:
     await site.start()
     bound = int(runner.addresses[0][1])
     farm.publish(f"http://127.0.0.1:{bound}")
-    print(f"listening http://127.0.0.1:{bound} · {n} feeds × {k} items", flush=True)
+    size = sum(map(len, farm.bodies)) / max(1, n) / 1000
+    print(
+        f"listening http://127.0.0.1:{bound} · {n} feeds × {k} items, {size:.1f} KB each",
+        flush=True,
+    )
     return runner
 
 
@@ -202,10 +221,13 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--k", type=int, default=30)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--relevant", type=float, default=RELEVANT_SHARE, help="share of trade-policy items"
+    )
     args = parser.parse_args()
 
     async def serve() -> None:
-        runner = await start(args.n, args.k, args.port)
+        runner = await start(args.n, args.k, args.port, args.relevant)
         try:
             await asyncio.Event().wait()
         finally:

@@ -3,27 +3,18 @@ the Slack Web API stand-in (served by the feed farm) records when the alert arri
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import statistics
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from feed_farm import item_text
+from feed_farm import call, item_text
 
 from bot.domain.models import Article
 from bot.domain.scoring import RuleScorer
-
-
-def _http(url: str, payload: dict[str, Any] | None = None) -> Any:
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def relevant_item(rng: random.Random, scorer: RuleScorer, token: str) -> dict[str, str]:
@@ -84,17 +75,15 @@ def measure_latency(
                 time.sleep(rng.uniform(0, interval))
                 token = f"bench-{seed}-{number}"
                 item = relevant_item(rng, scorer, token)
-                changed = _http(
-                    f"{base}/change", {"feeds": [rng.randrange(feeds)], "items": [item]}
-                )
+                changed = call(f"{base}/change", {"feeds": [rng.randrange(feeds)], "items": [item]})
 
                 def posted(token: str = token) -> bool:
-                    return any(token in str(p["body"]) for p in _http(f"{base}/posts"))
+                    return any(token in str(p["body"]) for p in call(f"{base}/posts"))
 
                 if not _wait_for(posted, 3 * interval + 10):
                     missed += 1
                     continue
-                post = next(p for p in _http(f"{base}/posts") if token in str(p["body"]))
+                post = next(p for p in call(f"{base}/posts") if token in str(p["body"]))
                 latencies.append(float(post["at"]) - float(changed["at"]))
         finally:
             proc.send_signal(signal.SIGTERM)

@@ -1,6 +1,7 @@
 """Poll-cycle throughput and footprint against a plain feed reader, and alert latency.
 
-./dev bench poll [--n 1000] [--k 30] [--workers 16] [--changed 0.1] [--no-reader] [--no-latency]
+./dev bench poll [--n 1000] [--k 30] [--workers 4] [--changed 0.1] [--relevant 0.3]
+                 [--no-reader] [--no-latency]
 
 1. Starts a loopback feed farm in its own process (bench/feed_farm.py: N feeds × K items, ETag and
    Last-Modified, 304 on match).
@@ -12,9 +13,10 @@
 3. Runs lemon24/reader (``--reader-version``, installed by this script into its own virtualenv
    under the cache directory, never beside signalbot) over the same farm in the same run, one
    process per pass, ``update_feeds`` with the same number of workers.
-4. Prints for each pass: feeds/s with start-up excluded (signalbot: wall time minus the median
-   start-up of ``poll --once`` with no feeds; reader: ``update_feeds`` timed inside the process),
-   the ratio to reader, CPU seconds (user + system of the child) and the child's peak RSS.
+4. Prints for each pass: feeds/s with start-up excluded (signalbot: from the farm's first feed
+   request to the end of the process; reader: ``update_feeds`` timed inside the process), the
+   ratio to reader, wall time, CPU seconds (user + system of the child, start-up included) and the
+   child's peak RSS. Start-up itself is measured apart: ``poll --once`` with no feeds.
 5. Runs ``signalbot run`` on a few farm feeds with a short interval and routes to a Slack Web API
    stand-in, changes one feed at a random moment several times, and prints change → post latency.
 
@@ -34,13 +36,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from feed_farm import call
 from latency import measure_latency
 from reference import reader_python
 
@@ -51,6 +52,7 @@ PASSES = ("cold", "warm", "changed")
 @dataclass
 class Measured:
     wall: float
+    ended: float  # unix time
     cpu: float
     rss_mb: float
     code: int
@@ -66,9 +68,11 @@ def run_child(cmd: list[str], env: dict[str, str], workdir: Path) -> Measured:
         proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr, cwd=workdir)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        ended = time.time()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Measured(
         wall,
+        ended,
         usage.ru_utime + usage.ru_stime,
         usage.ru_maxrss / 1024,
         proc.returncode,
@@ -77,16 +81,11 @@ def run_child(cmd: list[str], env: dict[str, str], workdir: Path) -> Measured:
     )
 
 
-def http(url: str, payload: dict[str, Any] | None = None) -> Any:
-    data = None if payload is None else json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
-def start_farm(n: int, k: int) -> tuple[subprocess.Popen[str], str]:
+def start_farm(n: int, k: int, relevant: float) -> tuple[subprocess.Popen[str], str]:
+    """The farm process and its first line (``listening URL · …``)."""
+    farm = [sys.executable, str(HERE / "feed_farm.py"), "--n", str(n), "--k", str(k)]
     proc = subprocess.Popen(
-        [sys.executable, str(HERE / "feed_farm.py"), "--n", str(n), "--k", str(k)],
+        [*farm, "--relevant", str(relevant)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -95,7 +94,7 @@ def start_farm(n: int, k: int) -> tuple[subprocess.Popen[str], str]:
     if not line.startswith("listening "):
         proc.kill()
         raise SystemExit(f"error: the feed farm did not start: {line!r}")
-    return proc, line.split()[1]
+    return proc, line
 
 
 def signalbot_cmd() -> list[str]:
@@ -171,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--changed", type=float, default=0.1, help="fraction changed in the third pass"
     )
+    parser.add_argument(
+        "--relevant",
+        type=float,
+        default=0.3,
+        help="share of the farm's items that are trade-policy stories (scored relevant)",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument("--reader-version", default="3.26")
@@ -209,12 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reader:    {version[0]} on Python {version[1]} ({ref_python})")
 
     root = Path(tempfile.mkdtemp(prefix="signalbot-bench-poll-"))
-    farm, base = start_farm(args.n, args.k)
+    farm, farm_line = start_farm(args.n, args.k, args.relevant)
+    base = farm_line.split()[1]
     try:
         urls = [f"{base}/feeds/{i}.xml" for i in range(args.n)]
-        print(
-            f"farm: {base} · {args.n} feeds × {args.k} items · feed size {len(urllib.request.urlopen(urls[0]).read()) / 1000:.1f} KB · workers {args.workers}"
-        )
+        print(f"farm: {farm_line.removeprefix('listening ').strip()} · workers {args.workers}")
 
         boot = startup(root, args.startup_runs)
         boot_wall = statistics.median(m.wall for m in boot)
@@ -234,10 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in PASSES:
             if name == "changed":
                 m = max(1, round(args.n * args.changed))
-                http(f"{base}/change", {"m": m, "seed": args.seed})
+                call(f"{base}/change", {"m": m, "seed": args.seed})
             workdir = root / f"{name}-signalbot"
             workdir.mkdir()
-            http(f"{base}/stats/reset", {})
+            call(f"{base}/stats/reset", {})
             cmd = [
                 *signalbot_cmd(),
                 "poll",
@@ -248,15 +252,16 @@ def main(argv: list[str] | None = None) -> int:
                 str(data_dir),
             ]
             sb = run_child(cmd, clean_env(), workdir)
-            sb_served = http(f"{base}/stats")
-            sb_rate = args.n / max(1e-9, sb.wall - boot_wall)
+            sb_served = call(f"{base}/stats")
+            # Start-up excluded: from the first feed request to the end of the process.
+            sb_rate = args.n / max(1e-3, sb.ended - sb_served["first"])
             results[name] = {"signalbot": sb_rate}
             rd_line = ""
             ratio = "–"
             if ref_python is not None:
                 workdir = root / f"{name}-reader"
                 workdir.mkdir()
-                http(f"{base}/stats/reset", {})
+                call(f"{base}/stats/reset", {})
                 cmd = [
                     str(ref_python),
                     str(HERE / "reader_driver.py"),
@@ -266,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(args.workers),
                 ]
                 rd = run_child(cmd + (["--add"] if name == "cold" else []), clean_env(), workdir)
-                rd_served = http(f"{base}/stats")
+                rd_served = call(f"{base}/stats")
                 report = json.loads(rd.stdout.strip().splitlines()[-1]) if rd.code == 0 else {}
                 if not report:
                     print(f"reader failed: {rd.stderr[-2000:]}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
 from bot.domain.models import Article, Assessment, Label
-from bot.domain.scoring import RuleScorer
+
+if TYPE_CHECKING:
+    from bot.domain.scoring import RuleScorer
 
 DIRECTION_LABELS = ("escalation", "deescalation", "neutral")
 HEDGING_LABELS = ("hedged", "certain")
@@ -37,7 +40,10 @@ def run(
     ``half`` is ``all``, ``even`` or ``odd``: the rows at even or odd positions (0-based, blank
     lines not counted), so that one half can be held out while the other is studied.
     """
-    scorer = scorer or RuleScorer()
+    if scorer is None:
+        from bot.domain.scoring import RuleScorer
+
+        scorer = RuleScorer()
     out: list[Example] = []
     k = -1
     with path.open(encoding="utf-8") as fh:
