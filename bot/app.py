@@ -165,19 +165,20 @@ async def build_app(
 
 def web_registrars(app: App) -> list[Registrar]:
     """Routes for each platform whose credentials are set."""
-    from handlers.slack import register_http
-    from handlers.teams_outgoing import register_outgoing
-
     registrars: list[Registrar] = []
     settings = app.settings
     if (charts := chart_files(settings)) is not None:
         registrars.append(charts.register)
     if settings.slack_enabled and settings.slack_signing_secret is not None:
+        from handlers.slack import register_http
+
         bolt = slack_bolt_app(app)
         registrars.append(lambda web_app: register_http(web_app, bolt))
     admins = app.config.chat.admins
     token = settings.teams_outgoing_token
     if token is not None and token.get_secret_value():
+        from handlers.teams_outgoing import register_outgoing
+
         registrars.append(
             lambda web_app: register_outgoing(
                 web_app, app.chat, token, admins=admins, clock=app.clock
