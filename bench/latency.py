@@ -67,7 +67,7 @@ def measure_latency(
     with stderr_path.open("wb") as stderr:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=stderr, cwd=workdir)
         try:
-            if not _wait_for(lambda: "polled " in stderr_path.read_text(errors="replace"), 120):
+            if not _wait_for(lambda: "polled " in stderr_path.read_text(errors="replace"), 600):
                 raise SystemExit(
                     f"error: signalbot run did not poll: {stderr_path.read_text()[-2000:]}"
                 )
