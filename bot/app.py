@@ -14,11 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import httpx
-from aiohttp import web
 from rich.console import Console
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.article_fetch import WebArticleFetcher
 from bot.adapters.chart_files import ChartFiles
@@ -27,8 +23,6 @@ from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard, guarded_client
-from bot.adapters.ops_web import Check, register_metrics, register_readyz
-from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sources import SourceParser
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
@@ -39,7 +33,6 @@ from bot.domain.scoring import RuleScorer
 from bot.domain.source_weight import WeightedScorer
 from bot.errors import SignalbotError, StoreError
 from bot.ports import Clock, Notifier, Scorer
-from bot.readiness import database_check, poll_loop_check, slack_check
 from bot.services.chat import ChatService
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
@@ -47,14 +40,18 @@ from bot.services.feed_health import FeedHealth
 from bot.services.polling import CycleReport, Poller
 from bot.services.websub import WebSub
 from bot.settings import Settings
-from bot.web import Registrar, build_web_app, start_site
-from handlers.slack import build_bolt_app, register_http
-from handlers.teams_bot import register_bot
-from handlers.teams_outgoing import register_outgoing
-from handlers.websub import register as register_websub
 
 if TYPE_CHECKING:
+    from aiohttp import web
+    from slack_bolt.async_app import AsyncApp
+
     from bot.adapters.metrics import Metrics
+    from bot.adapters.ops_web import Check
+    from bot.web import Registrar
+
+# The chat platforms' libraries (slack_bolt, slack_sdk, aiohttp, the Teams Agents SDK) are imported
+# where a platform is switched on, not here: `poll` and `analyze` never load what they do not use
+# (tests/test_lazy_imports.py).
 
 log = logging.getLogger("signalbot")
 
@@ -82,6 +79,8 @@ class App:
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
+        from bot.web import build_web_app
+
         return build_web_app(self.store, web_registrars(self))
 
 
@@ -103,6 +102,10 @@ def notifiers_for(
     notifiers: dict[str, Notifier] = {"console": console_notifier}
     wants_slack = any(r.to.platform == "slack" for r in config.routes)
     if settings.slack_enabled and settings.slack_bot_token is not None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        from bot.adapters.slack_notify import SlackNotifier
+
         slack_client = AsyncWebClient(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
         )
@@ -251,6 +254,8 @@ async def _heartbeat(store: SqlStore, clock: Clock) -> None:
 
 def web_registrars(app: App) -> list[Registrar]:
     """Routes for each platform whose credentials are set."""
+    from bot.adapters.ops_web import register_readyz
+
     registrars: list[Registrar] = [lambda web_app: register_readyz(web_app, readiness_checks(app))]
     settings = app.settings
     if app.metrics is not None and settings.metrics_port is None:
@@ -258,21 +263,29 @@ def web_registrars(app: App) -> list[Registrar]:
     if (charts := chart_files(settings)) is not None:
         registrars.append(charts.register)
     if (websub := app.websub) is not None:
+        from handlers.websub import register as register_websub
+
         body_cap = app.config.polling.max_body_bytes
         registrars.append(lambda web_app: register_websub(web_app, websub, app.poller, body_cap))
     if settings.slack_enabled and settings.slack_signing_secret is not None:
+        from handlers.slack import register_http
+
         bolt = slack_bolt_app(app)
         secret = settings.slack_signing_secret.get_secret_value()
         registrars.append(lambda web_app: register_http(web_app, bolt, secret))
     admins = app.config.chat.admins
     token = settings.teams_outgoing_token
     if token is not None and token.get_secret_value():
+        from handlers.teams_outgoing import register_outgoing
+
         registrars.append(
             lambda web_app: register_outgoing(
                 web_app, app.chat, token, admins=admins, clock=app.clock
             )
         )
     if settings.teams_bot_enabled:
+        from handlers.teams_bot import register_bot
+
         registrars.append(
             lambda web_app: register_bot(
                 web_app, app.chat, settings, admins=admins, clock=app.clock
@@ -283,11 +296,16 @@ def web_registrars(app: App) -> list[Registrar]:
 
 def metrics_registrar(metrics: Metrics) -> Registrar:
     from bot.adapters.metrics import CONTENT_TYPE
+    from bot.adapters.ops_web import register_metrics
 
     return lambda web_app: register_metrics(web_app, metrics.exposition, CONTENT_TYPE)
 
 
 def readiness_checks(app: App) -> dict[str, Check]:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.readiness import database_check, poll_loop_check, slack_check
+
     checks = {"database": database_check(app.store)}
     if app.polling:
         checks["poll_loop"] = poll_loop_check(
@@ -303,6 +321,10 @@ def readiness_checks(app: App) -> dict[str, Check]:
 
 
 def slack_bolt_app(app: App) -> AsyncApp:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from handlers.slack import build_bolt_app
+
     settings = app.settings
     assert settings.slack_bot_token is not None
     client = AsyncWebClient(
@@ -337,6 +359,9 @@ def install_signal_handlers(app: App) -> None:
 @asynccontextmanager
 async def inbound(app: App, port: int | None) -> AsyncIterator[int | None]:
     """Serve the web routes (and Slack Socket Mode when SLACK_APP_TOKEN is set) while inside."""
+    from bot.adapters.ops_web import app_with
+    from bot.web import start_site
+
     stops: list[Callable[[], Awaitable[None]]] = []
     bound: int | None = None
     try:
@@ -345,16 +370,15 @@ async def inbound(app: App, port: int | None) -> AsyncIterator[int | None]:
             stops.append(stop)
         metrics_port = app.settings.metrics_port
         if metrics_port is not None and app.metrics is not None:
-            metrics_app = web.Application()
-            metrics_registrar(app.metrics)(metrics_app)
+            metrics_app = app_with(metrics_registrar(app.metrics))
             _, stop = await start_site(metrics_app, app.settings.host, metrics_port)
             stops.append(stop)
         token = app.settings.slack_app_token
         if token is not None and token.get_secret_value() and app.settings.slack_enabled:
-            handler = AsyncSocketModeHandler(slack_bolt_app(app), token.get_secret_value())
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            from handlers.slack import connect_socket_mode
+
+            stops.append(await connect_socket_mode(slack_bolt_app(app), token.get_secret_value()))
             log.info("connected to Slack in Socket Mode")
-            stops.append(handler.close_async)
         yield bound
     finally:
         for stop in reversed(stops):

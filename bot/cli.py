@@ -1,4 +1,8 @@
-"""The ``signalbot`` command line."""
+"""The ``signalbot`` command line.
+
+Each command imports the composition root (``bot.app``) and its libraries when it runs, so that
+``--help``, ``check-config`` and ``analyze -`` start without the database, HTTP or chat stacks.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import click
 from pydantic import ValidationError
 
 from bot.adapters.config_file import resolve_config, validation_problems
-from bot.app import after_cycle, build_app, log_cycle, run_forever, serve_forever
 from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
 from bot.cli_doctor import doctor
@@ -37,6 +40,8 @@ def run(
     teams_webhooks: tuple[str, ...],
 ) -> None:
     """Run the bot: poll every feed on its schedule, score, route and deliver until stopped."""
+    from bot.app import build_app, run_forever
+
     settings = load_settings(data_dir)
 
     async def go() -> None:
@@ -69,6 +74,8 @@ def serve(
     port: int | None, host: str | None, config_path: Path | None, data_dir: Path | None
 ) -> None:
     """Serve the chat routes (/slack/events, /api/messages, /teams/outgoing, /healthz) without polling."""
+    from bot.app import build_app, serve_forever
+
     settings = load_settings(data_dir)
     if host:
         settings = settings.model_copy(update={"host": host})
@@ -106,6 +113,8 @@ def poll(
     poll_all: bool,
 ) -> None:
     """Poll the feeds that are due (every feed with --all), deliver, and exit (for cron)."""
+    from bot.app import after_cycle, build_app, log_cycle
+
     settings = load_settings(data_dir)
 
     async def go() -> int:

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import click
 
-from bot.app import build_app
 from bot.cli_common import load_settings, run_command
 from bot.cli_progress import progress
 from bot.domain.config import (
@@ -99,6 +98,8 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
 
 
 async def _fetch_article(settings: Settings, url: str) -> Article:
+    from bot.app import build_app
+
     async with build_app(settings, BotConfig()) as app:
         return await app.articles.fetch_article(url)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +14,9 @@ from bot.cli_eval_clarity import run_task as run_clarity_task
 from bot.cli_progress import progress
 from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
 from bot.domain.models import Article, Assessment, Label
-from bot.domain.scoring import RuleScorer
+
+if TYPE_CHECKING:
+    from bot.domain.scoring import RuleScorer
 
 DIRECTION_LABELS = ("escalation", "deescalation", "neutral")
 HEDGING_LABELS = ("hedged", "certain")
@@ -46,7 +49,10 @@ def run(
     lines not counted), so that one half can be held out while the other is studied.
     ``on_row`` is told how many rows have been scored so far.
     """
-    scorer = scorer or RuleScorer()
+    if scorer is None:
+        from bot.domain.scoring import RuleScorer
+
+        scorer = RuleScorer()
     out: list[Example] = []
     k = -1
     with path.open(encoding="utf-8") as fh:

@@ -8,7 +8,6 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from bot.app import build_app
 from bot.cli_common import common, effective_config, load_settings, run_command
 from bot.cli_progress import progress
 from bot.cli_sources import accept, source_options, source_spec, with_fields
@@ -38,6 +37,8 @@ def feeds_list(
     settings = load_settings(data_dir)
 
     async def go() -> None:
+        from bot.app import build_app
+
         config, source = effective_config(config_path, feeds, slack_channel, teams_webhooks)
         async with build_app(settings, config) as app:
             user = {f.name for f in await app.store.user_feeds()}
@@ -87,6 +88,8 @@ def feeds_add(
     settings = load_settings(data_dir)
 
     async def go() -> None:
+        from bot.app import build_app
+
         config, _ = effective_config(config_path, (), None)
         async with build_app(settings, config) as app:
             taken = {f.name for f in await app.poller.feeds()}
@@ -129,6 +132,8 @@ def feeds_remove(name: str, data_dir: Path | None, config_path: Path | None) -> 
     settings = load_settings(data_dir)
 
     async def go() -> None:
+        from bot.app import build_app
+
         config, source = effective_config(config_path, (), None)
         if any(f.name == name for f in config.feeds):
             raise click.ClickException(f"{name!r} is defined in {source}; remove it there")

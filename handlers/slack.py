@@ -365,3 +365,13 @@ def register_http(web_app: web.Application, bolt: AsyncApp, signing_secret: str)
         return await to_aiohttp_response(bolt_response)
 
     web_app.router.add_post("/slack/events", slack_events)
+
+
+async def connect_socket_mode(bolt: AsyncApp, app_token: str) -> Callable[[], Awaitable[None]]:
+    """Connect ``bolt`` to Slack over Socket Mode (app-level token ``xapp-…``); return the close
+    function."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(bolt, app_token)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    return handler.close_async

@@ -9,7 +9,6 @@ import asyncio
 from datetime import UTC, datetime
 
 import httpx
-import trafilatura
 
 from bot.adapters.feed_parse import FeedparserParser
 from bot.adapters.http_fetch import ACCEPT_ENCODING, read_capped
@@ -74,6 +73,8 @@ def extract(body: bytes, content_type: str, url: str) -> Article:
         if feed and feed.entries:
             first = feed.entries[0]
             return Article(title=first.title, text=first.summary, published=first.published)
+    import trafilatura  # a quarter second to import; only `analyze URL` and `/signal analyze` need it
+
     html = body.decode("utf-8", "replace")
     text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
     meta = trafilatura.extract_metadata(html)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web
 
 _NAME = re.compile(r"^[0-9a-f]{32}\.png$")
 ROUTE = "/charts/{name}"
@@ -30,6 +32,8 @@ class ChartFiles:
         return f"{self._public}/charts/{name}"
 
     def register(self, app: web.Application) -> None:
+        from aiohttp import web  # the web server's stack; the poll cycle only publishes
+
         async def serve(request: web.Request) -> web.StreamResponse:
             name = request.match_info["name"]
             path = self._folder / name

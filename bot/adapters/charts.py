@@ -9,12 +9,14 @@ Okabe–Ito colour-blind-safe palette, its own line style and its own marker, an
 the y axis are labelled "escalation" and "de-escalation" in words.
 
 Rendering uses matplotlib's object API (``Figure`` + the Agg canvas) and never pyplot, so there is
-no global figure state and charts can be drawn from several threads at once.
+no global figure state and charts can be drawn from several threads at once. matplotlib is
+imported on the first chart, not with this module: commands that draw none never pay for it.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from datetime import datetime
 from io import BytesIO
@@ -23,8 +25,9 @@ from pathlib import Path
 
 def _ensure_matplotlib_dirs() -> None:
     """Point matplotlib at a private temporary directory when its config or cache directory is
-    not writable (a read-only home in a container); otherwise it warns on every start."""
-    if "MPLCONFIGDIR" in os.environ:
+    not writable (a read-only home in a container); otherwise it warns on every start. Only
+    matters before matplotlib is first imported."""
+    if "MPLCONFIGDIR" in os.environ or "matplotlib" in sys.modules:
         return
     try:
         home = Path.home()
@@ -45,12 +48,6 @@ def _ensure_matplotlib_dirs() -> None:
         pass
     os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="signalbot-matplotlib-")
 
-
-_ensure_matplotlib_dirs()
-
-from matplotlib import dates as mdates  # noqa: E402 - after the config directory is settled
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 Y_LIMIT = 10.0
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -91,6 +88,11 @@ def render_escalation_chart(
     """
     if width_px < 200 or height_px < 150:
         raise ValueError("chart too small to read")
+    _ensure_matplotlib_dirs()
+    from matplotlib import dates as mdates
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     dpi = width_px / 10  # a 10-inch-wide figure: type sizes below are in points of that figure
     fig = Figure(figsize=(10, height_px / dpi), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)

@@ -55,3 +55,10 @@ def register_metrics(
         return response
 
     app.router.add_get("/metrics", metrics)
+
+
+def app_with(register: Callable[[web.Application], None]) -> web.Application:
+    """A web application serving only what ``register`` adds (``/metrics`` on a port of its own)."""
+    app = web.Application()
+    register(app)
+    return app
