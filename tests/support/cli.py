@@ -51,18 +51,20 @@ class Bot:
         self.config_file.write_text(text, encoding="utf-8")
         return self.config_file
 
-    def run(self, *args: str) -> Result:
+    def run(self, *args: str, **environ: str) -> Result:
+        """``signalbot ARGS`` with this installation's environment (plus ``environ``)."""
         env: dict[str, str | None] = dict.fromkeys(_CLEARED)
         env |= {
             "SIGNALBOT_DATA_DIR": str(self.data_dir),
             "SLACK_BOT_TOKEN": "xoxb-test",
             "SLACK_API_URL": self.slack.base,
+            **environ,
         }
         return CliRunner().invoke(main, list(args), env=env)
 
-    def poll(self, config: dict[str, Any] | str, *extra: str) -> Result:
+    def poll(self, config: dict[str, Any] | str, *extra: str, **environ: str) -> Result:
         """``signalbot poll --config FILE`` with this config."""
-        return self.run("poll", "--config", str(self.write_config(config)), *extra)
+        return self.run("poll", "--config", str(self.write_config(config)), *extra, **environ)
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.data_dir / "signalbot.db") as db:
