@@ -1,4 +1,5 @@
-"""``signalbot eval FILE.jsonl --task direction|hedging``: the scorer's numbers on labelled text."""
+"""``signalbot eval FILE.jsonl --task direction|hedging|relevance``: the scorer's numbers on
+labelled text."""
 
 from __future__ import annotations
 
@@ -7,12 +8,26 @@ from pathlib import Path
 
 import click
 
-from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
+from bot.domain.evaluation import (
+    Example,
+    by_source,
+    false_alarm_rate,
+    format_misses,
+    format_report,
+    worst_misses,
+)
 from bot.domain.models import Article, Assessment, Label
 from bot.domain.scoring import RuleScorer
 
 DIRECTION_LABELS = ("escalation", "deescalation", "neutral")
 HEDGING_LABELS = ("hedged", "certain")
+RELEVANCE_LABELS = ("relevant", "irrelevant")
+LABELS = {"direction": DIRECTION_LABELS, "hedging": HEDGING_LABELS, "relevance": RELEVANCE_LABELS}
+HEADLINES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "direction": ("macro-F1 (escalation, deescalation)", ("escalation", "deescalation")),
+    "hedging": ("hedged-F1", ("hedged",)),
+    "relevance": ("relevant-F1", ("relevant",)),
+}
 _DIRECTION_OF = {
     Label.ESCALATION: "escalation",
     Label.DEESCALATION: "deescalation",
@@ -25,6 +40,9 @@ def predict(task: str, assessment: Assessment) -> tuple[str, float]:
     """The predicted label for ``task`` and a confidence margin used to rank misses."""
     if task == "direction":
         return _DIRECTION_OF[assessment.label], abs(assessment.escalation)
+    if task == "relevance":
+        cues = [e for e in assessment.evidence if e.kind == "relevance"]
+        return ("relevant" if assessment.relevant else "irrelevant"), float(len(cues))
     hedges = [e for e in assessment.evidence if e.kind == "clarity-"]
     return ("hedged" if assessment.hedged else "certain"), float(len(hedges))
 
@@ -66,9 +84,7 @@ def run(
 
 @click.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--task", type=click.Choice(["direction", "hedging"]), required=True, help="what to compare"
-)
+@click.option("--task", type=click.Choice(sorted(LABELS)), required=True, help="what to compare")
 @click.option("--errors", "n_errors", type=int, default=0, help="list the N worst misses")
 @click.option(
     "--half",
@@ -77,17 +93,20 @@ def run(
     help="score only the rows at even or odd positions (a held-out half)",
 )
 def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
-    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source."""
+    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source.
+
+    Gold labels: ``escalation|deescalation|neutral`` (direction), ``hedged|certain`` (hedging),
+    ``relevant|irrelevant`` (relevance; the report adds the false-alarm rate).
+    """
     examples = run(file, task, half=half)
-    labels = DIRECTION_LABELS if task == "direction" else HEDGING_LABELS
-    headline: tuple[str, tuple[str, ...]]
-    if task == "direction":
-        headline = ("macro-F1 (escalation, deescalation)", ("escalation", "deescalation"))
-    else:
-        headline = ("hedged-F1", ("hedged",))
+    labels = LABELS[task]
     for source, metrics in by_source(examples, labels).items():
-        click.echo(format_report(source, metrics, headline))
+        click.echo(format_report(source, metrics, HEADLINES[task]))
+        if task == "relevance":
+            rate = false_alarm_rate(metrics, "relevant", "irrelevant")
+            click.echo(f"false-alarm rate (irrelevant read as relevant): {rate:.3f}")
         click.echo("")
     if n_errors > 0:
         click.echo(f"worst {n_errors} misses:")
-        click.echo(format_misses(worst_misses(examples, n_errors)))
+        kinds = ("relevance",) if task == "relevance" else None
+        click.echo(format_misses(worst_misses(examples, n_errors), kinds=kinds))
