@@ -39,7 +39,9 @@ _DIRECTION_OF = {
 def predict(task: str, assessment: Assessment) -> tuple[str, float]:
     """The predicted label for ``task`` and a confidence margin used to rank misses."""
     if task == "direction":
-        return _DIRECTION_OF[assessment.label], abs(assessment.escalation)
+        # the reading is kept for items out of scope too (CAMEO codes domestic events as well)
+        reading = assessment.reading or assessment
+        return _DIRECTION_OF[reading.label], abs(reading.escalation)
     if task == "relevance":
         cues = [e for e in assessment.evidence if e.kind == "relevance"]
         return ("relevant" if assessment.relevant else "irrelevant"), float(len(cues))
@@ -77,6 +79,7 @@ def run(
                     predicted=pred,
                     margin=margin,
                     evidence=tuple(a.evidence),
+                    note=f"out of scope: {a.out_of_scope}" if a.out_of_scope else "",
                 )
             )
     return out

@@ -75,12 +75,27 @@ class Dyad(BaseModel):
     target: str | None = None
 
 
+class Reading(BaseModel):
+    """The direction read from an item's words, whether or not the item is in scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Label
+    escalation: float = Field(ge=-10.0, le=10.0)
+
+
 class Assessment(BaseModel):
-    """The scorer's verdict on one item (see SCORING.md)."""
+    """The scorer's verdict on one item (see SCORING.md).
+
+    An item out of scope (no interstate or policy move) has ``label`` neutral and ``escalation``
+    0 and says why in ``out_of_scope``; the direction its words carry stays under ``reading``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     relevant: bool
+    relevance: float = Field(default=0.0, ge=0.0, le=1.0)
+    out_of_scope: str = Field(default="", description="why the item is out of scope, if it is")
     label: Label
     escalation: float = Field(ge=-10.0, le=10.0)
     clarity: int = Field(ge=0, le=100)
@@ -93,6 +108,7 @@ class Assessment(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     summary: str = ""
     dyad: Dyad | None = None
+    reading: Reading | None = None
 
 
 class Article(BaseModel):

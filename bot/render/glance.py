@@ -57,6 +57,8 @@ def reversion(assessment: Assessment, today: date) -> str:
 
 
 def glance(assessment: Assessment, today: date) -> str:
+    if not assessment.relevant and assessment.out_of_scope:
+        return f"out of scope: {assessment.out_of_scope}"
     parts = [direction(assessment), clarity(assessment)]
     if rev := reversion(assessment, today):
         parts.append(rev)

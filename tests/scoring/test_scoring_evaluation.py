@@ -137,3 +137,14 @@ def test_cli_relevance_report_and_errors(tmp_path: Path) -> None:
     assert "c: gold=irrelevant predicted=relevant" in result.output
     assert "relevance" in result.output.split("worst 5 misses:")[1]
     assert "b: gold" not in result.output
+
+
+def test_eval_direction_measures_the_reading_of_out_of_scope_sentences(tmp_path: Path) -> None:
+    # a domestic event: out of scope, yet its direction is read and measured
+    rows = [{"id": "d", "text": "Rebels attacked a police station, killing three officers.",
+             "label": "escalation", "source": "cameo"}]  # fmt: skip
+    f = tmp_path / "d.jsonl"
+    f.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(eval_command, [str(f), "--task", "direction"])
+    assert result.exit_code == 0, result.output
+    assert "accuracy: 1.000" in result.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -43,6 +43,22 @@ class ClarityCue:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeSettings:
+    """How relevance is judged (``scope.toml``): weights, the threshold, organisation-name words
+    and the reason said for each out-of-scope frame."""
+
+    threshold: float = 0.5
+    title_weight: float = 1.2
+    late_weight: float = 0.5
+    decay: float = 0.5
+    frame_penalty: float = 1.0
+    suffixes: frozenset[str] = frozenset()
+    firms: frozenset[str] = frozenset()
+    firm_window: int = 3
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Engine:
     """Everything the scorer needs, compiled: the phrase index and the numeric settings."""
 
@@ -64,6 +80,7 @@ class Engine:
     """First words of ``venue_cities``: a sentence without any skips the venue check."""
     venue_before: frozenset[str] = frozenset()
     venue_after: frozenset[str] = frozenset()
+    scope: ScopeSettings = field(default_factory=lambda: ScopeSettings())
 
 
 STRONG_REVERSION = frozenset(
@@ -121,6 +138,7 @@ def engine() -> Engine:
     clarity = load("clarity.toml")
     actors = load("actors.toml")
     topics = load("topics.toml")
+    scope = load("scope.toml")
     index = PhraseIndex(events.get("irregular", {}))
 
     for cat in events["category"]:
@@ -170,6 +188,24 @@ def engine() -> Engine:
     for slug, spec in topics["topics"].items():
         _add_all(index, "topic", spec["cues"], slug)
 
+    _add_all(index, "lever", scope["levers"]["cues"], True)
+    _add_all(index, "sector", scope["sectors"]["cues"], True)
+    _add_all(index, "policy", scope["policy_verbs"]["cues"], True)
+    for frame, spec in scope["frames"].items():
+        _add_all(index, "frame", spec["cues"], frame)
+    orgs = scope["organisations"]
+    scope_settings = ScopeSettings(
+        threshold=float(scope["threshold"]),
+        title_weight=float(scope["title_weight"]),
+        late_weight=float(scope["late_weight"]),
+        decay=float(scope["decay"]),
+        frame_penalty=float(scope["frame_penalty"]),
+        suffixes=frozenset(orgs["suffixes"]),
+        firms=frozenset(orgs["firms"]),
+        firm_window=int(orgs["window"]),
+        reasons={name: str(spec["reason"]) for name, spec in scope["frames"].items()},
+    )
+
     venue: dict[str, list[str]] = actors.get("venue", {})
     index.freeze()
     return Engine(
@@ -190,4 +226,5 @@ def engine() -> Engine:
         venue_starts=frozenset(c.split()[0] for c in venue.get("cities", ())),
         venue_before=frozenset(venue.get("before", ())),
         venue_after=frozenset(venue.get("after", ())),
+        scope=scope_settings,
     )

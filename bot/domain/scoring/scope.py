@@ -9,7 +9,7 @@ from operator import itemgetter
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import Engine
+from .engine import Engine, ScopeSettings
 from .lexicon import Match
 
 FORWARD_OBJECT_WINDOW = 5
@@ -174,3 +174,43 @@ def drop_inside_names(layers: dict[str, list[Match]]) -> None:
                 layers[layer] = kept
             else:
                 del layers[layer]
+
+
+_NOT_MODIFIERS = frozenset(
+    ("the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "at", "from", "as", "is", "are",
+     "was", "were", "has", "have", "had", "will", "would", "said", "says", "that", "which", "who",
+     "it", "its", "their", "this", "these", "not", "also", "could", "may", "can", "should")
+)  # fmt: skip
+"""Words that cannot stand between a nationality and the firm it describes."""
+
+
+def _clean(token: str) -> str:
+    return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
+
+
+def is_organisation(m: Match, raw: list[str], settings: ScopeSettings) -> bool:
+    """Whether actor match ``m`` is part of a company name ("<Ariadne Australia Ltd>", "American
+    Motors Corp", "Bank of America") or a nationality describing a firm ("a Swedish mining group")."""
+    i, j = m.i, m.j
+    if raw[i].startswith(("&lt;", "<")) or (i and raw[i - 1].startswith(("&lt;", "<"))):
+        return True
+    suffixes, firms = settings.suffixes, settings.firms
+    if i > 1 and raw[i - 1] == "of" and raw[i - 2][:1].isupper() and _clean(raw[i - 2]) in suffixes:
+        return True  # "Bank of America", "Co of Australia"
+    k = j + 1 if j < len(raw) and raw[j] == "." else j  # "U.S. Telecommunications Inc"
+    stop = min(len(raw), k + settings.firm_window + 1)
+    capitalised = True
+    while k < stop:
+        tok = raw[k]
+        word = _clean(tok)
+        if tok[:1].isupper() or tok in ("&", "and", "of"):
+            if capitalised and word in suffixes:
+                return True
+        else:
+            capitalised = False
+            if word in firms:
+                return True
+            if not tok.isalpha() or word.endswith("ed") or word in _NOT_MODIFIERS:
+                return False  # a verb or a function word: the nationality heads its own phrase
+        k += 1
+    return False

@@ -23,6 +23,7 @@ from bot.domain.models import (
 )
 
 from .engine import Engine, engine
+from .relevance import Scope, judge
 from .sentence import SentenceAnalyser, SentenceResult
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
@@ -44,6 +45,7 @@ DECAY = 0.5
 """Sub-additive combination: the k-th strongest sentence of a direction counts DECAY**k."""
 MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
+MAX_RELEVANCE_EVIDENCE = 4
 
 
 _Roles = tuple[str | None, str | None] | None
@@ -177,8 +179,9 @@ class RuleScorer:
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
         top = [_ev(*e[1:]) for e in _distinct(evidence)]
+        scope = judge(results, has_title, lead, self._engine.scope)
         if len(top) < MAX_EVIDENCE:
-            top.extend(_relevance_evidence(results, actors, topics)[: MAX_EVIDENCE - len(top)])
+            top.extend(_relevance_evidence(scope)[: MAX_EVIDENCE - len(top)])
         if len(results) == 1:
             hedged = results[0].hedged
         elif n_salient:
@@ -186,11 +189,15 @@ class RuleScorer:
         else:
             hedged = n_hedged / len(results) >= HEDGED_SHARE
         # one validation pass in pydantic-core is cheaper than building each Evidence in Python
+        escalation = max(-10.0, min(10.0, score))
         return Assessment.model_validate(
             {
-                "relevant": bool(actors) and bool(topics),
-                "label": label,
-                "escalation": max(-10.0, min(10.0, score)),
+                "relevant": scope.relevant,
+                "relevance": scope.relevance,
+                "out_of_scope": scope.reason,
+                "reading": {"label": label, "escalation": escalation},
+                "label": label if scope.relevant else Label.NEUTRAL,
+                "escalation": escalation if scope.relevant else 0.0,
                 "clarity": clarity,
                 "clarity_band": ClarityBand.for_score(clarity),
                 "hedged": hedged,
@@ -354,14 +361,14 @@ def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionR
     return ReversionRisk(phrase=phrase, date=when)
 
 
-def _relevance_evidence(
-    results: list[SentenceResult], actors: list[str], topics: list[str]
-) -> list[_EvDict]:
+def _relevance_evidence(scope: Scope) -> list[_EvDict]:
+    """The cues that put the item in scope (strongest first) or, out of scope, its frame."""
     out: list[_EvDict] = []
-    for name, wanted in (("actor", actors[:3]), ("topic", topics[:3])):
-        for code in wanted:
-            r = next(r for r in results if code in (r.actors if name == "actor" else r.topics))
-            out.append(_ev(code, r.text, "relevance", 0.0, name))
+    seen: set[str] = set()
+    for c in sorted(scope.cues, key=lambda c: -abs(c.weight)):
+        if c.cue.lower() not in seen and len(out) < MAX_RELEVANCE_EVIDENCE:
+            seen.add(c.cue.lower())
+            out.append(_ev(c.cue, c.sentence, "relevance", round(c.weight, 2), c.note))
     return out
 
 

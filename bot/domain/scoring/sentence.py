@@ -26,6 +26,7 @@ from .scope import background_factor as _background_factor
 from .scope import coordinate_starts as _coordinate_starts
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import in_scope as _in_scope
+from .scope import is_organisation as _is_organisation
 from .scope import is_passive as _is_passive
 from .scope import is_venue as _is_venue
 from .scope import object_of as _object_of
@@ -77,6 +78,8 @@ _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
 _NO_ROLES: tuple[None, None] = (None, None)
+_NO_CUES: list[str] = []
+_NO_FRAMES: list[tuple[str, str]] = []
 
 
 @dataclass(slots=True)
@@ -105,12 +108,16 @@ class SentenceResult:
         "deescalation",
         "direction",
         "escalation",
+        "frames",
         "has_date",
         "has_destination",
         "has_quantity",
         "hedge",
         "hedged",
+        "levers",
+        "policy_verbs",
         "reversion",
+        "sectors",
         "text",
         "topics",
         "withheld",
@@ -133,6 +140,11 @@ class SentenceResult:
         self.escalation = 0.0
         self.deescalation = 0.0
         self.both_ways = False
+        self.levers: list[str] = _NO_CUES
+        self.sectors: list[str] = _NO_CUES
+        self.policy_verbs: list[str] = _NO_CUES
+        self.frames: list[tuple[str, str]] = _NO_FRAMES
+        """Scope cues: policy levers, trade flows and sectors, and out-of-scope frames (name, cue)."""
 
 
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
@@ -208,6 +220,17 @@ class SentenceAnalyser:
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
+        if acts:
+            scope = eng.scope
+            acts = [m for m in acts if not _is_organisation(m, raw, scope)]
+        if "lever" in layers:
+            res.levers = [m.phrase for m in layers["lever"]]
+        if "sector" in layers:
+            res.sectors = [m.phrase for m in layers["sector"]]
+        if "policy" in layers:
+            res.policy_verbs = [m.phrase for m in layers["policy"]]
+        if "frame" in layers:
+            res.frames = [(m.payload, m.phrase) for m in layers["frame"]]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
             breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
