@@ -192,3 +192,38 @@ def test_score_sign_and_range(read) -> None:  # type: ignore[no-untyped-def]
     de = read("Beijing lifted its export ban on gallium and eased curbs on graphite.")
     assert 0 < esc.escalation <= 10
     assert -10 <= de.escalation < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("US Slaps Tariffs On Chinese Steel", Label.ESCALATION),
+        ("China Hits Back With Tariffs On US Farm Goods", Label.ESCALATION),
+        ("India Snubs US Trade Talks Invite", Label.ESCALATION),
+        ("Seoul Lifts Curbs On Japanese Seafood", Label.DEESCALATION),
+        ("US, China Agree To Extend Tariff Truce", Label.DEESCALATION),
+    ],
+)
+def test_headline_style(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text, title=text).label is label
+
+
+def test_title_case_may_is_a_modal_and_a_month_only_with_a_date(score) -> None:  # type: ignore[no-untyped-def]
+    modal = score("China May Ban Rare Earth Exports To Japan")
+    enacted = score("China Bans Rare Earth Exports To Japan")
+    assert modal.hedged
+    assert 0 < modal.escalation < enacted.escalation
+    assert not score("Tariffs Take Effect May 1 After Talks Fail").hedged
+
+
+def test_headline_future_is_a_plan(score) -> None:  # type: ignore[no-untyped-def]
+    plan = score("US To Impose Tariffs On Canadian Lumber")
+    done = score("US Imposes Tariffs On Canadian Lumber")
+    assert plan.hedged
+    assert not done.hedged
+    assert 0 < plan.escalation < done.escalation
+
+
+def test_headline_verbs_of_consideration_hedge(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("Japan Eyes Export Curbs On Chip Equipment").hedged
+    assert score("EU Mulls Sanctions On Russian LNG").hedged

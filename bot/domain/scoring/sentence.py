@@ -186,6 +186,53 @@ def _complements_govern(
     return out
 
 
+_MONTH_BEFORE = frozenset(
+    ("in", "on", "by", "since", "until", "till", "from", "last", "next", "early", "late", "mid",
+     "of", "through", "before", "after", "during", "this", "to", "and", "or", "between")
+)  # fmt: skip
+
+
+def _months(raw: list[str]) -> set[int]:
+    """Where a capitalised "May" or "March" is a month: not first, and with a day or year after it
+    or a preposition before it ("in May", "March 28"); in a title-case headline "China May Ban
+    Exports" the modal is capitalised like every other word."""
+    out: set[int] = set()
+    for k, t in enumerate(raw):
+        if k and t in _CAPITAL_MONTHS:
+            nxt = raw[k + 1] if k + 1 < len(raw) else ""
+            if (
+                nxt[:1].isdigit()
+                or raw[k - 1].lower() in _MONTH_BEFORE
+                or not nxt[:1].isalpha()
+                or not _title_case(raw)
+            ):
+                out.add(k)
+    return out
+
+
+_FUTURE_TO = Match("irrealis", True, 0, 0, "to")
+
+
+def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: list[str]) -> None:
+    """A headline drops the auxiliary of its future: "China to ban gallium exports" is "China is
+    to ban …", a plan not (yet) enacted; "to" right after the acting state and before a move reads
+    as irrealis and as a hedge."""
+    starts = {m.i for layer in ("event", "pivot") for m in layers.get(layer, ())}
+    for m in acts:
+        k = m.j
+        if k + 1 < len(norms) and norms[k] == "to" and k + 1 in starts:
+            layers.setdefault("irrealis", []).append(_FUTURE_TO._replace(i=k, j=k + 1))
+            hedge = Match("hedge", 1.0, k, k + 1, "to (future)")
+            layers.setdefault("hedge", []).append(hedge)
+            return
+
+
+def _title_case(raw: list[str]) -> bool:
+    """Whether most words are capitalised, as in a headline written in title case."""
+    words = [t for t in raw if t[:1].isalpha()]
+    return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
+
+
 def _cue_start(c: tuple[Match, float, str, str]) -> int:
     return c[0].i
 
@@ -207,7 +254,7 @@ class SentenceAnalyser:
         if not layers:
             return res
         if "May" in raw or "March" in raw:
-            months = {k for k, t in enumerate(raw) if k and t in _CAPITAL_MONTHS}
+            months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
@@ -223,6 +270,8 @@ class SentenceAnalyser:
         if acts:
             scope = eng.scope
             acts = [m for m in acts if not _is_organisation(m, raw, scope)]
+        if acts and ("to" in norms) and ("event" in layers or "pivot" in layers):
+            _headline_future(layers, acts, norms)
         if "lever" in layers:
             res.levers = [m.phrase for m in layers["lever"]]
         if "sector" in layers:
