@@ -64,6 +64,8 @@ class Engine:
 
     index: PhraseIndex
     pivot_weights: dict[str, float]
+    restrictive_pivots: tuple[str, ...]
+    """Stems of pivot verbs whose object always reads as a restriction."""
     negation_window: int
     irrealis_factor: float
     irrealis_window: int
@@ -211,6 +213,7 @@ def engine() -> Engine:
     return Engine(
         index=index,
         pivot_weights={k: float(v) for k, v in events["pivot_weights"].items()},
+        restrictive_pivots=tuple(events["pivots_restrictive"]["stems"]),
         negation_window=int(modality["negation"]["window"]),
         irrealis_factor=float(modality["irrealis"]["factor"]),
         irrealis_window=int(modality["irrealis"]["window"]),

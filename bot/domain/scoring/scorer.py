@@ -338,13 +338,25 @@ def _missing(
         out.append("no enforcement mechanism")
     if "anonymous" in classes and "attribution" not in classes:
         out.append("no on-record attribution")
-    seen: set[str] = set()
+    kept: list[frozenset[str]] = []
     for cond in conditions:
-        text = f"conditional on {cond}"
-        if text not in seen and len(seen) < 2:
-            seen.add(text)
-            out.append(text)
+        words = _content(cond)
+        # one condition in two wordings ("talks progress", "trade talks making progress") is one
+        if any(words <= k or k <= words for k in kept) or len(kept) == 2:
+            continue
+        kept.append(words)
+        out.append(f"conditional on {cond}")
     return out
+
+
+_FUNCTION = frozenset(
+    ("the", "a", "an", "of", "to", "in", "on", "and", "or", "its", "their", "that")
+)
+
+
+def _content(phrase: str) -> frozenset[str]:
+    """The stems of a phrase's content words, for comparing two wordings."""
+    return frozenset(_stem(w) for w in phrase.lower().split() if w not in _FUNCTION)
 
 
 def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionRisk | None:

@@ -18,9 +18,11 @@ from bot.domain.models import EvidenceKind
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
+from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine, EventCue
 from .lexicon import PUNCT, Match
 from .reversion import Reversion
+from .reversion import temporary_span as _temporary_span
 from .roles import named_actors, roles
 from .scope import background_factor as _background_factor
 from .scope import coordinate_starts as _coordinate_starts
@@ -301,18 +303,24 @@ class SentenceAnalyser:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
             _NO_DATES
-            if _DATE_WORDS.isdisjoint(norms)
+            if _DATE_WORDS.isdisjoint(norms) and _YEAR_LIKE.isdisjoint(norms)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
         )
         if dates:
             for d in dates:
-                if d.kind != "year":
+                # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
+                # already past ("in 1986") is history
+                if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
                     break
+        if dates and res.direction and "for" in norms and "reversion" not in layers:
+            if not _resolves(layers, published):
+                dates = find_dates(text, published, date_kinds(text, raw, norms))
+            res.reversion = _temporary_span(raw, norms, dates, published)
         if "reversion" in layers:
             bg = layers.get("background")
             current = [
@@ -352,7 +360,10 @@ class SentenceAnalyser:
                     if o.i == obj.j and o.i > p.i:
                         obj = o
                         break
-                weight = weights[f"{p.payload}_{obj.payload}"]
+                klass = obj.payload
+                if klass == "cooperation" and p.phrase.startswith(eng.restrictive_pivots):
+                    klass = "restriction"  # "tightened export licences": a stiffer regime
+                weight = weights[f"{p.payload}_{klass}"]
                 lo, hi = min(p.i, obj.i), max(p.j, obj.j)
                 if consumed is None:
                     consumed = set(range(lo, hi))
@@ -363,7 +374,7 @@ class SentenceAnalyser:
                 else:
                     label = f"{obj.phrase} … {p.phrase}"
                 pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
-                cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
+                cues.append((pm, weight, "material", f"{p.payload} {klass}"))
         for e in layers.get("event", ()):
             cue: EventCue = e.payload
             if consumed and not consumed.isdisjoint(range(e.i, e.j)):
