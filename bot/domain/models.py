@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Label(StrEnum):
@@ -75,6 +75,17 @@ class Dyad(BaseModel):
     target: str | None = None
 
 
+class Gap(BaseModel):
+    """One thing a commitment would need and the item lacks: a code of the ``[missing]`` table
+    in ``scoring/lexicons/clarity.toml`` (``volumes``, ``timeline``, ``conditional`` …) and, for a
+    condition, its wording. Presenters turn it into words (``bot.domain.scoring.gaps``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    detail: str = ""
+
+
 class Reading(BaseModel):
     """The direction read from an item's words, whether or not the item is in scope."""
 
@@ -101,7 +112,7 @@ class Assessment(BaseModel):
     clarity: int = Field(ge=0, le=100)
     clarity_band: ClarityBand
     hedged: bool
-    missing: list[str] = Field(default_factory=list)
+    missing: list[Gap] = Field(default_factory=list)
     reversion_risk: ReversionRisk | None = None
     topics: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
@@ -109,6 +120,14 @@ class Assessment(BaseModel):
     summary: str = ""
     dyad: Dyad | None = None
     reading: Reading | None = None
+
+    @field_validator("missing", mode="before")
+    @classmethod
+    def _plain_gaps(cls, value: object) -> object:
+        """A gap may be given as a bare code (or, in records written before codes, as words)."""
+        if isinstance(value, list):
+            return [{"code": v} if isinstance(v, str) else v for v in value]
+        return value
 
 
 class Article(BaseModel):

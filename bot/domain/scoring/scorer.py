@@ -323,21 +323,21 @@ def _missing(
     destination: bool,
     timeline: bool,
     conditions: list[str],
-) -> list[str]:
-    """What a commitment would need and the item lacks (from the sentences' aggregates)."""
-    out: list[str] = []
+) -> list[_EvDict]:
+    """What a commitment would need and the item lacks, as codes of the ``[missing]`` table."""
+    out: list[_EvDict] = []
     if "volumes" in withheld or not quantity:
-        out.append("no volumes")
+        out.append({"code": "volumes"})
     if "destinations" in withheld or not destination:
-        out.append("no destinations")
+        out.append({"code": "destinations"})
     if "timeline" in withheld or not timeline:
-        out.append("no timeline")
+        out.append({"code": "timeline"})
     if "instrument" not in classes:
-        out.append("no formal instrument")
+        out.append({"code": "instrument"})
     elif "enforcement" not in classes:
-        out.append("no enforcement mechanism")
+        out.append({"code": "enforcement"})
     if "anonymous" in classes and "attribution" not in classes:
-        out.append("no on-record attribution")
+        out.append({"code": "on_record"})
     kept: list[frozenset[str]] = []
     for cond in conditions:
         words = _content(cond)
@@ -345,7 +345,7 @@ def _missing(
         if any(words <= k or k <= words for k in kept) or len(kept) == 2:
             continue
         kept.append(words)
-        out.append(f"conditional on {cond}")
+        out.append({"code": "conditional", "detail": cond})
     return out
 
 
