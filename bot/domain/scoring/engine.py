@@ -55,6 +55,7 @@ class ScopeSettings:
     suffixes: frozenset[str] = frozenset()
     firms: frozenset[str] = frozenset()
     firm_window: int = 3
+    not_modifiers: frozenset[str] = frozenset()
     reasons: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,26 +84,6 @@ class Engine:
     venue_before: frozenset[str] = frozenset()
     venue_after: frozenset[str] = frozenset()
     scope: ScopeSettings = field(default_factory=lambda: ScopeSettings())
-
-
-STRONG_REVERSION = frozenset(
-    [
-        "restor",
-        "restoration",
-        "reinstat",
-        "reimpos",
-        "snap",
-        "snapback",
-        "expir",
-        "lapse",
-        "revert",
-        "reversion",
-        "temporar",
-        "pause",
-        "truce",
-        "sunset",
-    ]
-)
 
 
 def country_names() -> list[tuple[str, str]]:
@@ -175,9 +156,10 @@ def engine() -> Engine:
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
     _add_all(index, "unit", clarity["quantity"]["units"], True)
     _add_all(index, "currency", clarity["quantity"]["currency"], True)
+    strong_stems = tuple(clarity["reversion"]["strong"])
     for phrase in clarity["reversion"]["cues"]:
         stem = phrase.split()[0].rstrip("~*")
-        strong = any(stem.startswith(s) for s in STRONG_REVERSION)
+        strong = stem.startswith(strong_stems)
         index.add("reversion", phrase, strong)
 
     for code, spec in actors["actors"].items():
@@ -205,6 +187,7 @@ def engine() -> Engine:
         suffixes=frozenset(orgs["suffixes"]),
         firms=frozenset(orgs["firms"]),
         firm_window=int(orgs["window"]),
+        not_modifiers=frozenset(orgs["not_modifiers"]),
         reasons={name: str(spec["reason"]) for name, spec in scope["frames"].items()},
     )
 

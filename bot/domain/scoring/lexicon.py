@@ -302,6 +302,7 @@ LEXICON_FILES = (
     "actors.toml",
     "topics.toml",
     "scope.toml",
+    "settings.toml",
 )
 
 

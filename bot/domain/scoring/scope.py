@@ -10,21 +10,22 @@ from operator import itemgetter
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine, ScopeSettings
-from .lexicon import Match
+from .lexicon import Match, load
 
-FORWARD_OBJECT_WINDOW = 5
-BACKWARD_OBJECT_WINDOW = 4
-PASSIVE_OBJECT_WINDOW = 8
+_SETTINGS = load("settings.toml")
+FORWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["forward_object"])
+BACKWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["backward_object"])
+PASSIVE_OBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
 """A passive pivot ("sanctions on the country's banks were lifted") looks further back: its
 subject, however long, is what it acts on."""
-_PASSIVE_AUX = frozenset(("is", "are", "was", "were", "be", "been", "being", "get", "got"))
+_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _NOT_QUANTITY = frozenset(
     ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
 )
 _NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
 _MOVE_LINKS = frozenset(("by", "about", "nearly", "almost", "around", "roughly", "some", "over"))
-_CURRENCY = frozenset(("$", "€", "£", "¥", "us$"))
+_CURRENCY = frozenset(_SETTINGS["words"]["currency_signs"])
 
 
 def has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -176,14 +177,6 @@ def drop_inside_names(layers: dict[str, list[Match]]) -> None:
                 del layers[layer]
 
 
-_NOT_MODIFIERS = frozenset(
-    ("the", "a", "an", "to", "of", "in", "on", "for", "with", "by", "at", "from", "as", "is", "are",
-     "was", "were", "has", "have", "had", "will", "would", "said", "says", "that", "which", "who",
-     "it", "its", "their", "this", "these", "not", "also", "could", "may", "can", "should")
-)  # fmt: skip
-"""Words that cannot stand between a nationality and the firm it describes."""
-
-
 def _clean(token: str) -> str:
     return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
 
@@ -210,7 +203,7 @@ def is_organisation(m: Match, raw: list[str], settings: ScopeSettings) -> bool:
             capitalised = False
             if word in firms:
                 return True
-            if not tok.isalpha() or word.endswith("ed") or word in _NOT_MODIFIERS:
+            if not tok.isalpha() or word.endswith("ed") or word in settings.not_modifiers:
                 return False  # a verb or a function word: the nationality heads its own phrase
         k += 1
     return False

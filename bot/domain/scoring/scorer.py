@@ -23,26 +23,24 @@ from bot.domain.models import (
 )
 
 from .engine import Engine, engine
+from .lexicon import load
 from .relevance import Scope, judge
 from .sentence import SentenceAnalyser, SentenceResult
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
-TITLE_WEIGHT = 1.2
-LEAD_SENTENCES = 3
-LATE_WEIGHT = 0.7
-LABEL_THRESHOLD = 1.0
-MIXED_MIN = 4.0
-MIXED_RATIO = 0.5
-HEDGED_SHARE = 0.4
-SCORE_SCALE = 12.0
-"""net strength -> score: 10·tanh(net / SCORE_SCALE); one enacted move lands near ±5, and only
-several strong moves in the same direction approach ±10."""
-CLARITY_DAMPING = 0.35
-"""At clarity 0 the direction strength is scaled by 1 - CLARITY_DAMPING; at 100 it is unscaled."""
-HEDGED_WEIGHT = 0.75
-"""Direction cues of a hedged sentence (may, reportedly, plans to) count this much."""
-DECAY = 0.5
-"""Sub-additive combination: the k-th strongest sentence of a direction counts DECAY**k."""
+_ITEM = load("settings.toml")["item"]
+"""The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
+TITLE_WEIGHT = float(_ITEM["title_weight"])
+LEAD_SENTENCES = int(_ITEM["lead_sentences"])
+LATE_WEIGHT = float(_ITEM["late_weight"])
+LABEL_THRESHOLD = float(_ITEM["label_threshold"])
+MIXED_MIN = float(_ITEM["mixed_min"])
+MIXED_RATIO = float(_ITEM["mixed_ratio"])
+HEDGED_SHARE = float(_ITEM["hedged_share"])
+SCORE_SCALE = float(_ITEM["score_scale"])
+CLARITY_DAMPING = float(_ITEM["clarity_damping"])
+HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
+DECAY = float(_ITEM["decay"])
 MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
 MAX_RELEVANCE_EVIDENCE = 4

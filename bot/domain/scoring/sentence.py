@@ -20,7 +20,7 @@ from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine, EventCue
-from .lexicon import PUNCT, Match
+from .lexicon import PUNCT, Match, load
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors, roles
@@ -35,43 +35,22 @@ from .scope import object_of as _object_of
 from .scope import quantity_at as _quantity_at
 from .text import Tokens, render
 
-NEGATION_FACTOR = -0.5
-REPORTED_FACTOR = 0.1
-_ABSENCE = frozenset(("no", "without", "neither", "nor"))
-SECONDARY_DECAY = 0.5
-"""Each further secondary cue of a sentence counts half the one before (sub-additive)."""
-SUBORDINATE_FACTOR = 0.3
-"""Cues after the first event of a sentence (its main verb in a wire lead, usually) count less:
-"X rejected an offer to host talks" is a rejection, "Y urged Z to stop attacks" an appeal."""
-BOTH_WAYS_MIN = 4.0
-"""A sentence pulls both ways when main clauses carry strong moves each way ("agreed to resume
-purchases, while warning it would retaliate")."""
-MAX_CONDITION_TOKENS = 10
-_WITHHELD_TOPICS = {
-    "volumes": (
-        "volume",
-        "quantit",
-        "amount",
-        "tonnage",
-        "scale",
-        "how many",
-        "how much",
-        "number",
-    ),
-    "destinations": (
-        "destination",
-        "market",
-        "countr",
-        "recipient",
-        "buyer",
-        "which firms",
-        "name",
-    ),
-    "timeline": ("timeline", "timetable", "date", "when", "schedule", "deadline"),
+_SETTINGS = load("settings.toml")
+_S = _SETTINGS["sentence"]
+"""The numbers of the sentence rules (see ``lexicons/settings.toml``)."""
+NEGATION_FACTOR = float(_S["negation_factor"])
+REPORTED_FACTOR = float(_S["reported_factor"])
+SECONDARY_DECAY = float(_S["secondary_decay"])
+SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
+BOTH_WAYS_MIN = float(_S["both_ways_min"])
+MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
+_ABSENCE = frozenset(_SETTINGS["words"]["absence"])
+_WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
+    what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
-_CURRENCY_SIGNS = frozenset(("$", "€", "£", "¥", "us$"))
+_CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _DIGIT = re.compile(r"\d")
 _new = tuple.__new__
@@ -188,10 +167,7 @@ def _complements_govern(
     return out
 
 
-_MONTH_BEFORE = frozenset(
-    ("in", "on", "by", "since", "until", "till", "from", "last", "next", "early", "late", "mid",
-     "of", "through", "before", "after", "during", "this", "to", "and", "or", "between")
-)  # fmt: skip
+_MONTH_BEFORE = frozenset(_SETTINGS["words"]["month_before"])
 
 
 def _months(raw: list[str]) -> set[int]:
