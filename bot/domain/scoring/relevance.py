@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .engine import ScopeSettings
-from .sentence import SentenceResult
+from .findings import SentenceResult
 
 NO_ACTOR = "no state actor named"
 NO_MOVE = "no interstate or policy move"

@@ -23,9 +23,10 @@ from bot.domain.models import (
 )
 
 from .engine import Engine, engine
+from .findings import SentenceResult
 from .lexicon import load
 from .relevance import Scope, judge
-from .sentence import SentenceAnalyser, SentenceResult
+from .sentence import SentenceAnalyser
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
 _ITEM = load("settings.toml")["item"]

@@ -1,16 +1,15 @@
-"""Findings of one sentence: events with direction, hedges, clarity cues, actors, topics, snap-backs.
+"""Findings of one sentence: moves with direction (``moves.py``), hedges, clarity cues, actors,
+topics, scope cues and snap-backs.
 
-Events follow the CAMEO/PLOVER root categories with a flipped Goldstein-like weight. A pivot verb
-(lift, suspend, impose, resume, ...) takes its direction from its object (lifting *sanctions*
-de-escalates, suspending *talks* escalates). Negation in the same clause flips and weakens a cue,
-irrealis framing (plans, threats, offers, conditionals) weakens a material cue, and cues inside a
-background clause (after ..., amid ...) count for less than the main event.
+The sentence is scanned once for every lexicon layer; then, in order: months told from modals,
+cues inside names dropped, venues and company names taken out of the actors, a headline's dropped
+auxiliary restored, the moves weighed, the hedge summed, clarity cues counted, entities listed,
+dates found and a snap-back read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from itertools import compress
 
@@ -19,32 +18,25 @@ from bot.domain.models import EvidenceKind
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import ClarityCue, Engine, EventCue
+from .engine import ClarityCue, Engine
+from .findings import Finding, SentenceResult
 from .lexicon import PUNCT, Match, load
+from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
-from .roles import named_actors, roles
+from .roles import named_actors
 from .scope import background_factor as _background_factor
-from .scope import coordinate_starts as _coordinate_starts
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
-from .scope import is_passive as _is_passive
 from .scope import is_venue as _is_venue
-from .scope import object_of as _object_of
 from .scope import quantity_at as _quantity_at
 from .text import Tokens, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
-"""The numbers of the sentence rules (see ``lexicons/settings.toml``)."""
-NEGATION_FACTOR = float(_S["negation_factor"])
-REPORTED_FACTOR = float(_S["reported_factor"])
-SECONDARY_DECAY = float(_S["secondary_decay"])
-SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
-BOTH_WAYS_MIN = float(_S["both_ways_min"])
 MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
-_ABSENCE = frozenset(_SETTINGS["words"]["absence"])
+"""Words of a condition quoted in ``missing`` (see ``lexicons/settings.toml``)."""
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
@@ -53,118 +45,16 @@ _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _DIGIT = re.compile(r"\d")
-_new = tuple.__new__
 _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
-_NO_ROLES: tuple[None, None] = (None, None)
-_NO_CUES: list[str] = []
-_NO_FRAMES: list[tuple[str, str]] = []
-
-
-@dataclass(slots=True)
-class Finding:
-    """One cue in a sentence with its kind, signed contribution and a short note."""
-
-    cue: str
-    kind: EvidenceKind
-    contribution: float
-    note: str = ""
-    material: bool = False
-    actor: str | None = None
-    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
-    target: str | None = None
-
-
-class SentenceResult:
-    """Everything the item-level scorer needs from one sentence (a plain slotted class: one is
-    built per sentence, and a dataclass's default factories cost more than the analysis of many)."""
-
-    __slots__ = (
-        "actors",
-        "both_ways",
-        "clarity",
-        "conditions",
-        "deescalation",
-        "direction",
-        "escalation",
-        "frames",
-        "has_date",
-        "has_destination",
-        "has_quantity",
-        "hedge",
-        "hedged",
-        "levers",
-        "policy_verbs",
-        "reversion",
-        "sectors",
-        "text",
-        "topics",
-        "withheld",
-    )  # fmt: skip
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.direction: list[Finding] = []
-        self.clarity: list[tuple[ClarityCue, Finding]] = []
-        self.hedge = 0.0
-        self.hedged = False
-        self.actors: list[str] = []
-        self.topics: list[str] = []
-        self.reversion: Reversion | None = None
-        self.conditions: list[str] = []
-        self.withheld: set[str] = set()
-        self.has_quantity = False
-        self.has_date = False
-        self.has_destination = False
-        self.escalation = 0.0
-        self.deescalation = 0.0
-        self.both_ways = False
-        self.levers: list[str] = _NO_CUES
-        self.sectors: list[str] = _NO_CUES
-        self.policy_verbs: list[str] = _NO_CUES
-        self.frames: list[tuple[str, str]] = _NO_FRAMES
-        """Scope cues: policy levers, trade flows and sectors, and out-of-scope frames (name, cue)."""
 
 
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
     """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
     resolution may raise, which must still happen)."""
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
-
-
-_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "these"))
-_NOT_NOUNS = frozenset(("by", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or"))
-
-
-def _attributive(norms: list[str], i: int) -> bool:
-    """Whether the participle at ``i`` describes the noun after it ("the seized cargo")."""
-    word = norms[i]
-    return (
-        i > 0
-        and word.endswith("ed")
-        and norms[i - 1] in _DETERMINERS
-        and i + 1 < len(norms)
-        and norms[i + 1].isalpha()
-        and norms[i + 1] not in _NOT_NOUNS
-    )
-
-
-def _complements_govern(
-    cues: list[tuple[Match, float, str, str]],
-) -> list[tuple[Match, float, str, str]]:
-    """Drop a cooperative verbal "… to" cue whose complement is an escalating material move: in
-    "agreed to extend sanctions" the move is the extension, not the agreement."""
-    out: list[tuple[Match, float, str, str]] = []
-    for k, cue in enumerate(cues):
-        m, weight, mode, _ = cue
-        if mode == "verbal" and weight and m.phrase.endswith(" to") and k + 1 < len(cues):
-            nm, nweight, nmode, _ = cues[k + 1]
-            if nmode == "material" and nm.i <= m.j + 1 and weight < 0 < nweight:
-                continue  # (a refusal, "declined to resign", keeps its own sign)
-        out.append(cue)
-    return out
 
 
 _MONTH_BEFORE = frozenset(_SETTINGS["words"]["month_before"])
@@ -209,10 +99,6 @@ def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
     words = [t for t in raw if t[:1].isalpha()]
     return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
-
-
-def _cue_start(c: tuple[Match, float, str, str]) -> int:
-    return c[0].i
 
 
 class SentenceAnalyser:
@@ -319,110 +205,13 @@ class SentenceAnalyser:
         acts: list[Match],
     ) -> None:
         eng = self.eng
-        irr = layers.get("irrealis")
-        bg = layers.get("background")
-        consumed: set[int] | None = None
-        cues: list[tuple[Match, float, str, str]] = []  # match, weight, mode, label
-        pivots = layers.get("pivot")
-        if pivots:
-            objects = layers.get("object", _NO_MATCHES)
-            weights = eng.pivot_weights
-            for p in pivots:
-                obj = _object_of(p, objects, breaks, _is_passive(p, norms)) if objects else None
-                if obj is None:
-                    continue
-                # noun compounds take their head: "export-control dialogue" is a dialogue
-                for o in objects:
-                    if o.i == obj.j and o.i > p.i:
-                        obj = o
-                        break
-                klass = obj.payload
-                if klass == "cooperation" and p.phrase.startswith(eng.restrictive_pivots):
-                    klass = "restriction"  # "tightened export licences": a stiffer regime
-                weight = weights[f"{p.payload}_{klass}"]
-                lo, hi = min(p.i, obj.i), max(p.j, obj.j)
-                if consumed is None:
-                    consumed = set(range(lo, hi))
-                else:
-                    consumed.update(range(lo, hi))
-                if obj.i >= p.j:
-                    label = f"{p.phrase} … {obj.phrase}"
-                else:
-                    label = f"{obj.phrase} … {p.phrase}"
-                pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
-                cues.append((pm, weight, "material", f"{p.payload} {klass}"))
-        for e in layers.get("event", ()):
-            cue: EventCue = e.payload
-            if consumed and not consumed.isdisjoint(range(e.i, e.j)):
-                continue
-            if e.j - e.i == 1 and _attributive(norms, e.i):
-                continue  # "the seized cargo", "its disputed islands": a description, no event
-            cues.append((e, cue.weight, cue.mode, cue.label))
-        if not cues:
-            return
-        if len(cues) > 1:
-            cues.sort(key=_cue_start)
-            cues = _complements_govern(cues)
-        # a leading public statement (denied, declined to comment) reports what follows
-        secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
-        direction = res.direction
-        esc, desc = res.escalation, res.deescalation
-        coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
-        main_free, n_secondary = True, 0  # per clause: the main event is still to come
-        main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
-        for k, (m, weight, mode, label) in enumerate(cues):
-            if coords and k and any(cues[k - 1][0].i < c <= m.i for c in coords):
-                main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
-            f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
-            if main_free:
-                # a background cue ("While talks continue, X imposed …") leaves the main to come
-                main_free = f != 1.0
-                is_secondary = False
-            else:
-                n_secondary += 1
-                is_secondary = True
-            if weight == 0.0:
-                continue
-            w = weight
-            notes = None
-            if is_secondary:
-                w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
-                notes = [label, "secondary"]
-            if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
-                # "did not lift" flips a move; "no agreement" only denies that one exists
-                if t.phrase in _ABSENCE:
-                    continue
-                w *= NEGATION_FACTOR
-                notes = notes or [label]
-                notes.append("negated")
-            elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
-                w *= eng.irrealis_factor
-                notes = notes or [label]
-                notes.append("not enacted")
-            if f != 1.0:
-                w *= f
-                notes = notes or [label]
-                notes.append("background")
-            if not is_secondary and f == 1.0 and abs(w) >= BOTH_WAYS_MIN:
-                main_sides |= 1 if w > 0 else 2
-            if w > 0:
-                esc += w
-            else:
-                desc -= w
-            actor, target = roles(acts, m.i, m.j, norms) if acts else _NO_ROLES
-            direction.append(
-                Finding(
-                    m.phrase,
-                    "escalation" if w > 0 else "de-escalation",
-                    round(w, 2),
-                    "; ".join(notes) if notes else label,
-                    mode == "material" and notes is None,
-                    actor,
-                    target,
-                )
-            )
-        res.escalation, res.deescalation = esc, desc
-        res.both_ways = main_sides == 3
+        if "pivot" in layers:
+            cues, consumed = pivot_moves(eng, layers, norms, breaks)
+        else:
+            cues, consumed = [], None
+        cues = event_moves(layers, norms, consumed, cues)
+        if cues:
+            weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
 
     def _clarity(
         self,
