@@ -1,9 +1,9 @@
 """RuleScorer: turns an Article into an Assessment (direction, clarity, hedging, snap-back, evidence).
 
-Sentence findings are combined into an item verdict: weighted escalation and de-escalation totals
-give a score in −10…+10 and a label (``mixed`` when strong cues pull both ways across sentences);
-clarity starts from a base and moves with capped cue classes; what a commitment would need and the
-item lacks is listed in plain words.
+The sentences' findings are tallied (``tally.py``), then the verdict is taken in named steps: the
+label (``mixed`` when strong cues pull both ways across sentences), clarity (a base moved by capped
+cue classes), the score in −10…+10, the scope (``relevance.py``), the evidence, hedging and what a
+commitment would need and the item lacks (codes of the ``[missing]`` table).
 """
 
 from __future__ import annotations
@@ -27,30 +27,25 @@ from .findings import SentenceResult
 from .lexicon import load
 from .relevance import Scope, judge
 from .sentence import SentenceAnalyser
+from .tally import Ev as _Ev
+from .tally import Roles as _Roles
+from .tally import Tally, tally
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
 _ITEM = load("settings.toml")["item"]
 """The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
-TITLE_WEIGHT = float(_ITEM["title_weight"])
-LEAD_SENTENCES = int(_ITEM["lead_sentences"])
-LATE_WEIGHT = float(_ITEM["late_weight"])
 LABEL_THRESHOLD = float(_ITEM["label_threshold"])
 MIXED_MIN = float(_ITEM["mixed_min"])
 MIXED_RATIO = float(_ITEM["mixed_ratio"])
 HEDGED_SHARE = float(_ITEM["hedged_share"])
 SCORE_SCALE = float(_ITEM["score_scale"])
 CLARITY_DAMPING = float(_ITEM["clarity_damping"])
-HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
 DECAY = float(_ITEM["decay"])
 MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
 MAX_RELEVANCE_EVIDENCE = 4
 
 
-_Roles = tuple[str | None, str | None] | None
-_Ev = tuple[float, str, str, EvidenceKind, float, str, _Roles]
-"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note and, for
-a move, (acting state, state acted on)."""
 _EvDict = dict[str, str | float]
 
 
@@ -84,111 +79,22 @@ class RuleScorer:
         return self._assess(results, bool(title))
 
     def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:
-        """One pass over the sentence results, then the Assessment (validated once)."""
-        esc_v: list[float] = []
-        desc_v: list[float] = []
-        esc_n: list[float] = []
-        desc_n: list[float] = []
-        n_esc = n_desc = 0
-        clar_ev: list[_Ev] = []
-        dir_ev: list[_Ev] = []
-        totals: dict[str, float] = {}
-        actors_all: list[str] = []
-        topics_all: list[str] = []
-        n_salient = n_salient_hedged = n_hedged = 0
-        salience: list[float] = []
-        withheld: set[str] = set()
-        classes: set[str] = set()
-        conditions: list[str] = []
-        quantity = destination = timeline = False
-        # the strongest move with a known actor: (strength, acting state, state acted on)
-        mover: tuple[float, str | None, str | None] = (0.0, None, None)
-        lead = LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
-        for u, r in enumerate(results):
-            w = (TITLE_WEIGHT if has_title else 1.0) if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-            e, d = r.escalation, r.deescalation
-            cert = HEDGED_WEIGHT if r.hedged else 1.0
-            if e:
-                ew = e * w
-                esc_v.append(ew)
-                esc_n.append(ew * cert)
-            if d:
-                dw = d * w
-                desc_v.append(dw)
-                desc_n.append(dw * cert)
-            if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
-                n_esc += 1
-                n_desc += 1
-            elif e > d:
-                n_esc += 1
-            elif d > e:
-                n_desc += 1
-            if r.hedged:
-                n_hedged += 1
-            if r.direction or r.clarity:
-                n_salient += 1
-                if r.hedged:
-                    n_salient_hedged += 1
-            text = r.text
-            clar = r.clarity
-            # a list (not a generator) for sum(): same values, same order, same float result
-            salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in clar]))
-            if r.withheld:
-                withheld.update(r.withheld)
-            if r.conditions:
-                conditions.extend(r.conditions)
-            if r.has_quantity:
-                quantity = True
-            if r.has_destination:
-                destination = True
-            if r.has_date:
-                timeline = True
-            for cc, f in clar:
-                classes.add(cc.name)
-                pts = cc.points
-                new = totals.get(cc.name, 0.0) + pts
-                if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
-                    continue
-                totals[cc.name] = new
-                clar_ev.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
-            for f in r.direction:
-                c = round(f.contribution * w, 2)
-                dir_ev.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
-                if f.actor and abs(c) > mover[0]:
-                    mover = (abs(c), f.actor, f.target)
-            if r.actors:
-                actors_all.extend(r.actors)
-            if r.topics:
-                topics_all.extend(r.topics)
-        esc, desc = _combine(esc_v), _combine(desc_v)
-        label = _label(esc, desc, esc - desc, n_esc, n_desc)
-        value = self._engine.clarity_base + sum(totals.values())
-        clarity = round(max(0.0, min(100.0, value)))
-        # the size of the move: hedged sentences count less, and a vague signal moves the needle
-        # less than the same move made binding (the label above does not depend on either)
-        net = _combine(esc_n) - _combine(desc_n)
-        if net * (esc - desc) < 0:  # hedging must not flip the sign of the label
-            net = esc - desc
-        strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
-        score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
-        actors = _ranked(actors_all)
-        topics = _ranked(topics_all)
-        evidence = clar_ev
-        evidence.extend(dir_ev)
+        """The tally of the sentences, then the verdict in named steps (validated once)."""
+        t = tally(results, has_title)
+        esc, desc = _combine(t.esc), _combine(t.desc)
+        label = _label(esc, desc, esc - desc, t.n_esc, t.n_desc)
+        clarity = _clarity(self._engine.clarity_base, t)
+        escalation = _escalation(t, esc - desc, clarity)
+        scope = judge(results, has_title, t.lead, self._engine.scope)
+        evidence = t.clarity_evidence
+        evidence.extend(t.direction_evidence)
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
         top = [_ev(*e[1:]) for e in _distinct(evidence)]
-        scope = judge(results, has_title, lead, self._engine.scope)
         if len(top) < MAX_EVIDENCE:
             top.extend(_relevance_evidence(scope)[: MAX_EVIDENCE - len(top)])
-        if len(results) == 1:
-            hedged = results[0].hedged
-        elif n_salient:
-            hedged = n_salient_hedged / n_salient >= HEDGED_SHARE
-        else:
-            hedged = n_hedged / len(results) >= HEDGED_SHARE
+        mover = t.mover
         # one validation pass in pydantic-core is cheaper than building each Evidence in Python
-        escalation = max(-10.0, min(10.0, score))
         return Assessment.model_validate(
             {
                 "relevant": scope.relevant,
@@ -199,16 +105,43 @@ class RuleScorer:
                 "escalation": escalation if scope.relevant else 0.0,
                 "clarity": clarity,
                 "clarity_band": ClarityBand.for_score(clarity),
-                "hedged": hedged,
-                "missing": _missing(withheld, classes, quantity, destination, timeline, conditions),
+                "hedged": _hedged(t, results),
+                "missing": _missing(t),
                 "reversion_risk": reversion,
-                "topics": topics,
-                "actors": actors,
+                "topics": _ranked(t.topics),
+                "actors": _ranked(t.actors),
                 "evidence": top,
-                "summary": _summary(results, salience, has_title),
+                "summary": _summary(results, t.salience, has_title),
                 "dyad": {"actor": mover[1], "target": mover[2]} if mover[1] else None,
             }
         )
+
+
+def _clarity(base: float, t: Tally) -> int:
+    """Clarity 0…100: the base moved by each cue class's capped points."""
+    return round(max(0.0, min(100.0, base + sum(t.clarity_totals.values()))))
+
+
+def _escalation(t: Tally, net_label: float, clarity: int) -> float:
+    """The score −10…+10: the size of the move, where hedged sentences count less and a vague
+    signal moves the needle less than the same move made binding (the label does not depend on
+    either)."""
+    net = _combine(t.esc_hedged) - _combine(t.desc_hedged)
+    if net * net_label < 0:  # hedging must not flip the sign of the label
+        net = net_label
+    strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
+    score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
+    return max(-10.0, min(10.0, score))
+
+
+def _hedged(t: Tally, results: list[SentenceResult]) -> bool:
+    """A single sentence is hedged as it reads; an item when enough of its salient sentences are
+    (or, without salient ones, enough of all)."""
+    if len(results) == 1:
+        return results[0].hedged
+    if t.n_salient:
+        return t.n_salient_hedged / t.n_salient >= HEDGED_SHARE
+    return t.n_hedged / len(results) >= HEDGED_SHARE
 
 
 def _first(e: _Ev) -> float:
@@ -315,30 +248,23 @@ def _ranked(items: list[str]) -> list[str]:
     return sorted(counts, key=lambda x: -counts[x])
 
 
-def _missing(
-    withheld: set[str],
-    classes: set[str],
-    quantity: bool,
-    destination: bool,
-    timeline: bool,
-    conditions: list[str],
-) -> list[_EvDict]:
+def _missing(t: Tally) -> list[_EvDict]:
     """What a commitment would need and the item lacks, as codes of the ``[missing]`` table."""
     out: list[_EvDict] = []
-    if "volumes" in withheld or not quantity:
+    if "volumes" in t.withheld or not t.quantity:
         out.append({"code": "volumes"})
-    if "destinations" in withheld or not destination:
+    if "destinations" in t.withheld or not t.destination:
         out.append({"code": "destinations"})
-    if "timeline" in withheld or not timeline:
+    if "timeline" in t.withheld or not t.timeline:
         out.append({"code": "timeline"})
-    if "instrument" not in classes:
+    if "instrument" not in t.classes:
         out.append({"code": "instrument"})
-    elif "enforcement" not in classes:
+    elif "enforcement" not in t.classes:
         out.append({"code": "enforcement"})
-    if "anonymous" in classes and "attribution" not in classes:
+    if "anonymous" in t.classes and "attribution" not in t.classes:
         out.append({"code": "on_record"})
     kept: list[frozenset[str]] = []
-    for cond in conditions:
+    for cond in t.conditions:
         words = _content(cond)
         # one condition in two wordings ("talks progress", "trade talks making progress") is one
         if any(words <= k or k <= words for k in kept) or len(kept) == 2:
