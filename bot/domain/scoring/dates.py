@@ -245,12 +245,19 @@ _DIGIT = re.compile(r"\d")
 
 
 _YEAR_ONLY = frozenset(("year",))
+_YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"))
+"""Words before a year that the year pattern reads ("in 2026", "by 2030", "end of 2027")."""
+
+
+def _year_mention(norms: list[str]) -> bool:
+    """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
+    return any(k and norms[k - 1] in _YEAR_BEFORE for k, t in enumerate(norms) if t in YEAR_LIKE)
 
 
 def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests."""
     if DATE_WORDS.isdisjoint(norms):
-        return _YEAR_ONLY if not YEAR_LIKE.isdisjoint(norms) else frozenset()
+        return _YEAR_ONLY if _year_mention(norms) else frozenset()
     digit = _DIGIT.search(text) is not None
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pycountry
 
-from .lexicon import PhraseIndex, load
+from .lexicon import PhraseIndex, inflect, load
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,12 @@ class ScopeSettings:
     suffixes: frozenset[str] = frozenset()
     firms: frozenset[str] = frozenset()
     firm_window: int = 3
+    sectors: frozenset[str] = frozenset()
+    """Trade flows and exposed sectors, and the policy verbs acting on them (word forms)."""
+    policy_verbs: frozenset[str] = frozenset()
     not_modifiers: frozenset[str] = frozenset()
+    org_words: frozenset[str] = frozenset()
+    """``suffixes`` and ``firms``, normalised as tokens are (a sentence with none skips the check)."""
     reasons: dict[str, str] = field(default_factory=dict)
 
 
@@ -173,8 +178,12 @@ def engine() -> Engine:
         _add_all(index, "topic", spec["cues"], slug)
 
     _add_all(index, "lever", scope["levers"]["cues"], True)
-    _add_all(index, "sector", scope["sectors"]["cues"], True)
-    _add_all(index, "policy", scope["policy_verbs"]["cues"], True)
+    irregular = events.get("irregular", {})
+    policy_verbs = frozenset(
+        form
+        for verb in scope["policy_verbs"]["verbs"]
+        for form in (inflect(verb[:-1], irregular) if verb.endswith("~") else (verb,))
+    )
     for frame, spec in scope["frames"].items():
         _add_all(index, "frame", spec["cues"], frame)
     orgs = scope["organisations"]
@@ -187,7 +196,10 @@ def engine() -> Engine:
         suffixes=frozenset(orgs["suffixes"]),
         firms=frozenset(orgs["firms"]),
         firm_window=int(orgs["window"]),
+        sectors=frozenset(scope["sectors"]["words"]),
+        policy_verbs=policy_verbs,
         not_modifiers=frozenset(orgs["not_modifiers"]),
+        org_words=frozenset(w.replace(".", "") for w in (*orgs["suffixes"], *orgs["firms"])),
         reasons={name: str(spec["reason"]) for name, spec in scope["frames"].items()},
     )
 

@@ -19,6 +19,8 @@ from .findings import SentenceResult
 
 NO_ACTOR = "no state actor named"
 NO_MOVE = "no interstate or policy move"
+MAX_CUES = 8
+"""In-scope cues kept as evidence (all of them count in the score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
     any_actor = False
     heading: set[str] = set(results[0].actors) if results else set()
     for u, r in enumerate(results):
+        if not (r.actors or r.frames or (heading and u < lead)):
+            continue  # (most sentences of a long item: nothing to judge)
         w = (s.title_weight if has_title else 1.0) if u == 0 else 1.0 if u < lead else s.late_weight
         states = set(r.actors)
         any_actor = any_actor or bool(states)
@@ -69,7 +73,8 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
             elif move and r.sectors:
                 hit = Cue(f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
         if hit is not None:
-            cues.append(hit)
+            if len(cues) < MAX_CUES:
+                cues.append(hit)
             strengths.append(w)
             first_hit = first_hit or u == 0
             lead_hit = lead_hit or u < lead

@@ -85,10 +85,13 @@ def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: l
     """A headline drops the auxiliary of its future: "China to ban gallium exports" is "China is
     to ban …", a plan not (yet) enacted; "to" right after the acting state and before a move reads
     as irrealis and as a hedge."""
+    n = len(norms)
+    after = [m.j for m in acts if m.j + 1 < n and norms[m.j] == "to"]
+    if not after:
+        return
     starts = {m.i for layer in ("event", "pivot") for m in layers.get(layer, ())}
-    for m in acts:
-        k = m.j
-        if k + 1 < len(norms) and norms[k] == "to" and k + 1 in starts:
+    for k in after:
+        if k + 1 in starts:
             layers.setdefault("irrealis", []).append(_FUTURE_TO._replace(i=k, j=k + 1))
             hedge = Match("hedge", 1.0, k, k + 1, "to (future)")
             layers.setdefault("hedge", []).append(hedge)
@@ -131,17 +134,19 @@ class SentenceAnalyser:
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
-        if acts:
-            scope = eng.scope
+        if acts and (not eng.scope.org_words.isdisjoint(norms) or "<" in text or "&lt;" in text):
+            scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
             acts = [m for m in acts if not _is_organisation(m, raw, scope)]
-        if acts and ("to" in norms) and ("event" in layers or "pivot" in layers):
+        if acts and "to" in norms and ("event" in layers or "pivot" in layers):
             _headline_future(layers, acts, norms)
         if "lever" in layers:
             res.levers = [m.phrase for m in layers["lever"]]
-        if "sector" in layers:
-            res.sectors = [m.phrase for m in layers["sector"]]
-        if "policy" in layers:
-            res.policy_verbs = [m.phrase for m in layers["policy"]]
+        if not res.levers and (len(acts) < 2 or len({m.payload.code for m in acts}) < 2):
+            scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
+            if not scope.sectors.isdisjoint(norms):
+                res.sectors = [t for t in norms if t in scope.sectors]
+                if not scope.policy_verbs.isdisjoint(norms):
+                    res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
         if "frame" in layers:
             res.frames = [(m.payload, m.phrase) for m in layers["frame"]]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
@@ -179,7 +184,12 @@ class SentenceAnalyser:
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
                     break
-        if dates and res.direction and "for" in norms and "reversion" not in layers:
+        if (
+            dates
+            and res.direction
+            and "reversion" not in layers
+            and any(d.kind == "relative" and d.text[:3].lower() == "for" for d in dates)
+        ):  # a move "for 90 days" lapses when the span ends
             if not _resolves(layers, published):
                 dates = find_dates(text, published, date_kinds(text, raw, norms))
             res.reversion = _temporary_span(raw, norms, dates, published)
