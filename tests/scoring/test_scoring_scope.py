@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.cli_eval import RELEVANCE_LABELS, run
+from bot.domain.evaluation import Metrics, compute, false_alarm_rate
 from bot.domain.models import Label
+from bot.domain.scoring import RuleScorer
 
 
 @pytest.mark.parametrize(
@@ -74,3 +79,46 @@ def test_the_heading_actor_carries_into_the_lead(score) -> None:  # type: ignore
         title="US House panel backs trade measure",
     )
     assert a.relevant
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+def _relevance_metrics(scorer: RuleScorer, path: Path, half: str = "all") -> tuple[Metrics, str]:
+    examples = run(path, "relevance", scorer, half=half)
+    misses = "\n".join(
+        f"{e.id} gold={e.gold}: {e.note} {e.text[:120]}" for e in examples if e.gold != e.predicted
+    )
+    return compute([(e.gold, e.predicted) for e in examples], RELEVANCE_LABELS), misses
+
+
+def test_heldout_relevance_floor(scorer: RuleScorer) -> None:
+    """240 items (headlines with a lead) by an author who saw neither the rules nor their data,
+    120 hard negatives among the out-of-scope ones (a country in a name, deportations, utility
+    rates, sports sanctions). Scored once when the rules were done: recall 0.908, precision 0.925,
+    false-alarm rate 0.061; no rule was changed for them."""
+    m, misses = _relevance_metrics(scorer, FIXTURES / "relevance_heldout.jsonl")
+    assert m.per_class["relevant"].recall >= 0.88, misses
+    assert m.per_class["relevant"].precision >= 0.90, misses
+    assert false_alarm_rate(m, "relevant", "irrelevant") <= 0.08, misses
+
+
+@pytest.mark.parametrize(("source", "floor"), [("news", 0.89), ("science", 0.88)])
+def test_heldout_attribution_hedging_floor(scorer: RuleScorer, source: str, floor: float) -> None:
+    """200 sentences with and without vague attribution by the same outside author, scored once:
+    hedged-F1 0.914 (news) and 0.904 (science)."""
+    examples = run(FIXTURES / "hedging_attribution_heldout.jsonl", "hedging", scorer)
+    pairs = [(e.gold, e.predicted) for e in examples if e.source == source]
+    assert compute(pairs, ("hedged", "certain")).per_class["hedged"].f1 >= floor
+
+
+@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason="shared eval sets not present at ../shared/eval")
+@pytest.mark.parametrize("half", ["even", "odd"])
+def test_reuters_false_alarms_stay_rare(scorer: RuleScorer, half: str) -> None:
+    """Reuters-21578 company results and deals are out of scope (false-alarm rate 0.007 / 0.010
+    on the halves); trade stories are read in scope except trade statistics and macroeconomic
+    forecasts, which are out of scope by design (recall on the whole trade topic 0.716 / 0.774)."""
+    m, misses = _relevance_metrics(scorer, EVAL_DIR / "relevance-dev.jsonl", half)
+    assert false_alarm_rate(m, "relevant", "irrelevant") <= 0.015, misses
+    assert m.per_class["relevant"].recall >= 0.69, misses

@@ -69,6 +69,7 @@ class Engine:
     """Everything the scorer needs, compiled: the phrase index and the numeric settings."""
 
     index: PhraseIndex
+    frame_index: PhraseIndex
     pivot_weights: dict[str, float]
     restrictive_pivots: tuple[str, ...]
     """Stems of pivot verbs whose object always reads as a restriction."""
@@ -184,8 +185,11 @@ def engine() -> Engine:
         for verb in scope["policy_verbs"]["verbs"]
         for form in (inflect(verb[:-1], irregular) if verb.endswith("~") else (verb,))
     )
+    # out-of-scope frames are read in an item's heading and lead only (scorer.py)
+    frame_index = PhraseIndex(events.get("irregular", {}))
     for frame, spec in scope["frames"].items():
-        _add_all(index, "frame", spec["cues"], frame)
+        _add_all(frame_index, "frame", spec["cues"], frame)
+    frame_index.freeze()
     orgs = scope["organisations"]
     scope_settings = ScopeSettings(
         threshold=float(scope["threshold"]),
@@ -207,6 +211,7 @@ def engine() -> Engine:
     index.freeze()
     return Engine(
         index=index,
+        frame_index=frame_index,
         pivot_weights={k: float(v) for k, v in events["pivot_weights"].items()},
         restrictive_pivots=tuple(events["pivots_restrictive"]["stems"]),
         negation_window=int(modality["negation"]["window"]),

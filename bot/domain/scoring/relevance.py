@@ -10,7 +10,6 @@ story (company results in the title) costs part of it. Settings live in ``lexico
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,51 +45,59 @@ class Scope:
 
 def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: ScopeSettings) -> Scope:
     """The scope of an item from its sentences (the title first when ``has_title``)."""
-    cues: list[Cue] = []
+    hits: list[tuple[str, str, str, float]] = []  # cue, sentence, rule, weight (the first few)
     strengths: list[float] = []
-    frames: Counter[str] = Counter()
+    frames: dict[str, int] = {}
     frame_cues: dict[str, Cue] = {}
     first_frame = first_hit = lead_frame = lead_hit = False
     any_actor = False
-    heading: set[str] = set(results[0].actors) if results else set()
+    heading = results[0].actors if results else []
+    first_weight = s.title_weight if has_title else 1.0
     for u, r in enumerate(results):
-        if not (r.actors or r.frames or (heading and u < lead)):
-            continue  # (most sentences of a long item: nothing to judge)
-        w = (s.title_weight if has_title else 1.0) if u == 0 else 1.0 if u < lead else s.late_weight
-        states = set(r.actors)
-        any_actor = any_actor or bool(states)
-        if not states and u < lead:
-            states = heading  # wire copy names its actor once, in the heading, then refers back
-        hit: Cue | None = None
+        states = r.actors
         if states:
-            move = (
-                r.direction[0].cue if r.direction else r.policy_verbs[0] if r.policy_verbs else ""
-            )
+            any_actor = True
+        elif heading and u < lead:
+            states = heading  # wire copy names its actor once, in the heading, then refers back
+        if states:
+            w = first_weight if u == 0 else 1.0 if u < lead else s.late_weight
+            hit: tuple[str, str, str, float] | None = None
             if r.levers:
-                hit = Cue(r.levers[0], r.text, "policy lever", w)
-            elif move and len(states) > 1:
-                hit = Cue(move, r.text, "move between states", w)
-            elif move and r.sectors:
-                hit = Cue(f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
-        if hit is not None:
-            if len(cues) < MAX_CUES:
-                cues.append(hit)
-            strengths.append(w)
-            first_hit = first_hit or u == 0
-            lead_hit = lead_hit or u < lead
+                hit = (r.levers[0], r.text, "policy lever", w)
+            else:
+                move = r.direction[0].cue if r.direction else ""
+                if not move and r.policy_verbs:
+                    move = r.policy_verbs[0]
+                if move and len(states) > 1:
+                    hit = (move, r.text, "move between states", w)
+                elif move and r.sectors:
+                    hit = (f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
+            if hit is not None:
+                if len(hits) < MAX_CUES:
+                    hits.append(hit)
+                strengths.append(w)
+                if u < lead:
+                    lead_hit = True
+                    if u == 0:
+                        first_hit = True
         if r.frames:
             for name, cue in r.frames:
-                frames[name] += 2 if u == 0 else 1
-                frame_cues.setdefault(name, Cue(cue, r.text, s.reasons.get(name, name), -1.0))
-            first_frame = first_frame or u == 0
-            lead_frame = lead_frame or u < lead
+                frames[name] = frames.get(name, 0) + (2 if u == 0 else 1)
+                if name not in frame_cues:
+                    frame_cues[name] = Cue(cue, r.text, s.reasons.get(name, name), -1.0)
+            if u < lead:
+                lead_frame = True
+                if u == 0:
+                    first_frame = True
     raw = _combine(strengths, s.decay)
-    frame = frames.most_common(1)[0][0] if frames else ""
+    # the most frequent frame (the first met on a tie)
+    frame = max(frames, key=frames.__getitem__) if frames else ""
     # the frame is the story when it heads the item, or fills the lead, without a move there
     if (first_frame and not first_hit) or (lead_frame and not lead_hit):
         raw = max(0.0, raw - s.frame_penalty)
     relevance = round(1.0 - 0.5**raw, 2)
     relevant = relevance >= s.threshold
+    cues = [Cue(*h) for h in hits]
     reason = ""
     if not relevant:
         if frame:

@@ -29,7 +29,7 @@ from .relevance import Scope, judge
 from .sentence import SentenceAnalyser
 from .tally import Ev as _Ev
 from .tally import Roles as _Roles
-from .tally import Tally, tally
+from .tally import Tally, lead_of, tally
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
 _ITEM = load("settings.toml")["item"]
@@ -72,10 +72,13 @@ class RuleScorer:
         if not sentences:
             return _empty()
         analyse = self._analyser.analyse
-        results = [
-            analyse(s, toks, published)
-            for s, toks in zip(sentences, tokenize_all(sentences), strict=True)
-        ]
+        tokens = tokenize_all(sentences)
+        results = [analyse(s, toks, published) for s, toks in zip(sentences, tokens, strict=True)]
+        scan = self._engine.frame_index.scan
+        for r, (_, norms) in zip(results[: lead_of(bool(title))], tokens, strict=False):
+            # what the item is about when it is no move: read in its heading and lead
+            if found := scan(norms).get("frame"):
+                r.frames = [(m.payload, m.phrase) for m in found]
         return self._assess(results, bool(title))
 
     def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:
@@ -265,9 +268,11 @@ def _missing(t: Tally) -> list[_EvDict]:
         out.append({"code": "on_record"})
     kept: list[frozenset[str]] = []
     for cond in t.conditions:
+        if len(kept) == 2:
+            break
         words = _content(cond)
         # one condition in two wordings ("talks progress", "trade talks making progress") is one
-        if any(words <= k or k <= words for k in kept) or len(kept) == 2:
+        if any(words <= k or k <= words for k in kept):
             continue
         kept.append(words)
         out.append({"code": "conditional", "detail": cond})

@@ -147,8 +147,6 @@ class SentenceAnalyser:
                 res.sectors = [t for t in norms if t in scope.sectors]
                 if not scope.policy_verbs.isdisjoint(norms):
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
-        if "frame" in layers:
-            res.frames = [(m.payload, m.phrase) for m in layers["frame"]]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
             breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))

@@ -88,9 +88,14 @@ class Tally:
         self.topics: list[str] = []
 
 
+def lead_of(has_title: bool) -> int:
+    """How many sentences (counting a title) count in full."""
+    return LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
+
+
 def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     """Count every sentence of an item, weighed by its place."""
-    t = Tally(LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES)
+    t = Tally(lead_of(has_title))
     lead = t.lead
     first = TITLE_WEIGHT if has_title else 1.0
     for u, r in enumerate(results):
