@@ -203,7 +203,11 @@ def engine() -> Engine:
         sectors=frozenset(scope["sectors"]["words"]),
         policy_verbs=policy_verbs,
         not_modifiers=frozenset(orgs["not_modifiers"]),
-        org_words=frozenset(w.replace(".", "") for w in (*orgs["suffixes"], *orgs["firms"])),
+        org_words=frozenset(
+            form
+            for w in (*orgs["suffixes"], *orgs["firms"])
+            for form in (w.replace(".", ""), w.replace(".", "") + ">")  # "Ltd>" ends a <name>
+        ),
         reasons={name: str(spec["reason"]) for name, spec in scope["frames"].items()},
     )
 

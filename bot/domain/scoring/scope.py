@@ -181,7 +181,7 @@ def _clean(token: str) -> str:
     return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
 
 
-def is_organisation(m: Match, raw: list[str], settings: ScopeSettings) -> bool:
+def is_organisation(m: Match, raw: list[str], norms: list[str], settings: ScopeSettings) -> bool:
     """Whether actor match ``m`` is part of a company name ("<Ariadne Australia Ltd>", "American
     Motors Corp", "Bank of America") or a nationality describing a firm ("a Swedish mining group")."""
     i, j = m.i, m.j
@@ -192,6 +192,8 @@ def is_organisation(m: Match, raw: list[str], settings: ScopeSettings) -> bool:
         return True  # "Bank of America", "Co of Australia"
     k = j + 1 if j < len(raw) and raw[j] == "." else j  # "U.S. Telecommunications Inc"
     stop = min(len(raw), k + settings.firm_window + 1)
+    if settings.org_words.isdisjoint(norms[k:stop]):
+        return False  # no company word close after it
     capitalised = True
     while k < stop:
         tok = raw[k]

@@ -136,7 +136,7 @@ class SentenceAnalyser:
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
         if acts and (not eng.scope.org_words.isdisjoint(norms) or "<" in text or "&lt;" in text):
             scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
-            acts = [m for m in acts if not _is_organisation(m, raw, scope)]
+            acts = [m for m in acts if not _is_organisation(m, raw, norms, scope)]
         if acts and "to" in norms and ("event" in layers or "pivot" in layers):
             _headline_future(layers, acts, norms)
         if "lever" in layers:
