@@ -92,9 +92,7 @@ def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: P
     )
     Console().print(alert_panel(item, assessment, SystemClock()))
     if not assessment.relevant:
-        click.echo(
-            "Not relevant to the trade and geopolitics beat: no state actor with a policy lever found."
-        )
+        click.echo(f"out of scope: {assessment.out_of_scope or 'no interstate or policy move'}")
 
 
 async def _fetch_article(settings: Settings, url: str) -> Article:

@@ -1,4 +1,5 @@
-"""``signalbot eval FILE.jsonl --task …``: the scorer's numbers on labelled text."""
+"""``signalbot eval FILE.jsonl --task …``: the scorer's numbers on labelled text (direction,
+hedging, relevance, clarity, clarity-elements)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ import click
 from bot.cli_eval_clarity import TASKS as CLARITY_TASKS
 from bot.cli_eval_clarity import run_task as run_clarity_task
 from bot.cli_progress import progress
-from bot.domain.evaluation import Example, by_source, format_misses, format_report, worst_misses
+from bot.domain.evaluation import (
+    Example,
+    by_source,
+    false_alarm_rate,
+    format_misses,
+    format_report,
+    worst_misses,
+)
 from bot.domain.models import Article, Assessment, Label
 
 if TYPE_CHECKING:
@@ -20,6 +28,13 @@ if TYPE_CHECKING:
 
 DIRECTION_LABELS = ("escalation", "deescalation", "neutral")
 HEDGING_LABELS = ("hedged", "certain")
+RELEVANCE_LABELS = ("relevant", "irrelevant")
+LABELS = {"direction": DIRECTION_LABELS, "hedging": HEDGING_LABELS, "relevance": RELEVANCE_LABELS}
+HEADLINES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "direction": ("macro-F1 (escalation, deescalation)", ("escalation", "deescalation")),
+    "hedging": ("hedged-F1", ("hedged",)),
+    "relevance": ("relevant-F1", ("relevant",)),
+}
 _DIRECTION_OF = {
     Label.ESCALATION: "escalation",
     Label.DEESCALATION: "deescalation",
@@ -31,7 +46,12 @@ _DIRECTION_OF = {
 def predict(task: str, assessment: Assessment) -> tuple[str, float]:
     """The predicted label for ``task`` and a confidence margin used to rank misses."""
     if task == "direction":
-        return _DIRECTION_OF[assessment.label], abs(assessment.escalation)
+        # the reading is kept for items out of scope too (CAMEO codes domestic events as well)
+        reading = assessment.reading or assessment
+        return _DIRECTION_OF[reading.label], abs(reading.escalation)
+    if task == "relevance":
+        cues = [e for e in assessment.evidence if e.kind == "relevance"]
+        return ("relevant" if assessment.relevant else "irrelevant"), float(len(cues))
     hedges = [e for e in assessment.evidence if e.kind == "clarity-"]
     return ("hedged" if assessment.hedged else "certain"), float(len(hedges))
 
@@ -74,6 +94,7 @@ def run(
                     predicted=pred,
                     margin=margin,
                     evidence=tuple(a.evidence),
+                    note=f"out of scope: {a.out_of_scope}" if a.out_of_scope else "",
                 )
             )
             if on_row is not None:
@@ -85,7 +106,7 @@ def run(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--task",
-    type=click.Choice(["direction", "hedging", *CLARITY_TASKS]),
+    type=click.Choice([*sorted(LABELS), *CLARITY_TASKS]),
     required=True,
     help="what to compare",
 )
@@ -97,8 +118,12 @@ def run(
     help="score only the rows at even or odd positions (a held-out half)",
 )
 def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
-    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source (for
-    clarity: AUROC and band shares per source; for clarity-elements: per-element P/R/F1)."""
+    """Score a labelled JSONL file and print accuracy, P/R/F1 and confusion per source.
+
+    Gold labels: ``escalation|deescalation|neutral`` (direction), ``hedged|certain`` (hedging and
+    clarity: AUROC and band shares per source), ``relevant|irrelevant`` (relevance; the report adds
+    the false-alarm rate); clarity-elements: per-element P/R/F1 on an element-labelled set.
+    """
     if task in CLARITY_TASKS:
         run_clarity_task(task, file, half, n_errors)
         return
@@ -106,15 +131,14 @@ def eval_command(file: Path, task: str, n_errors: int, half: str) -> None:
         examples = run(
             file, task, half=half, on_row=lambda n: update(f"Scoring {file} … {n} row(s)")
         )
-    labels = DIRECTION_LABELS if task == "direction" else HEDGING_LABELS
-    headline: tuple[str, tuple[str, ...]]
-    if task == "direction":
-        headline = ("macro-F1 (escalation, deescalation)", ("escalation", "deescalation"))
-    else:
-        headline = ("hedged-F1", ("hedged",))
+    labels = LABELS[task]
     for source, metrics in by_source(examples, labels).items():
-        click.echo(format_report(source, metrics, headline))
+        click.echo(format_report(source, metrics, HEADLINES[task]))
+        if task == "relevance":
+            rate = false_alarm_rate(metrics, "relevant", "irrelevant")
+            click.echo(f"false-alarm rate (irrelevant read as relevant): {rate:.3f}")
         click.echo("")
     if n_errors > 0:
         click.echo(f"worst {n_errors} misses:")
-        click.echo(format_misses(worst_misses(examples, n_errors)))
+        kinds = ("relevance",) if task == "relevance" else None
+        click.echo(format_misses(worst_misses(examples, n_errors), kinds=kinds))

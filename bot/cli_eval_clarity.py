@@ -20,7 +20,7 @@ from bot.domain import clarity_eval, element_eval
 from bot.domain.clarity_eval import ClarityExample
 from bot.domain.element_eval import ElementExample
 from bot.domain.models import Article, Assessment
-from bot.domain.scoring import RuleScorer
+from bot.domain.scoring import RuleScorer, describe_gap
 
 TASKS = ("clarity", "clarity-elements")
 
@@ -100,7 +100,7 @@ def score_elements(
                 gold={str(k): bool(v) for k, v in gold.items()},
                 read=element_eval.read_elements(a),
                 evidence=tuple(a.evidence),
-                missing=tuple(a.missing),
+                missing=tuple(describe_gap(g) for g in a.missing),
                 flags=_flags(a),
                 band=a.clarity_band,
             )

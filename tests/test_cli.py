@@ -122,6 +122,25 @@ def test_analyze_text_from_stdin_as_json(tmp_path: Path) -> None:
     assert data["label"] in {"escalation", "mixed"}
     assert -10 <= data["escalation"] <= 10
     assert data["clarity_band"] in {"signal", "conditional", "commitment"}
+    assert data["reading"]["label"] == data["label"]
+    assert data["relevance"] >= 0.5
+
+
+def test_analyze_says_out_of_scope_instead_of_a_direction(tmp_path: Path) -> None:
+    story = (
+        "Acme Canada Ltd third quarter net profit up 12 pct\n"
+        "Acme Canada Ltd said net profit rose to 40 mln dlrs and it raised its dividend.\n"
+    )
+    result = signalbot(tmp_path, "analyze", "-", stdin=story)
+    assert result.returncode == 0, result.stderr
+    assert "out of scope: no interstate or policy move: company results" in result.stdout
+    assert "clarity" not in result.stdout.split("out of scope")[0]
+    as_json = signalbot(tmp_path, "analyze", "-", "--json", stdin=story)
+    data = json.loads(as_json.stdout)
+    assert data["relevant"] is False
+    assert data["label"] == "neutral"
+    assert data["escalation"] == 0
+    assert set(data["reading"]) == {"label", "escalation"}
 
 
 def test_analyze_jsonl_keeps_ids_and_reports_bad_lines(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.adapters.sources import SourceParser
-from bot.domain.models import Article, ClarityBand, Instrument, Item
-from bot.domain.scoring import RuleScorer
+from bot.domain.models import Article, ClarityBand, Gap, Instrument, Item
+from bot.domain.scoring import RuleScorer, describe_gap
 from bot.domain.source_weight import WeightedScorer, weigh
 from bot.render import glance
 from bot.render.slack import alert_message
@@ -45,8 +45,7 @@ def test_a_published_rule_is_a_commitment_even_when_its_abstract_hedges() -> Non
     assert unweighted.clarity_band != ClarityBand.COMMITMENT
     assert weighted.clarity >= 75
     assert weighted.clarity_band == ClarityBand.COMMITMENT
-    assert "no formal instrument" not in weighted.missing
-    assert "no timeline" not in weighted.missing
+    assert not {g.code for g in weighted.missing} & {"instrument", "timeline"}
     assert str(weighted.source_weight) == "official · Federal Register · Rule"
     top = weighted.evidence[0]
     assert top.kind == "clarity+"
@@ -59,8 +58,18 @@ def test_a_proposed_rule_is_never_a_commitment_and_says_why() -> None:
     weighted = scorer.score(article)
     assert weighted.clarity <= 69
     assert weighted.clarity_band != ClarityBand.COMMITMENT
-    assert weighted.missing[0] == "not yet binding (proposed rule; comments close 19 Jan 2027)"
+    said = describe_gap(weighted.missing[0])
+    assert said == "not yet binding (proposed rule; comments close 19 Jan 2027)"
     assert str(weighted.source_weight) == "official · Federal Register · Proposed Rule"
+
+
+def test_a_published_rule_supplies_the_instrument_and_the_timeline() -> None:
+    lacking = [Gap(code="volumes"), Gap(code="instrument"), Gap(code="timeline")]
+    base = (
+        RuleScorer().score(Article(title="t", text=HEDGED)).model_copy(update={"missing": lacking})
+    )
+    rule = Instrument(publisher="Federal Register", type="Rule", published=date(2026, 11, 20))
+    assert [g.code for g in weigh(base, rule).missing] == ["volumes"]
 
 
 def test_a_notice_counts_a_little_and_an_item_without_instrument_is_untouched() -> None:

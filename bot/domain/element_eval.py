@@ -34,8 +34,8 @@ ELEMENTS = (
 Reader = Callable[[Assessment], bool]
 
 
-def _not_missing(entry: str) -> Reader:
-    return lambda a: entry not in a.missing
+def _not_missing(code: str) -> Reader:
+    return lambda a: all(gap.code != code for gap in a.missing)
 
 
 def _cue(note: str) -> Reader:
@@ -47,10 +47,10 @@ def _reversible(a: Assessment) -> bool:
 
 
 READERS: Mapping[str, tuple[str, Reader] | None] = {
-    "quantity": ('no "no volumes" in missing', _not_missing("no volumes")),
-    "date": ('no "no timeline" in missing', _not_missing("no timeline")),
-    "destination": ('no "no destinations" in missing', _not_missing("no destinations")),
-    "instrument": ('no "no formal instrument" in missing', _not_missing("no formal instrument")),
+    "quantity": ("no `volumes` gap in missing", _not_missing("volumes")),
+    "date": ("no `timeline` gap in missing", _not_missing("timeline")),
+    "destination": ("no `destinations` gap in missing", _not_missing("destinations")),
+    "instrument": ("no `instrument` gap in missing", _not_missing("instrument")),
     "enforcement": (
         'a clarity cue "enforcement or verification"',
         _cue("enforcement or verification"),

@@ -24,6 +24,8 @@ class Example:
     predicted: str
     margin: float = 0.0
     evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+    """A line of context for error analysis (for relevance: why the item is out of scope)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,12 @@ def format_report(
     return "\n".join(lines)
 
 
+def false_alarm_rate(metrics: Metrics, positive: str, negative: str) -> float:
+    """The share of ``negative`` examples predicted ``positive`` (false positives / negatives)."""
+    row = metrics.confusion.get(negative, {})
+    return _safe_div(row.get(positive, 0), sum(row.values()))
+
+
 def worst_misses(examples: Iterable[Example], n: int) -> list[Example]:
     """The ``n`` misses the scorer was most confident about (largest margin first)."""
     misses = [ex for ex in examples if ex.gold != ex.predicted]
@@ -118,13 +126,24 @@ def worst_misses(examples: Iterable[Example], n: int) -> list[Example]:
     return misses[: max(0, n)]
 
 
-def format_misses(examples: Sequence[Example], max_evidence: int = 4) -> str:
-    """Misses with their text and the strongest evidence, for error analysis."""
+def format_misses(
+    examples: Sequence[Example],
+    max_evidence: int = 4,
+    kinds: Iterable[str] | None = None,
+    max_text: int = 300,
+) -> str:
+    """Misses with their text (cut at ``max_text`` characters) and the strongest evidence (only
+    of ``kinds`` when given), for error analysis."""
+    wanted = set(kinds) if kinds is not None else None
     lines: list[str] = []
     for ex in examples:
         lines.append(f"- [{ex.source}] {ex.id}: gold={ex.gold} predicted={ex.predicted}")
-        lines.append(f"  text: {ex.text}")
-        for e in ex.evidence[:max_evidence]:
+        text = " ".join(ex.text.split())
+        lines.append(f"  text: {text[:max_text]}{'…' if len(text) > max_text else ''}")
+        if ex.note:
+            lines.append(f"  {ex.note}")
+        shown = [e for e in ex.evidence if wanted is None or e.kind in wanted]
+        for e in shown[:max_evidence]:
             lines.append(f"  {e.kind:>13} {e.contribution:+6.2f}  {e.cue!r}  {e.note}")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.models import Assessment, ClarityBand
+from bot.domain.scoring import gap_given
 from bot.domain.text import one_line, shorten
 
 ESCALATION_STEP = 1.0  # smaller moves of the score are not worth a line
@@ -22,12 +23,6 @@ class FollowUp(BaseModel):
 
     def lead(self) -> str:
         return " · ".join(self.changes) if self.changes else "no change in the ratings"
-
-
-def _given(missing: str) -> str:
-    """``no volumes`` → ``volumes now given``."""
-    text = missing.strip()
-    return f"{text[3:]} now given" if text.lower().startswith("no ") else f"{text}: resolved"
 
 
 def compare(story_title: str, previous: Assessment, current: Assessment) -> FollowUp:
@@ -52,7 +47,7 @@ def compare(story_title: str, previous: Assessment, current: Assessment) -> Foll
         changes.append("now a commitment")
         material = True
     resolved = [m for m in previous.missing if m not in current.missing]
-    changes.extend(_given(m) for m in resolved[:3])
+    changes.extend(gap_given(m) for m in resolved[:3])
     if current.reversion_risk and current.reversion_risk != previous.reversion_risk:
         when = f" ({current.reversion_risk.date:%-d %b %Y})" if current.reversion_risk.date else ""
         changes.append(

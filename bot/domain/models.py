@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Label(StrEnum):
@@ -105,18 +105,44 @@ class SourceWeight(BaseModel):
         return " · ".join(p for p in (self.kind, self.publisher, self.instrument) if p)
 
 
+class Gap(BaseModel):
+    """One thing a commitment would need and the item lacks: a code of the ``[missing]`` table
+    in ``scoring/lexicons/clarity.toml`` (``volumes``, ``timeline``, ``conditional`` …) and, for a
+    condition, its wording. Presenters turn it into words (``bot.domain.scoring.gaps``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    detail: str = ""
+
+
+class Reading(BaseModel):
+    """The direction read from an item's words, whether or not the item is in scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Label
+    escalation: float = Field(ge=-10.0, le=10.0)
+
+
 class Assessment(BaseModel):
-    """The scorer's verdict on one item (see SCORING.md)."""
+    """The scorer's verdict on one item (see SCORING.md).
+
+    An item out of scope (no interstate or policy move) has ``label`` neutral and ``escalation``
+    0 and says why in ``out_of_scope``; the direction its words carry stays under ``reading``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     relevant: bool
+    relevance: float = Field(default=0.0, ge=0.0, le=1.0)
+    out_of_scope: str = Field(default="", description="why the item is out of scope, if it is")
     label: Label
     escalation: float = Field(ge=-10.0, le=10.0)
     clarity: int = Field(ge=0, le=100)
     clarity_band: ClarityBand
     hedged: bool
-    missing: list[str] = Field(default_factory=list)
+    missing: list[Gap] = Field(default_factory=list)
     reversion_risk: ReversionRisk | None = None
     topics: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
@@ -124,6 +150,15 @@ class Assessment(BaseModel):
     summary: str = ""
     dyad: Dyad | None = None
     source_weight: SourceWeight | None = None
+    reading: Reading | None = None
+
+    @field_validator("missing", mode="before")
+    @classmethod
+    def _plain_gaps(cls, value: object) -> object:
+        """A gap may be given as a bare code (or, in records written before codes, as words)."""
+        if isinstance(value, list):
+            return [{"code": v} if isinstance(v, str) else v for v in value]
+        return value
 
 
 class Article(BaseModel):

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.domain.models import Article, Assessment, ClarityBand, Evidence, Instrument, SourceWeight
+from bot.domain.models import (
+    Article,
+    Assessment,
+    ClarityBand,
+    Evidence,
+    Gap,
+    Instrument,
+    SourceWeight,
+)
 
 BINDING = frozenset({"rule", "presidential document"})
 PROPOSED = frozenset({"proposed rule"})
@@ -20,8 +28,9 @@ PROPOSED_BONUS = 10
 PROPOSED_CAP = 69
 NOTICE_BONUS = 10
 OTHER_BONUS = 5
-NO_INSTRUMENT = "no formal instrument"
-NO_TIMELINE = "no timeline"
+NO_INSTRUMENT = "instrument"  # codes of the [missing] table in scoring/lexicons/clarity.toml
+NO_TIMELINE = "timeline"
+NOT_BINDING = "binding"
 
 
 class _Scorer(Protocol):
@@ -44,12 +53,12 @@ def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
     if instrument is None:
         return assessment
     kind = instrument.type.strip().lower()
-    missing = [m for m in assessment.missing if m != NO_INSTRUMENT]
+    missing = [m for m in assessment.missing if m.code != NO_INSTRUMENT]
     clarity = assessment.clarity
     if kind in BINDING:
         clarity = min(100, max(BINDING_FLOOR, clarity + BINDING_BONUS))
         if instrument.effective or instrument.published:
-            missing = [m for m in missing if m != NO_TIMELINE]
+            missing = [m for m in missing if m.code != NO_TIMELINE]
     elif kind in PROPOSED:
         clarity = min(PROPOSED_CAP, clarity + PROPOSED_BONUS)
         close = (
@@ -57,7 +66,7 @@ def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
             if instrument.comments_close
             else ""
         )
-        missing = [f"not yet binding (proposed rule{close})", *missing]
+        missing = [Gap(code=NOT_BINDING, detail=f"proposed rule{close}"), *missing]
     elif kind == "notice":
         clarity = min(100, clarity + NOTICE_BONUS)
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.models import Assessment, Evidence, Item, Label
+from bot.domain.scoring import describe_gap
 from bot.domain.text import one_line, shorten
 
 DIRECTION_SYMBOL = {
@@ -57,6 +58,8 @@ def reversion(assessment: Assessment, today: date) -> str:
 
 
 def glance(assessment: Assessment, today: date) -> str:
+    if not assessment.relevant and assessment.out_of_scope:
+        return f"out of scope: {assessment.out_of_scope}"
     parts = [direction(assessment), clarity(assessment)]
     if rev := reversion(assessment, today):
         parts.append(rev)
@@ -84,8 +87,9 @@ def topics_line(assessment: Assessment) -> str:
     return ", ".join(assessment.topics[:6])
 
 
-def missing_line(assessment: Assessment) -> str:
-    return " · ".join(assessment.missing[:6])
+def missing_line(assessment: Assessment, limit: int = 6) -> str:
+    """``no volumes · conditional on talks making progress``."""
+    return " · ".join(describe_gap(g) for g in assessment.missing[:limit])
 
 
 def evidence_line(evidence: Evidence, limit: int = 90) -> str:

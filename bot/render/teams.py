@@ -209,7 +209,7 @@ def alert_body(
     ]
     if assessment.summary and budget.summary:
         body.append(text_block(escape(shorten(one_line(assessment.summary), budget.summary))))
-    if budget.missing and (missing := " · ".join(assessment.missing[: budget.missing])):
+    if budget.missing and (missing := glance.missing_line(assessment, budget.missing)):
         body.append(text_block(f"**Missing for a commitment:** {escape(shorten(missing, 300))}"))
     evidence = glance.top_evidence(assessment, budget.evidence) if budget.evidence else []
     if evidence:
@@ -285,7 +285,7 @@ def _digest_body(
         line = f"{glance.direction(assessment)} · {assessment.clarity_band} · {headline}"
         detail = [item.source or item.feed]
         if budget.missing and assessment.missing:
-            detail.append(" · ".join(assessment.missing[: budget.missing]))
+            detail.append(glance.missing_line(assessment, budget.missing))
         entry: Element = {
             "type": "Container",
             "separator": True,

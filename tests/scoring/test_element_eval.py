@@ -33,10 +33,10 @@ def _assessment(**kw: object) -> Assessment:
         "clarity_band": ClarityBand.SIGNAL,
         "hedged": False,
         "missing": [
-            "no volumes",
-            "no destinations",
-            "no timeline",
-            "no formal instrument",
+            "volumes",
+            "destinations",
+            "timeline",
+            "instrument",
         ],
     }
     base.update(kw)
@@ -59,7 +59,7 @@ def test_a_bare_statement_reads_no_element() -> None:
 def test_elements_read_from_missing_evidence_flag_and_reversion() -> None:
     a = _assessment(
         hedged=True,
-        missing=["no destinations", "no timeline", "no enforcement mechanism"],
+        missing=["destinations", "timeline", "enforcement"],
         reversion_risk=ReversionRisk(phrase="restore tariffs"),
         evidence=[
             _cue("formal instrument", 22),
@@ -79,7 +79,7 @@ def test_the_hedge_element_is_the_hedged_wording_cue_not_the_flag() -> None:
 
 
 def test_a_withheld_volume_is_not_a_quantity() -> None:
-    a = _assessment(missing=["no volumes"], evidence=[_cue("quantity", 10)])
+    a = _assessment(missing=["volumes"], evidence=[_cue("quantity", 10)])
     assert read_elements(a)["quantity"] is False
 
 

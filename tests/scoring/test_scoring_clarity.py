@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.models import ClarityBand
+from bot.domain.models import Assessment, ClarityBand
+from bot.domain.scoring import describe_gap
 
 
 def test_formal_instrument_with_quantities_and_dates_is_a_commitment(score) -> None:  # type: ignore[no-untyped-def]
@@ -13,8 +14,8 @@ def test_formal_instrument_with_quantities_and_dates_is_a_commitment(score) -> N
         "banned, effective 1 July 2025, and customs will enforce licence checks."
     )
     assert a.clarity_band is ClarityBand.COMMITMENT
-    assert "no formal instrument" not in a.missing
-    assert "no timeline" not in a.missing
+    assert "no formal instrument" not in said_missing(a)
+    assert "no timeline" not in said_missing(a)
 
 
 def test_symbolic_selective_withheld_is_a_signal(score) -> None:  # type: ignore[no-untyped-def]
@@ -23,7 +24,7 @@ def test_symbolic_selective_withheld_is_a_signal(score) -> None:  # type: ignore
         "but it stopped short of naming destination markets and declined to give volumes."
     )
     assert a.clarity_band is ClarityBand.SIGNAL
-    assert {"no volumes", "no destinations", "no timeline"} <= set(a.missing)
+    assert {"no volumes", "no destinations", "no timeline"} <= set(said_missing(a))
     cues = {e.cue for e in a.evidence if e.kind == "clarity-"}
     assert "stopped short of" in cues
 
@@ -32,10 +33,10 @@ def test_quantity_and_destination_raise_clarity(score) -> None:  # type: ignore[
     bare = score("Tokyo approved export licences for chip tools.")
     rich = score("Tokyo approved export licences for 120 chip tools to Germany and France.")
     assert rich.clarity > bare.clarity
-    assert "no volumes" in bare.missing
-    assert "no volumes" not in rich.missing
-    assert "no destinations" in bare.missing
-    assert "no destinations" not in rich.missing
+    assert "no volumes" in said_missing(bare)
+    assert "no volumes" not in said_missing(rich)
+    assert "no destinations" in said_missing(bare)
+    assert "no destinations" not in said_missing(rich)
 
 
 def test_modal_hedges_lower_clarity(score) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +49,7 @@ def test_modal_hedges_lower_clarity(score) -> None:  # type: ignore[no-untyped-d
 
 def test_conditional_is_listed(score) -> None:  # type: ignore[no-untyped-def]
     a = score("Brussels will drop the duties on Chinese EVs if Beijing sets minimum prices.")
-    assert any(m.startswith("conditional on") and "Beijing" in m for m in a.missing)
+    assert any(m.startswith("conditional on") and "Beijing" in m for m in said_missing(a))
     assert a.hedged
 
 
@@ -58,7 +59,7 @@ def test_anonymous_sourcing_lowers_clarity(score) -> None:  # type: ignore[no-un
         "A 10% tariff on Vietnamese solar panels is planned, people familiar with it said."
     )
     assert anon.clarity < on_record.clarity
-    assert "no on-record attribution" in anon.missing
+    assert "no on-record attribution" in said_missing(anon)
 
 
 def test_expecting_talks_to_go_well_is_hedged_signal(score) -> None:  # type: ignore[no-untyped-def]
@@ -127,3 +128,8 @@ def test_reversion_needs_publication_date_for_relative_dates(score) -> None:  # 
     a = score("The 90-day pause on the new duties could snap back.", published=None)
     assert a.reversion_risk is not None
     assert a.reversion_risk.date is None
+
+
+def said_missing(a: Assessment) -> list[str]:
+    """The missing list in the words a reader sees."""
+    return [describe_gap(g) for g in a.missing]

@@ -42,8 +42,8 @@ from bot.domain.models import Label
         ("Armenia warned it would go to war if the border was crossed.", Label.ESCALATION),
     ],
 )
-def test_event_categories(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
-    assert score(text).label is label
+def test_event_categories(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
 
 
 @pytest.mark.parametrize(
@@ -58,8 +58,8 @@ def test_event_categories(score, text: str, label: Label) -> None:  # type: igno
         ("Rebel fighters occupied the airport and two border posts.", Label.ESCALATION),
     ],
 )
-def test_names_made_of_event_words(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
-    assert score(text).label is label
+def test_names_made_of_event_words(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
 
 
 @pytest.mark.parametrize(
@@ -75,8 +75,8 @@ def test_names_made_of_event_words(score, text: str, label: Label) -> None:  # t
         ("Ban Ki-moon praised Ghana for holding a peaceful election.", Label.DEESCALATION),
     ],
 )
-def test_verbs_and_their_look_alikes(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
-    assert score(text).label is label
+def test_verbs_and_their_look_alikes(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
 
 
 @pytest.mark.parametrize(
@@ -103,58 +103,58 @@ def test_verbs_and_their_look_alikes(score, text: str, label: Label) -> None:  #
         ),
     ],
 )
-def test_complements_objects_and_frames(score, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
-    assert score(text).label is label
+def test_complements_objects_and_frames(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
 
 
-def test_close_to_is_near_not_a_closure(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("Two bombers flew close to the island's air defence zone.")
+def test_close_to_is_near_not_a_closure(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("Two bombers flew close to the island's air defence zone.")
     assert a.label is not Label.DEESCALATION
     assert not any(e.kind == "de-escalation" for e in a.evidence)
 
 
-def test_material_outweighs_verbal(score) -> None:  # type: ignore[no-untyped-def]
-    material = score("Beijing retaliated with duties on American pork.")
-    verbal = score("Beijing vowed to retaliate against the new duties on its pork.")
+def test_material_outweighs_verbal(read) -> None:  # type: ignore[no-untyped-def]
+    material = read("Beijing retaliated with duties on American pork.")
+    verbal = read("Beijing vowed to retaliate against the new duties on its pork.")
     assert material.label is Label.ESCALATION
     assert verbal.label is Label.ESCALATION
-    bare_material = score("Beijing imposed duties on American pork.")
-    bare_intent = score("Beijing said it would impose duties on American pork.")
+    bare_material = read("Beijing imposed duties on American pork.")
+    bare_intent = read("Beijing said it would impose duties on American pork.")
     assert bare_material.escalation > bare_intent.escalation > 0
 
 
-def test_negation_cancels_a_lift(score) -> None:  # type: ignore[no-untyped-def]
-    lifted = score("Washington lifted its tariffs on Chinese steel.")
-    not_lifted = score("Washington did not lift its tariffs on Chinese steel.")
+def test_negation_cancels_a_lift(read) -> None:  # type: ignore[no-untyped-def]
+    lifted = read("Washington lifted its tariffs on Chinese steel.")
+    not_lifted = read("Washington did not lift its tariffs on Chinese steel.")
     assert lifted.label is Label.DEESCALATION
     assert not_lifted.label is not Label.DEESCALATION
     assert not_lifted.escalation > lifted.escalation
 
 
-def test_no_plans_to_impose_is_not_escalation(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("The commerce ministry said it has no plans to impose export curbs on graphite.")
+def test_no_plans_to_impose_is_not_escalation(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("The commerce ministry said it has no plans to impose export curbs on graphite.")
     assert a.label is not Label.ESCALATION
-    b = score("The commerce ministry said it will impose export curbs on graphite.")
+    b = read("The commerce ministry said it will impose export curbs on graphite.")
     assert b.label is Label.ESCALATION
 
 
-def test_negation_is_noted_in_evidence(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("Ottawa did not lift its tariffs on Chinese electric vehicles.")
+def test_negation_is_noted_in_evidence(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("Ottawa did not lift its tariffs on Chinese electric vehicles.")
     assert any("negated" in e.note for e in a.evidence)
 
 
-def test_background_clause_counts_less(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("The two ministers met in Rome after weeks of angry exchanges over tariffs.")
+def test_background_clause_counts_less(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("The two ministers met in Rome after weeks of angry exchanges over tariffs.")
     assert a.label is Label.DEESCALATION
 
 
-def test_mixed_when_strong_cues_pull_both_ways(score) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_when_strong_cues_pull_both_ways(read) -> None:  # type: ignore[no-untyped-def]
     text = (
         "Washington and Beijing resumed trade talks in London and agreed a framework on rare earths. "
         "Separately, Washington threatened to impose sweeping new tariffs and added 40 firms to "
         "the entity list."
     )
-    assert score(text).label is Label.MIXED
+    assert read(text).label is Label.MIXED
 
 
 @pytest.mark.parametrize(
@@ -166,31 +166,64 @@ def test_mixed_when_strong_cues_pull_both_ways(score) -> None:  # type: ignore[n
         "Washington extended the tariff truce by 90 days while threatening new chip controls.",
     ],
 )
-def test_one_sentence_is_mixed_when_its_main_clauses_pull_both_ways(score, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_one_sentence_is_mixed_when_its_main_clauses_pull_both_ways(read, text: str) -> None:  # type: ignore[no-untyped-def]
     # a thaw layered with a threat, in coordinate clauses
-    assert score(text).label is Label.MIXED
+    assert read(text).label is Label.MIXED
 
 
-def test_subordinate_move_does_not_make_a_sentence_mixed(score) -> None:  # type: ignore[no-untyped-def]
-    a = score(
-        "Despite appeals from exporters, the ministry is refusing to lift its ban on magnets."
-    )
+def test_subordinate_move_does_not_make_a_sentence_mixed(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("Despite appeals from exporters, the ministry is refusing to lift its ban on magnets.")
     assert a.label is Label.ESCALATION
 
 
-def test_background_clause_leaves_the_main_event_to_come(score) -> None:  # type: ignore[no-untyped-def]
-    a = score("While talks continue, Washington imposed new tariffs on Chinese steel.")
+def test_background_clause_leaves_the_main_event_to_come(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("While talks continue, Washington imposed new tariffs on Chinese steel.")
     assert a.label is Label.ESCALATION
     imposed = next(e for e in a.evidence if e.cue.startswith("imposed"))
     assert "secondary" not in imposed.note
 
 
-def test_neutral_statement(score) -> None:  # type: ignore[no-untyped-def]
-    assert score("The minister said the weather in Geneva was pleasant.").label is Label.NEUTRAL
+def test_neutral_statement(read) -> None:  # type: ignore[no-untyped-def]
+    assert read("The minister said the weather in Geneva was pleasant.").label is Label.NEUTRAL
 
 
-def test_score_sign_and_range(score) -> None:  # type: ignore[no-untyped-def]
-    esc = score("Beijing halted rare-earth exports and imposed 50% tariffs on US farm goods.")
-    de = score("Beijing lifted its export ban on gallium and eased curbs on graphite.")
+def test_score_sign_and_range(read) -> None:  # type: ignore[no-untyped-def]
+    esc = read("Beijing halted rare-earth exports and imposed 50% tariffs on US farm goods.")
+    de = read("Beijing lifted its export ban on gallium and eased curbs on graphite.")
     assert 0 < esc.escalation <= 10
     assert -10 <= de.escalation < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("US Slaps Tariffs On Chinese Steel", Label.ESCALATION),
+        ("China Hits Back With Tariffs On US Farm Goods", Label.ESCALATION),
+        ("India Snubs US Trade Talks Invite", Label.ESCALATION),
+        ("Seoul Lifts Curbs On Japanese Seafood", Label.DEESCALATION),
+        ("US, China Agree To Extend Tariff Truce", Label.DEESCALATION),
+    ],
+)
+def test_headline_style(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text, title=text).label is label
+
+
+def test_title_case_may_is_a_modal_and_a_month_only_with_a_date(score) -> None:  # type: ignore[no-untyped-def]
+    modal = score("China May Ban Rare Earth Exports To Japan")
+    enacted = score("China Bans Rare Earth Exports To Japan")
+    assert modal.hedged
+    assert 0 < modal.escalation < enacted.escalation
+    assert not score("Tariffs Take Effect May 1 After Talks Fail").hedged
+
+
+def test_headline_future_is_a_plan(score) -> None:  # type: ignore[no-untyped-def]
+    plan = score("US To Impose Tariffs On Canadian Lumber")
+    done = score("US Imposes Tariffs On Canadian Lumber")
+    assert plan.hedged
+    assert not done.hedged
+    assert 0 < plan.escalation < done.escalation
+
+
+def test_headline_verbs_of_consideration_hedge(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("Japan Eyes Export Curbs On Chip Equipment").hedged
+    assert score("EU Mulls Sanctions On Russian LNG").hedged

@@ -9,7 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli_eval import eval_command
-from bot.domain.evaluation import Example, by_source, compute, format_report, worst_misses
+from bot.domain.evaluation import (
+    Example,
+    by_source,
+    compute,
+    false_alarm_rate,
+    format_report,
+    worst_misses,
+)
 
 EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 
@@ -99,3 +106,45 @@ def test_cli_reports_every_source_of_the_dev_sets() -> None:
         assert f"== {source}" in h.output
     assert "hedged-F1" in h.output
     assert "worst 2 misses" in h.output
+
+
+def test_false_alarm_rate_is_the_share_of_negatives_flagged() -> None:
+    pairs = [("relevant", "relevant"), ("irrelevant", "relevant")] + [
+        ("irrelevant", "irrelevant")
+    ] * 3
+    m = compute(pairs, ("relevant", "irrelevant"))
+    assert false_alarm_rate(m, "relevant", "irrelevant") == pytest.approx(1 / 4)
+
+
+def test_cli_relevance_report_and_errors(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "text": "China imposed 25% tariffs on US soybeans.", "label": "relevant",
+         "source": "wire"},
+        {"id": "b", "text": "Acme Corp reported third-quarter net profit of 3 mln dlrs.",
+         "label": "irrelevant", "source": "wire"},
+        # gold set wrong on purpose, so that the report has a false alarm to list
+        {"id": "c", "text": "Japan and Korea held talks on export controls for chips.",
+         "label": "irrelevant", "source": "wire"},
+    ]  # fmt: skip
+    f = tmp_path / "r.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(eval_command, [str(f), "--task", "relevance", "--errors", "5"])
+    assert result.exit_code == 0, result.output
+    assert "== wire (n=3)" in result.output
+    assert "relevant-F1: 0.667" in result.output
+    assert "false-alarm rate (irrelevant read as relevant): 0.500" in result.output
+    # the one miss, with the cues that put it in scope
+    assert "c: gold=irrelevant predicted=relevant" in result.output
+    assert "relevance" in result.output.split("worst 5 misses:")[1]
+    assert "b: gold" not in result.output
+
+
+def test_eval_direction_measures_the_reading_of_out_of_scope_sentences(tmp_path: Path) -> None:
+    # a domestic event: out of scope, yet its direction is read and measured
+    rows = [{"id": "d", "text": "Rebels attacked a police station, killing three officers.",
+             "label": "escalation", "source": "cameo"}]  # fmt: skip
+    f = tmp_path / "d.jsonl"
+    f.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(eval_command, [str(f), "--task", "direction"])
+    assert result.exit_code == 0, result.output
+    assert "accuracy: 1.000" in result.output

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.domain.models import Article, ClarityBand, Label
-from bot.domain.scoring import RuleScorer
+from bot.domain.models import Article, Assessment, ClarityBand, Label
+from bot.domain.scoring import RuleScorer, describe_gap
 
 THAW = Article(
     title="Beijing eases rare-earth curbs as trade talks resume",
@@ -65,7 +65,7 @@ def test_thaw_is_mild_deescalation_and_a_signal(scorer: RuleScorer) -> None:
     assert a.label is Label.DEESCALATION
     assert -10 < a.escalation < 0
     assert a.clarity_band is ClarityBand.SIGNAL
-    assert {"no volumes", "no destinations", "no timeline"} <= set(a.missing)
+    assert {"no volumes", "no destinations", "no timeline"} <= set(said_missing(a))
     assert {"CN", "US"} <= set(a.actors)
     assert "rare-earths" in a.topics
     assert a.reversion_risk is None
@@ -78,7 +78,7 @@ def test_snapback_threat_carries_reversion_date(scorer: RuleScorer) -> None:
     assert a.label is Label.ESCALATION
     assert a.reversion_risk is not None
     assert a.reversion_risk.date == date(2025, 8, 12)
-    assert any(m.startswith("conditional on") for m in a.missing)
+    assert any(m.startswith("conditional on") for m in said_missing(a))
     assert a.clarity_band is not ClarityBand.COMMITMENT
     assert {"US", "CN"} <= set(a.actors)
     assert "tariffs" in a.topics
@@ -89,9 +89,9 @@ def test_federal_register_rule_is_a_commitment(scorer: RuleScorer) -> None:
     assert a.relevant
     assert a.label is Label.ESCALATION
     assert a.clarity_band is ClarityBand.COMMITMENT
-    assert "no formal instrument" not in a.missing
-    assert "no timeline" not in a.missing
-    assert "no volumes" not in a.missing
+    assert "no formal instrument" not in said_missing(a)
+    assert "no timeline" not in said_missing(a)
+    assert "no volumes" not in said_missing(a)
     assert a.actors[0] == "US"
     assert "CN" in a.actors
     assert {"sanctions", "semiconductors", "export-controls"} <= set(a.topics)
@@ -105,7 +105,7 @@ def test_signed_pact_is_deescalation(scorer: RuleScorer) -> None:
     assert a.escalation <= -5
     assert {"EU", "JP"} <= set(a.actors)
     assert "critical-minerals" in a.topics
-    assert "no formal instrument" not in a.missing
+    assert "no formal instrument" not in said_missing(a)
 
 
 def test_seed_style_summary_is_extractive(scorer: RuleScorer) -> None:
@@ -113,3 +113,8 @@ def test_seed_style_summary_is_extractive(scorer: RuleScorer) -> None:
     assert 0 < len(a.summary) <= len(THAW.text)
     for part in a.summary.split(". "):
         assert part.rstrip(".") in THAW.text
+
+
+def said_missing(a: Assessment) -> list[str]:
+    """The missing list in the words a reader sees."""
+    return [describe_gap(g) for g in a.missing]

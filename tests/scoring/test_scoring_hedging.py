@@ -71,3 +71,37 @@ def test_heldout_hedging_floor(scorer: RuleScorer, source: str) -> None:
             misses.append(f"{r['id']} gold={r['label']}: {r['text']}")
     f1 = compute(pairs, ("hedged", "certain")).per_class["hedged"].f1
     assert f1 >= HELDOUT_FLOOR, f"hedged-F1 {f1:.3f}; misses:\n" + "\n".join(misses)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some say the new duties will push up prices for builders.",
+        "Critics argue the quota favours the largest mills.",
+        "It is believed the cabinet has approved the draft decree.",
+        "The envoy is said to favour an early ceasefire.",
+        "According to people familiar with the plan, Ottawa will drop the levy.",
+        "Canberra halted the shipments, sources close to the ministry said.",
+        "An official, speaking on condition of anonymity, said the embargo would stay.",
+        "It is widely reported that the licences were withdrawn.",
+        "Experts say the ban was aimed at one supplier.",
+    ],
+)
+def test_vague_attribution_hedges(score, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).hedged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry said in a statement that the embargo took effect on Monday.",
+        "Trade Minister Ana Ruiz told reporters the licences were withdrawn.",
+    ],
+)
+def test_named_attribution_does_not_hedge(score, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not score(text).hedged
+
+
+def test_a_stated_goal_is_not_yet_an_event(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("Their goal is to reopen the border crossing.").hedged
+    assert score("The rules require that exporters register every cargo.").hedged

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from bot.domain.models import Article
-from bot.domain.scoring import RuleScorer
+from bot.domain.models import Article, Assessment, Label
+from bot.domain.scoring import RuleScorer, describe_gap
 
 _SCORER = RuleScorer()
 
@@ -46,7 +48,7 @@ def test_capital_acting_as_government_is_an_actor(text: str, present: str) -> No
 )
 def test_market_move_is_not_a_quantity(text: str) -> None:
     a = _SCORER.score(Article(text=text))
-    assert "no volumes" in a.missing
+    assert "no volumes" in said_missing(a)
     assert not any(e.kind == "clarity+" and e.note == "quantity" for e in a.evidence)
 
 
@@ -61,7 +63,7 @@ def test_market_move_is_not_a_quantity(text: str) -> None:
 )
 def test_measure_quantity_still_counts(text: str) -> None:
     a = _SCORER.score(Article(text=text))
-    assert "no volumes" not in a.missing
+    assert "no volumes" not in said_missing(a)
     assert any(e.kind == "clarity+" and e.note == "quantity" for e in a.evidence)
 
 
@@ -96,3 +98,74 @@ def test_repeated_cue_keeps_strongest() -> None:
         key = (e.cue.lower(), e.kind)
         assert key not in seen
         seen[key] = e.contribution
+
+
+_MAY_12 = datetime(2025, 5, 12, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seoul tightened its export licences for battery materials on Monday.",
+        "Canada toughened visa approvals for students from the region.",
+        "Exporters will require licences for every shipment of graphite to Japan, Beijing said.",
+    ],
+)
+def test_a_stiffer_licence_regime_is_a_restriction(text: str) -> None:
+    a = _SCORER.score(Article(text=text, published=_MAY_12))
+    assert a.reading is not None
+    assert a.reading.label is Label.ESCALATION
+
+
+def test_a_signed_agreement_with_its_years_is_dated_and_formal() -> None:
+    a = _SCORER.score(
+        Article(
+            text="Vietnam will buy 2 million tonnes of US wheat in 2026 and 2027 under the trade "
+            "agreement signed on Friday.",
+            published=_MAY_12,
+        )
+    )
+    assert "no timeline" not in said_missing(a)
+    assert "no formal instrument" not in said_missing(a)
+
+
+def test_a_year_already_past_is_no_timeline() -> None:
+    a = _SCORER.score(
+        Article(text="Peru raised tariffs on textile imports in 2019.", published=_MAY_12)
+    )
+    assert "no timeline" in said_missing(a)
+
+
+def test_for_n_days_starting_d_lapses_on_d_plus_n() -> None:
+    a = _SCORER.score(
+        Article(
+            text="Brazil and Argentina agreed to lower duties on steel for 60 days starting June 2.",
+            published=_MAY_12,
+        )
+    )
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date == date(2025, 8, 1)
+
+
+def test_for_n_days_without_a_start_counts_from_publication() -> None:
+    a = _SCORER.score(Article(text="Japan suspended the duties for six months.", published=_MAY_12))
+    assert a.reversion_risk is not None
+    assert a.reversion_risk.date == date(2025, 11, 8)
+
+
+def test_one_condition_in_two_wordings_is_listed_once() -> None:
+    a = _SCORER.score(
+        Article(
+            text="Ottawa said the purchases would resume, conditional on border talks making "
+            "progress. Officials said the offer was conditional on talks progress.",
+            published=_MAY_12,
+        )
+    )
+    assert [m for m in said_missing(a) if m.startswith("conditional on")] == [
+        "conditional on border talks making progress"
+    ]
+
+
+def said_missing(a: Assessment) -> list[str]:
+    """The missing list in the words a reader sees."""
+    return [describe_gap(g) for g in a.missing]

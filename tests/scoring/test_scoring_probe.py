@@ -68,7 +68,8 @@ def _check(scorer: RuleScorer, path: Path, macro_floor: float, accuracy_floor: f
     pairs: list[tuple[str, str]] = []
     misses: list[str] = []
     for r in _rows(path):
-        predicted = _NAMES[scorer.score(Article(text=r["text"])).label]
+        a = scorer.score(Article(text=r["text"]))
+        predicted = _NAMES[a.reading.label if a.reading else a.label]
         pairs.append((r["label"], predicted))
         if predicted != r["label"]:
             misses.append(f"{r['id']} gold={r['label']} got={predicted}: {r['text']}")

@@ -244,10 +244,20 @@ YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
 _DIGIT = re.compile(r"\d")
 
 
+_YEAR_ONLY = frozenset(("year",))
+_YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"))
+"""Words before a year that the year pattern reads ("in 2026", "by 2030", "end of 2027")."""
+
+
+def _year_mention(norms: list[str]) -> bool:
+    """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
+    return any(k and norms[k - 1] in _YEAR_BEFORE for k, t in enumerate(norms) if t in YEAR_LIKE)
+
+
 def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests."""
     if DATE_WORDS.isdisjoint(norms):
-        return frozenset()
+        return _YEAR_ONLY if _year_mention(norms) else frozenset()
     digit = _DIGIT.search(text) is not None
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):
@@ -263,3 +273,22 @@ def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
     if digit and not YEAR_LIKE.isdisjoint(norms):
         kinds.add("year")
     return frozenset(kinds)
+
+
+_FOR_SPAN = re.compile(
+    r"^for\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"twelve)\s+(?P<u>days?|weeks?|months?)$",
+    re.IGNORECASE,
+)
+
+
+def span_days(text: str) -> int | None:
+    """The length in days of a duration mention "for 90 days", "for six months" (None if the
+    mention is not one)."""
+    m = _FOR_SPAN.match(text.strip())
+    if m is None:
+        return None
+    n_raw = m["n"].lower()
+    n = _NUMBER_WORDS.get(n_raw) or int(n_raw) if n_raw.isdigit() or n_raw in _NUMBER_WORDS else 0
+    unit = m["u"].lower()
+    return n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1) or None

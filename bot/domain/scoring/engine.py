@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import pycountry
 
-from .lexicon import PhraseIndex, load
+from .lexicon import PhraseIndex, inflect, load
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +43,36 @@ class ClarityCue:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeSettings:
+    """How relevance is judged (``scope.toml``): weights, the threshold, organisation-name words
+    and the reason said for each out-of-scope frame."""
+
+    threshold: float = 0.5
+    title_weight: float = 1.2
+    late_weight: float = 0.5
+    decay: float = 0.5
+    frame_penalty: float = 1.0
+    suffixes: frozenset[str] = frozenset()
+    firms: frozenset[str] = frozenset()
+    firm_window: int = 3
+    sectors: frozenset[str] = frozenset()
+    """Trade flows and exposed sectors, and the policy verbs acting on them (word forms)."""
+    policy_verbs: frozenset[str] = frozenset()
+    not_modifiers: frozenset[str] = frozenset()
+    org_words: frozenset[str] = frozenset()
+    """``suffixes`` and ``firms``, normalised as tokens are (a sentence with none skips the check)."""
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Engine:
     """Everything the scorer needs, compiled: the phrase index and the numeric settings."""
 
     index: PhraseIndex
+    frame_index: PhraseIndex
     pivot_weights: dict[str, float]
+    restrictive_pivots: tuple[str, ...]
+    """Stems of pivot verbs whose object always reads as a restriction."""
     negation_window: int
     irrealis_factor: float
     irrealis_window: int
@@ -64,26 +89,7 @@ class Engine:
     """First words of ``venue_cities``: a sentence without any skips the venue check."""
     venue_before: frozenset[str] = frozenset()
     venue_after: frozenset[str] = frozenset()
-
-
-STRONG_REVERSION = frozenset(
-    [
-        "restor",
-        "restoration",
-        "reinstat",
-        "reimpos",
-        "snap",
-        "snapback",
-        "expir",
-        "lapse",
-        "revert",
-        "reversion",
-        "temporar",
-        "pause",
-        "truce",
-        "sunset",
-    ]
-)
+    scope: ScopeSettings = field(default_factory=lambda: ScopeSettings())
 
 
 def country_names() -> list[tuple[str, str]]:
@@ -121,6 +127,7 @@ def engine() -> Engine:
     clarity = load("clarity.toml")
     actors = load("actors.toml")
     topics = load("topics.toml")
+    scope = load("scope.toml")
     index = PhraseIndex(events.get("irregular", {}))
 
     for cat in events["category"]:
@@ -155,9 +162,10 @@ def engine() -> Engine:
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
     _add_all(index, "unit", clarity["quantity"]["units"], True)
     _add_all(index, "currency", clarity["quantity"]["currency"], True)
+    strong_stems = tuple(clarity["reversion"]["strong"])
     for phrase in clarity["reversion"]["cues"]:
         stem = phrase.split()[0].rstrip("~*")
-        strong = any(stem.startswith(s) for s in STRONG_REVERSION)
+        strong = stem.startswith(strong_stems)
         index.add("reversion", phrase, strong)
 
     for code, spec in actors["actors"].items():
@@ -170,11 +178,46 @@ def engine() -> Engine:
     for slug, spec in topics["topics"].items():
         _add_all(index, "topic", spec["cues"], slug)
 
+    _add_all(index, "lever", scope["levers"]["cues"], True)
+    irregular = events.get("irregular", {})
+    policy_verbs = frozenset(
+        form
+        for verb in scope["policy_verbs"]["verbs"]
+        for form in (inflect(verb[:-1], irregular) if verb.endswith("~") else (verb,))
+    )
+    # out-of-scope frames are read in an item's heading and lead only (scorer.py)
+    frame_index = PhraseIndex(events.get("irregular", {}))
+    for frame, spec in scope["frames"].items():
+        _add_all(frame_index, "frame", spec["cues"], frame)
+    frame_index.freeze()
+    orgs = scope["organisations"]
+    scope_settings = ScopeSettings(
+        threshold=float(scope["threshold"]),
+        title_weight=float(scope["title_weight"]),
+        late_weight=float(scope["late_weight"]),
+        decay=float(scope["decay"]),
+        frame_penalty=float(scope["frame_penalty"]),
+        suffixes=frozenset(orgs["suffixes"]),
+        firms=frozenset(orgs["firms"]),
+        firm_window=int(orgs["window"]),
+        sectors=frozenset(scope["sectors"]["words"]),
+        policy_verbs=policy_verbs,
+        not_modifiers=frozenset(orgs["not_modifiers"]),
+        org_words=frozenset(
+            form
+            for w in (*orgs["suffixes"], *orgs["firms"])
+            for form in (w.replace(".", ""), w.replace(".", "") + ">")  # "Ltd>" ends a <name>
+        ),
+        reasons={name: str(spec["reason"]) for name, spec in scope["frames"].items()},
+    )
+
     venue: dict[str, list[str]] = actors.get("venue", {})
     index.freeze()
     return Engine(
         index=index,
+        frame_index=frame_index,
         pivot_weights={k: float(v) for k, v in events["pivot_weights"].items()},
+        restrictive_pivots=tuple(events["pivots_restrictive"]["stems"]),
         negation_window=int(modality["negation"]["window"]),
         irrealis_factor=float(modality["irrealis"]["factor"]),
         irrealis_window=int(modality["irrealis"]["window"]),
@@ -190,4 +233,5 @@ def engine() -> Engine:
         venue_starts=frozenset(c.split()[0] for c in venue.get("cities", ())),
         venue_before=frozenset(venue.get("before", ())),
         venue_after=frozenset(venue.get("after", ())),
+        scope=scope_settings,
     )

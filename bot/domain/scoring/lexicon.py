@@ -295,7 +295,15 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-LEXICON_FILES = ("events.toml", "modality.toml", "clarity.toml", "actors.toml", "topics.toml")
+LEXICON_FILES = (
+    "events.toml",
+    "modality.toml",
+    "clarity.toml",
+    "actors.toml",
+    "topics.toml",
+    "scope.toml",
+    "settings.toml",
+)
 
 
 def versions() -> dict[str, str]:

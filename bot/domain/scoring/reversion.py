@@ -3,9 +3,9 @@ restoration in August")."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from .dates import DateMention
+from .dates import DateMention, span_days
 from .lexicon import PUNCT, Match
 from .text import render
 
@@ -69,3 +69,26 @@ def _date_end(raw: list[str], text: str, lo: int, hi: int) -> int:
             if render(raw[k:m]).lower() == text:
                 return m
     return -1
+
+
+_START_KINDS = frozenset(("mdy", "dmy", "iso", "month"))
+
+
+def temporary_span(
+    raw: list[str], norms: list[str], dates: list[DateMention], published: date | None
+) -> Reversion | None:
+    """A move made "for N days" lapses when the span ends: N days after the start date given in
+    the sentence ("starting May 14"), else after publication; None without such a span."""
+    for d in dates:
+        days = span_days(d.text) if d.kind == "relative" else None
+        if days is None:
+            continue
+        k = next((k for k in range(len(norms) - 2) if norms[k] == "for" and norms[k + 2][:3]
+                  in ("day", "wee", "mon")), -1)  # fmt: skip
+        if k < 0:
+            return None
+        start = next((x.date for x in dates if x.kind in _START_KINDS and x.date), published)
+        when = start + timedelta(days=days) if start is not None else None
+        cue = Match("reversion", True, k, k + 3, " ".join(norms[k : k + 3]))
+        return Reversion(cue, raw, DateMention(d.text, d.start, "span", when))
+    return None

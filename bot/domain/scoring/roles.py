@@ -10,12 +10,9 @@ in a passive, one governed by a preposition before it ("Sanctions on Russia were
 from __future__ import annotations
 
 from .engine import ActorCue
-from .lexicon import Match, is_acronym
+from .lexicon import Match, is_acronym, load
 
-_GOVERNING = frozenset(
-    ("on", "against", "to", "with", "toward", "towards", "from", "at", "for", "of", "into", "over",
-     "in", "by", "between", "and")
-)  # fmt: skip
+_GOVERNING = frozenset(load("settings.toml")["words"]["governing"])
 """Words before an actor that make it something other than the subject of what follows."""
 
 

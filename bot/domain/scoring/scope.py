@@ -9,22 +9,23 @@ from operator import itemgetter
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import Engine
-from .lexicon import Match
+from .engine import Engine, ScopeSettings
+from .lexicon import Match, load
 
-FORWARD_OBJECT_WINDOW = 5
-BACKWARD_OBJECT_WINDOW = 4
-PASSIVE_OBJECT_WINDOW = 8
+_SETTINGS = load("settings.toml")
+FORWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["forward_object"])
+BACKWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["backward_object"])
+PASSIVE_OBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
 """A passive pivot ("sanctions on the country's banks were lifted") looks further back: its
 subject, however long, is what it acts on."""
-_PASSIVE_AUX = frozenset(("is", "are", "was", "were", "be", "been", "being", "get", "got"))
+_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _NOT_QUANTITY = frozenset(
     ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
 )
 _NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
 _MOVE_LINKS = frozenset(("by", "about", "nearly", "almost", "around", "roughly", "some", "over"))
-_CURRENCY = frozenset(("$", "€", "£", "¥", "us$"))
+_CURRENCY = frozenset(_SETTINGS["words"]["currency_signs"])
 
 
 def has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -174,3 +175,37 @@ def drop_inside_names(layers: dict[str, list[Match]]) -> None:
                 layers[layer] = kept
             else:
                 del layers[layer]
+
+
+def _clean(token: str) -> str:
+    return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
+
+
+def is_organisation(m: Match, raw: list[str], norms: list[str], settings: ScopeSettings) -> bool:
+    """Whether actor match ``m`` is part of a company name ("<Ariadne Australia Ltd>", "American
+    Motors Corp", "Bank of America") or a nationality describing a firm ("a Swedish mining group")."""
+    i, j = m.i, m.j
+    if raw[i].startswith(("&lt;", "<")) or (i and raw[i - 1].startswith(("&lt;", "<"))):
+        return True
+    suffixes, firms = settings.suffixes, settings.firms
+    if i > 1 and raw[i - 1] == "of" and raw[i - 2][:1].isupper() and _clean(raw[i - 2]) in suffixes:
+        return True  # "Bank of America", "Co of Australia"
+    k = j + 1 if j < len(raw) and raw[j] == "." else j  # "U.S. Telecommunications Inc"
+    stop = min(len(raw), k + settings.firm_window + 1)
+    if settings.org_words.isdisjoint(norms[k:stop]):
+        return False  # no company word close after it
+    capitalised = True
+    while k < stop:
+        tok = raw[k]
+        word = _clean(tok)
+        if tok[:1].isupper() or tok in ("&", "and", "of"):
+            if capitalised and word in suffixes:
+                return True
+        else:
+            capitalised = False
+            if word in firms:
+                return True
+            if not tok.isalpha() or word.endswith("ed") or word in settings.not_modifiers:
+                return False  # a verb or a function word: the nationality heads its own phrase
+        k += 1
+    return False

@@ -1,9 +1,9 @@
 """RuleScorer: turns an Article into an Assessment (direction, clarity, hedging, snap-back, evidence).
 
-Sentence findings are combined into an item verdict: weighted escalation and de-escalation totals
-give a score in −10…+10 and a label (``mixed`` when strong cues pull both ways across sentences);
-clarity starts from a base and moves with capped cue classes; what a commitment would need and the
-item lacks is listed in plain words.
+The sentences' findings are tallied (``tally.py``), then the verdict is taken in named steps: the
+label (``mixed`` when strong cues pull both ways across sentences), clarity (a base moved by capped
+cue classes), the score in −10…+10, the scope (``relevance.py``), the evidence, hedging and what a
+commitment would need and the item lacks (codes of the ``[missing]`` table).
 """
 
 from __future__ import annotations
@@ -23,33 +23,29 @@ from bot.domain.models import (
 )
 
 from .engine import Engine, engine
-from .sentence import SentenceAnalyser, SentenceResult
+from .findings import SentenceResult
+from .lexicon import load
+from .relevance import Scope, judge
+from .sentence import SentenceAnalyser
+from .tally import Ev as _Ev
+from .tally import Roles as _Roles
+from .tally import Tally, lead_of, tally
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
-TITLE_WEIGHT = 1.2
-LEAD_SENTENCES = 3
-LATE_WEIGHT = 0.7
-LABEL_THRESHOLD = 1.0
-MIXED_MIN = 4.0
-MIXED_RATIO = 0.5
-HEDGED_SHARE = 0.4
-SCORE_SCALE = 12.0
-"""net strength -> score: 10·tanh(net / SCORE_SCALE); one enacted move lands near ±5, and only
-several strong moves in the same direction approach ±10."""
-CLARITY_DAMPING = 0.35
-"""At clarity 0 the direction strength is scaled by 1 - CLARITY_DAMPING; at 100 it is unscaled."""
-HEDGED_WEIGHT = 0.75
-"""Direction cues of a hedged sentence (may, reportedly, plans to) count this much."""
-DECAY = 0.5
-"""Sub-additive combination: the k-th strongest sentence of a direction counts DECAY**k."""
+_ITEM = load("settings.toml")["item"]
+"""The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
+LABEL_THRESHOLD = float(_ITEM["label_threshold"])
+MIXED_MIN = float(_ITEM["mixed_min"])
+MIXED_RATIO = float(_ITEM["mixed_ratio"])
+HEDGED_SHARE = float(_ITEM["hedged_share"])
+SCORE_SCALE = float(_ITEM["score_scale"])
+CLARITY_DAMPING = float(_ITEM["clarity_damping"])
+DECAY = float(_ITEM["decay"])
 MAX_EVIDENCE = 30
 MAX_SUMMARY_SENTENCES = 3
+MAX_RELEVANCE_EVIDENCE = 4
 
 
-_Roles = tuple[str | None, str | None] | None
-_Ev = tuple[float, str, str, EvidenceKind, float, str, _Roles]
-"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note and, for
-a move, (acting state, state acted on)."""
 _EvDict = dict[str, str | float]
 
 
@@ -76,133 +72,79 @@ class RuleScorer:
         if not sentences:
             return _empty()
         analyse = self._analyser.analyse
-        results = [
-            analyse(s, toks, published)
-            for s, toks in zip(sentences, tokenize_all(sentences), strict=True)
-        ]
+        tokens = tokenize_all(sentences)
+        results = [analyse(s, toks, published) for s, toks in zip(sentences, tokens, strict=True)]
+        scan = self._engine.frame_index.scan
+        for r, (_, norms) in zip(results[: lead_of(bool(title))], tokens, strict=False):
+            # what the item is about when it is no move: read in its heading and lead
+            if found := scan(norms).get("frame"):
+                r.frames = [(m.payload, m.phrase) for m in found]
         return self._assess(results, bool(title))
 
     def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:
-        """One pass over the sentence results, then the Assessment (validated once)."""
-        esc_v: list[float] = []
-        desc_v: list[float] = []
-        esc_n: list[float] = []
-        desc_n: list[float] = []
-        n_esc = n_desc = 0
-        clar_ev: list[_Ev] = []
-        dir_ev: list[_Ev] = []
-        totals: dict[str, float] = {}
-        actors_all: list[str] = []
-        topics_all: list[str] = []
-        n_salient = n_salient_hedged = n_hedged = 0
-        salience: list[float] = []
-        withheld: set[str] = set()
-        classes: set[str] = set()
-        conditions: list[str] = []
-        quantity = destination = timeline = False
-        # the strongest move with a known actor: (strength, acting state, state acted on)
-        mover: tuple[float, str | None, str | None] = (0.0, None, None)
-        lead = LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
-        for u, r in enumerate(results):
-            w = (TITLE_WEIGHT if has_title else 1.0) if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-            e, d = r.escalation, r.deescalation
-            cert = HEDGED_WEIGHT if r.hedged else 1.0
-            if e:
-                ew = e * w
-                esc_v.append(ew)
-                esc_n.append(ew * cert)
-            if d:
-                dw = d * w
-                desc_v.append(dw)
-                desc_n.append(dw * cert)
-            if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
-                n_esc += 1
-                n_desc += 1
-            elif e > d:
-                n_esc += 1
-            elif d > e:
-                n_desc += 1
-            if r.hedged:
-                n_hedged += 1
-            if r.direction or r.clarity:
-                n_salient += 1
-                if r.hedged:
-                    n_salient_hedged += 1
-            text = r.text
-            clar = r.clarity
-            # a list (not a generator) for sum(): same values, same order, same float result
-            salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in clar]))
-            if r.withheld:
-                withheld.update(r.withheld)
-            if r.conditions:
-                conditions.extend(r.conditions)
-            if r.has_quantity:
-                quantity = True
-            if r.has_destination:
-                destination = True
-            if r.has_date:
-                timeline = True
-            for cc, f in clar:
-                classes.add(cc.name)
-                pts = cc.points
-                new = totals.get(cc.name, 0.0) + pts
-                if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
-                    continue
-                totals[cc.name] = new
-                clar_ev.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
-            for f in r.direction:
-                c = round(f.contribution * w, 2)
-                dir_ev.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
-                if f.actor and abs(c) > mover[0]:
-                    mover = (abs(c), f.actor, f.target)
-            if r.actors:
-                actors_all.extend(r.actors)
-            if r.topics:
-                topics_all.extend(r.topics)
-        esc, desc = _combine(esc_v), _combine(desc_v)
-        label = _label(esc, desc, esc - desc, n_esc, n_desc)
-        value = self._engine.clarity_base + sum(totals.values())
-        clarity = round(max(0.0, min(100.0, value)))
-        # the size of the move: hedged sentences count less, and a vague signal moves the needle
-        # less than the same move made binding (the label above does not depend on either)
-        net = _combine(esc_n) - _combine(desc_n)
-        if net * (esc - desc) < 0:  # hedging must not flip the sign of the label
-            net = esc - desc
-        strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
-        score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
-        actors = _ranked(actors_all)
-        topics = _ranked(topics_all)
-        evidence = clar_ev
-        evidence.extend(dir_ev)
+        """The tally of the sentences, then the verdict in named steps (validated once)."""
+        t = tally(results, has_title)
+        esc, desc = _combine(t.esc), _combine(t.desc)
+        label = _label(esc, desc, esc - desc, t.n_esc, t.n_desc)
+        clarity = _clarity(self._engine.clarity_base, t)
+        escalation = _escalation(t, esc - desc, clarity)
+        scope = judge(results, has_title, t.lead, self._engine.scope)
+        evidence = t.clarity_evidence
+        evidence.extend(t.direction_evidence)
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
         top = [_ev(*e[1:]) for e in _distinct(evidence)]
         if len(top) < MAX_EVIDENCE:
-            top.extend(_relevance_evidence(results, actors, topics)[: MAX_EVIDENCE - len(top)])
-        if len(results) == 1:
-            hedged = results[0].hedged
-        elif n_salient:
-            hedged = n_salient_hedged / n_salient >= HEDGED_SHARE
-        else:
-            hedged = n_hedged / len(results) >= HEDGED_SHARE
+            top.extend(_relevance_evidence(scope)[: MAX_EVIDENCE - len(top)])
+        mover = t.mover
         # one validation pass in pydantic-core is cheaper than building each Evidence in Python
         return Assessment.model_validate(
             {
-                "relevant": bool(actors) and bool(topics),
-                "label": label,
-                "escalation": max(-10.0, min(10.0, score)),
+                "relevant": scope.relevant,
+                "relevance": scope.relevance,
+                "out_of_scope": scope.reason,
+                "reading": {"label": label, "escalation": escalation},
+                "label": label if scope.relevant else Label.NEUTRAL,
+                "escalation": escalation if scope.relevant else 0.0,
                 "clarity": clarity,
                 "clarity_band": ClarityBand.for_score(clarity),
-                "hedged": hedged,
-                "missing": _missing(withheld, classes, quantity, destination, timeline, conditions),
+                "hedged": _hedged(t, results),
+                "missing": _missing(t),
                 "reversion_risk": reversion,
-                "topics": topics,
-                "actors": actors,
+                "topics": _ranked(t.topics),
+                "actors": _ranked(t.actors),
                 "evidence": top,
-                "summary": _summary(results, salience, has_title),
+                "summary": _summary(results, t.salience, has_title),
                 "dyad": {"actor": mover[1], "target": mover[2]} if mover[1] else None,
             }
         )
+
+
+def _clarity(base: float, t: Tally) -> int:
+    """Clarity 0…100: the base moved by each cue class's capped points."""
+    return round(max(0.0, min(100.0, base + sum(t.clarity_totals.values()))))
+
+
+def _escalation(t: Tally, net_label: float, clarity: int) -> float:
+    """The score −10…+10: the size of the move, where hedged sentences count less and a vague
+    signal moves the needle less than the same move made binding (the label does not depend on
+    either)."""
+    net = _combine(t.esc_hedged) - _combine(t.desc_hedged)
+    if net * net_label < 0:  # hedging must not flip the sign of the label
+        net = net_label
+    strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
+    score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
+    return max(-10.0, min(10.0, score))
+
+
+def _hedged(t: Tally, results: list[SentenceResult]) -> bool:
+    """A single sentence is hedged as it reads; an item when enough of its salient sentences are
+    (or, without salient ones, enough of all)."""
+    if len(results) == 1:
+        return results[0].hedged
+    if t.n_salient:
+        return t.n_salient_hedged / t.n_salient >= HEDGED_SHARE
+    return t.n_hedged / len(results) >= HEDGED_SHARE
 
 
 def _first(e: _Ev) -> float:
@@ -309,35 +251,42 @@ def _ranked(items: list[str]) -> list[str]:
     return sorted(counts, key=lambda x: -counts[x])
 
 
-def _missing(
-    withheld: set[str],
-    classes: set[str],
-    quantity: bool,
-    destination: bool,
-    timeline: bool,
-    conditions: list[str],
-) -> list[str]:
-    """What a commitment would need and the item lacks (from the sentences' aggregates)."""
-    out: list[str] = []
-    if "volumes" in withheld or not quantity:
-        out.append("no volumes")
-    if "destinations" in withheld or not destination:
-        out.append("no destinations")
-    if "timeline" in withheld or not timeline:
-        out.append("no timeline")
-    if "instrument" not in classes:
-        out.append("no formal instrument")
-    elif "enforcement" not in classes:
-        out.append("no enforcement mechanism")
-    if "anonymous" in classes and "attribution" not in classes:
-        out.append("no on-record attribution")
-    seen: set[str] = set()
-    for cond in conditions:
-        text = f"conditional on {cond}"
-        if text not in seen and len(seen) < 2:
-            seen.add(text)
-            out.append(text)
+def _missing(t: Tally) -> list[_EvDict]:
+    """What a commitment would need and the item lacks, as codes of the ``[missing]`` table."""
+    out: list[_EvDict] = []
+    if "volumes" in t.withheld or not t.quantity:
+        out.append({"code": "volumes"})
+    if "destinations" in t.withheld or not t.destination:
+        out.append({"code": "destinations"})
+    if "timeline" in t.withheld or not t.timeline:
+        out.append({"code": "timeline"})
+    if "instrument" not in t.classes:
+        out.append({"code": "instrument"})
+    elif "enforcement" not in t.classes:
+        out.append({"code": "enforcement"})
+    if "anonymous" in t.classes and "attribution" not in t.classes:
+        out.append({"code": "on_record"})
+    kept: list[frozenset[str]] = []
+    for cond in t.conditions:
+        if len(kept) == 2:
+            break
+        words = _content(cond)
+        # one condition in two wordings ("talks progress", "trade talks making progress") is one
+        if any(words <= k or k <= words for k in kept):
+            continue
+        kept.append(words)
+        out.append({"code": "conditional", "detail": cond})
     return out
+
+
+_FUNCTION = frozenset(
+    ("the", "a", "an", "of", "to", "in", "on", "and", "or", "its", "their", "that")
+)
+
+
+def _content(phrase: str) -> frozenset[str]:
+    """The stems of a phrase's content words, for comparing two wordings."""
+    return frozenset(_stem(w) for w in phrase.lower().split() if w not in _FUNCTION)
 
 
 def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionRisk | None:
@@ -354,14 +303,14 @@ def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionR
     return ReversionRisk(phrase=phrase, date=when)
 
 
-def _relevance_evidence(
-    results: list[SentenceResult], actors: list[str], topics: list[str]
-) -> list[_EvDict]:
+def _relevance_evidence(scope: Scope) -> list[_EvDict]:
+    """The cues that put the item in scope (strongest first) or, out of scope, its frame."""
     out: list[_EvDict] = []
-    for name, wanted in (("actor", actors[:3]), ("topic", topics[:3])):
-        for code in wanted:
-            r = next(r for r in results if code in (r.actors if name == "actor" else r.topics))
-            out.append(_ev(code, r.text, "relevance", 0.0, name))
+    seen: set[str] = set()
+    for c in sorted(scope.cues, key=lambda c: -abs(c.weight)):
+        if c.cue.lower() not in seen and len(out) < MAX_RELEVANCE_EVIDENCE:
+            seen.add(c.cue.lower())
+            out.append(_ev(c.cue, c.sentence, "relevance", round(c.weight, 2), c.note))
     return out
 
 

@@ -1,16 +1,15 @@
-"""Findings of one sentence: events with direction, hedges, clarity cues, actors, topics, snap-backs.
+"""Findings of one sentence: moves with direction (``moves.py``), hedges, clarity cues, actors,
+topics, scope cues and snap-backs.
 
-Events follow the CAMEO/PLOVER root categories with a flipped Goldstein-like weight. A pivot verb
-(lift, suspend, impose, resume, ...) takes its direction from its object (lifting *sanctions*
-de-escalates, suspending *talks* escalates). Negation in the same clause flips and weakens a cue,
-irrealis framing (plans, threats, offers, conditionals) weakens a material cue, and cues inside a
-background clause (after ..., amid ...) count for less than the main event.
+The sentence is scanned once for every lexicon layer; then, in order: months told from modals,
+cues inside names dropped, venues and company names taken out of the actors, a headline's dropped
+auxiliary restored, the moves weighed, the hedge summed, clarity cues counted, entities listed,
+dates found and a snap-back read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from itertools import compress
 
@@ -18,121 +17,38 @@ from bot.domain.models import EvidenceKind
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
-from .engine import ClarityCue, Engine, EventCue
-from .lexicon import PUNCT, Match
+from .dates import YEAR_LIKE as _YEAR_LIKE
+from .engine import ClarityCue, Engine
+from .findings import Finding, SentenceResult
+from .lexicon import PUNCT, Match, load
+from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
-from .roles import named_actors, roles
+from .reversion import temporary_span as _temporary_span
+from .roles import named_actors
 from .scope import background_factor as _background_factor
-from .scope import coordinate_starts as _coordinate_starts
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import in_scope as _in_scope
-from .scope import is_passive as _is_passive
+from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
-from .scope import object_of as _object_of
 from .scope import quantity_at as _quantity_at
 from .text import Tokens, render
 
-NEGATION_FACTOR = -0.5
-REPORTED_FACTOR = 0.1
-_ABSENCE = frozenset(("no", "without", "neither", "nor"))
-SECONDARY_DECAY = 0.5
-"""Each further secondary cue of a sentence counts half the one before (sub-additive)."""
-SUBORDINATE_FACTOR = 0.3
-"""Cues after the first event of a sentence (its main verb in a wire lead, usually) count less:
-"X rejected an offer to host talks" is a rejection, "Y urged Z to stop attacks" an appeal."""
-BOTH_WAYS_MIN = 4.0
-"""A sentence pulls both ways when main clauses carry strong moves each way ("agreed to resume
-purchases, while warning it would retaliate")."""
-MAX_CONDITION_TOKENS = 10
-_WITHHELD_TOPICS = {
-    "volumes": (
-        "volume",
-        "quantit",
-        "amount",
-        "tonnage",
-        "scale",
-        "how many",
-        "how much",
-        "number",
-    ),
-    "destinations": (
-        "destination",
-        "market",
-        "countr",
-        "recipient",
-        "buyer",
-        "which firms",
-        "name",
-    ),
-    "timeline": ("timeline", "timetable", "date", "when", "schedule", "deadline"),
+_SETTINGS = load("settings.toml")
+_S = _SETTINGS["sentence"]
+MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
+"""Words of a condition quoted in ``missing`` (see ``lexicons/settings.toml``)."""
+_WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
+    what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
-_CURRENCY_SIGNS = frozenset(("$", "€", "£", "¥", "us$"))
+_CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _DIGIT = re.compile(r"\d")
-_new = tuple.__new__
 _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
-_NO_ROLES: tuple[None, None] = (None, None)
-
-
-@dataclass(slots=True)
-class Finding:
-    """One cue in a sentence with its kind, signed contribution and a short note."""
-
-    cue: str
-    kind: EvidenceKind
-    contribution: float
-    note: str = ""
-    material: bool = False
-    actor: str | None = None
-    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
-    target: str | None = None
-
-
-class SentenceResult:
-    """Everything the item-level scorer needs from one sentence (a plain slotted class: one is
-    built per sentence, and a dataclass's default factories cost more than the analysis of many)."""
-
-    __slots__ = (
-        "actors",
-        "both_ways",
-        "clarity",
-        "conditions",
-        "deescalation",
-        "direction",
-        "escalation",
-        "has_date",
-        "has_destination",
-        "has_quantity",
-        "hedge",
-        "hedged",
-        "reversion",
-        "text",
-        "topics",
-        "withheld",
-    )  # fmt: skip
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.direction: list[Finding] = []
-        self.clarity: list[tuple[ClarityCue, Finding]] = []
-        self.hedge = 0.0
-        self.hedged = False
-        self.actors: list[str] = []
-        self.topics: list[str] = []
-        self.reversion: Reversion | None = None
-        self.conditions: list[str] = []
-        self.withheld: set[str] = set()
-        self.has_quantity = False
-        self.has_date = False
-        self.has_destination = False
-        self.escalation = 0.0
-        self.deescalation = 0.0
-        self.both_ways = False
 
 
 def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
@@ -141,41 +57,51 @@ def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
 
 
-_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "these"))
-_NOT_NOUNS = frozenset(("by", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or"))
+_MONTH_BEFORE = frozenset(_SETTINGS["words"]["month_before"])
 
 
-def _attributive(norms: list[str], i: int) -> bool:
-    """Whether the participle at ``i`` describes the noun after it ("the seized cargo")."""
-    word = norms[i]
-    return (
-        i > 0
-        and word.endswith("ed")
-        and norms[i - 1] in _DETERMINERS
-        and i + 1 < len(norms)
-        and norms[i + 1].isalpha()
-        and norms[i + 1] not in _NOT_NOUNS
-    )
-
-
-def _complements_govern(
-    cues: list[tuple[Match, float, str, str]],
-) -> list[tuple[Match, float, str, str]]:
-    """Drop a cooperative verbal "… to" cue whose complement is an escalating material move: in
-    "agreed to extend sanctions" the move is the extension, not the agreement."""
-    out: list[tuple[Match, float, str, str]] = []
-    for k, cue in enumerate(cues):
-        m, weight, mode, _ = cue
-        if mode == "verbal" and weight and m.phrase.endswith(" to") and k + 1 < len(cues):
-            nm, nweight, nmode, _ = cues[k + 1]
-            if nmode == "material" and nm.i <= m.j + 1 and weight < 0 < nweight:
-                continue  # (a refusal, "declined to resign", keeps its own sign)
-        out.append(cue)
+def _months(raw: list[str]) -> set[int]:
+    """Where a capitalised "May" or "March" is a month: not first, and with a day or year after it
+    or a preposition before it ("in May", "March 28"); in a title-case headline "China May Ban
+    Exports" the modal is capitalised like every other word."""
+    out: set[int] = set()
+    for k, t in enumerate(raw):
+        if k and t in _CAPITAL_MONTHS:
+            nxt = raw[k + 1] if k + 1 < len(raw) else ""
+            if (
+                nxt[:1].isdigit()
+                or raw[k - 1].lower() in _MONTH_BEFORE
+                or not nxt[:1].isalpha()
+                or not _title_case(raw)
+            ):
+                out.add(k)
     return out
 
 
-def _cue_start(c: tuple[Match, float, str, str]) -> int:
-    return c[0].i
+_FUTURE_TO = Match("irrealis", True, 0, 0, "to")
+
+
+def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: list[str]) -> None:
+    """A headline drops the auxiliary of its future: "China to ban gallium exports" is "China is
+    to ban …", a plan not (yet) enacted; "to" right after the acting state and before a move reads
+    as irrealis and as a hedge."""
+    n = len(norms)
+    after = [m.j for m in acts if m.j + 1 < n and norms[m.j] == "to"]
+    if not after:
+        return
+    starts = {m.i for layer in ("event", "pivot") for m in layers.get(layer, ())}
+    for k in after:
+        if k + 1 in starts:
+            layers.setdefault("irrealis", []).append(_FUTURE_TO._replace(i=k, j=k + 1))
+            hedge = Match("hedge", 1.0, k, k + 1, "to (future)")
+            layers.setdefault("hedge", []).append(hedge)
+            return
+
+
+def _title_case(raw: list[str]) -> bool:
+    """Whether most words are capitalised, as in a headline written in title case."""
+    words = [t for t in raw if t[:1].isalpha()]
+    return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
 
 
 class SentenceAnalyser:
@@ -195,7 +121,7 @@ class SentenceAnalyser:
         if not layers:
             return res
         if "May" in raw or "March" in raw:
-            months = {k for k, t in enumerate(raw) if k and t in _CAPITAL_MONTHS}
+            months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
                 layers[layer] = [m for m in layers[layer] if m.i not in months]
@@ -208,6 +134,19 @@ class SentenceAnalyser:
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
+        if acts and (not eng.scope.org_words.isdisjoint(norms) or "<" in text or "&lt;" in text):
+            scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
+            acts = [m for m in acts if not _is_organisation(m, raw, norms, scope)]
+        if acts and "to" in norms and ("event" in layers or "pivot" in layers):
+            _headline_future(layers, acts, norms)
+        if "lever" in layers:
+            res.levers = [m.phrase for m in layers["lever"]]
+        if not res.levers and (len(acts) < 2 or len({m.payload.code for m in acts}) < 2):
+            scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
+            if not scope.sectors.isdisjoint(norms):
+                res.sectors = [t for t in norms if t in scope.sectors]
+                if not scope.policy_verbs.isdisjoint(norms):
+                    res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
             breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
@@ -229,18 +168,29 @@ class SentenceAnalyser:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
             _NO_DATES
-            if _DATE_WORDS.isdisjoint(norms)
+            if _DATE_WORDS.isdisjoint(norms) and _YEAR_LIKE.isdisjoint(norms)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
         )
         if dates:
             for d in dates:
-                if d.kind != "year":
+                # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
+                # already past ("in 1986") is history
+                if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
                     break
+        if (
+            dates
+            and res.direction
+            and "reversion" not in layers
+            and any(d.kind == "relative" and d.text[:3].lower() == "for" for d in dates)
+        ):  # a move "for 90 days" lapses when the span ends
+            if not _resolves(layers, published):
+                dates = find_dates(text, published, date_kinds(text, raw, norms))
+            res.reversion = _temporary_span(raw, norms, dates, published)
         if "reversion" in layers:
             bg = layers.get("background")
             current = [
@@ -263,107 +213,13 @@ class SentenceAnalyser:
         acts: list[Match],
     ) -> None:
         eng = self.eng
-        irr = layers.get("irrealis")
-        bg = layers.get("background")
-        consumed: set[int] | None = None
-        cues: list[tuple[Match, float, str, str]] = []  # match, weight, mode, label
-        pivots = layers.get("pivot")
-        if pivots:
-            objects = layers.get("object", _NO_MATCHES)
-            weights = eng.pivot_weights
-            for p in pivots:
-                obj = _object_of(p, objects, breaks, _is_passive(p, norms)) if objects else None
-                if obj is None:
-                    continue
-                # noun compounds take their head: "export-control dialogue" is a dialogue
-                for o in objects:
-                    if o.i == obj.j and o.i > p.i:
-                        obj = o
-                        break
-                weight = weights[f"{p.payload}_{obj.payload}"]
-                lo, hi = min(p.i, obj.i), max(p.j, obj.j)
-                if consumed is None:
-                    consumed = set(range(lo, hi))
-                else:
-                    consumed.update(range(lo, hi))
-                if obj.i >= p.j:
-                    label = f"{p.phrase} … {obj.phrase}"
-                else:
-                    label = f"{obj.phrase} … {p.phrase}"
-                pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
-                cues.append((pm, weight, "material", f"{p.payload} {obj.payload}"))
-        for e in layers.get("event", ()):
-            cue: EventCue = e.payload
-            if consumed and not consumed.isdisjoint(range(e.i, e.j)):
-                continue
-            if e.j - e.i == 1 and _attributive(norms, e.i):
-                continue  # "the seized cargo", "its disputed islands": a description, no event
-            cues.append((e, cue.weight, cue.mode, cue.label))
-        if not cues:
-            return
-        if len(cues) > 1:
-            cues.sort(key=_cue_start)
-            cues = _complements_govern(cues)
-        # a leading public statement (denied, declined to comment) reports what follows
-        secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
-        direction = res.direction
-        esc, desc = res.escalation, res.deescalation
-        coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
-        main_free, n_secondary = True, 0  # per clause: the main event is still to come
-        main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
-        for k, (m, weight, mode, label) in enumerate(cues):
-            if coords and k and any(cues[k - 1][0].i < c <= m.i for c in coords):
-                main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
-            f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
-            if main_free:
-                # a background cue ("While talks continue, X imposed …") leaves the main to come
-                main_free = f != 1.0
-                is_secondary = False
-            else:
-                n_secondary += 1
-                is_secondary = True
-            if weight == 0.0:
-                continue
-            w = weight
-            notes = None
-            if is_secondary:
-                w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
-                notes = [label, "secondary"]
-            if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
-                # "did not lift" flips a move; "no agreement" only denies that one exists
-                if t.phrase in _ABSENCE:
-                    continue
-                w *= NEGATION_FACTOR
-                notes = notes or [label]
-                notes.append("negated")
-            elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
-                w *= eng.irrealis_factor
-                notes = notes or [label]
-                notes.append("not enacted")
-            if f != 1.0:
-                w *= f
-                notes = notes or [label]
-                notes.append("background")
-            if not is_secondary and f == 1.0 and abs(w) >= BOTH_WAYS_MIN:
-                main_sides |= 1 if w > 0 else 2
-            if w > 0:
-                esc += w
-            else:
-                desc -= w
-            actor, target = roles(acts, m.i, m.j, norms) if acts else _NO_ROLES
-            direction.append(
-                Finding(
-                    m.phrase,
-                    "escalation" if w > 0 else "de-escalation",
-                    round(w, 2),
-                    "; ".join(notes) if notes else label,
-                    mode == "material" and notes is None,
-                    actor,
-                    target,
-                )
-            )
-        res.escalation, res.deescalation = esc, desc
-        res.both_ways = main_sides == 3
+        if "pivot" in layers:
+            cues, consumed = pivot_moves(eng, layers, norms, breaks)
+        else:
+            cues, consumed = [], None
+        cues = event_moves(layers, norms, consumed, cues)
+        if cues:
+            weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
 
     def _clarity(
         self,

@@ -1,0 +1,79 @@
+"""What the analysis of one sentence hands to the item-level scorer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.models import EvidenceKind
+
+from .engine import ClarityCue
+from .reversion import Reversion
+
+_NO_CUES: list[str] = []
+_NO_FRAMES: list[tuple[str, str]] = []
+"""Shared, never mutated: what a sentence without scope cues holds."""
+
+
+@dataclass(slots=True)
+class Finding:
+    """One cue in a sentence with its kind, signed contribution and a short note."""
+
+    cue: str
+    kind: EvidenceKind
+    contribution: float
+    note: str = ""
+    material: bool = False
+    actor: str | None = None
+    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
+    target: str | None = None
+
+
+class SentenceResult:
+    """Everything the item-level scorer needs from one sentence (a plain slotted class: one is
+    built per sentence, and a dataclass's default factories cost more than the analysis of many)."""
+
+    __slots__ = (
+        "actors",
+        "both_ways",
+        "clarity",
+        "conditions",
+        "deescalation",
+        "direction",
+        "escalation",
+        "frames",
+        "has_date",
+        "has_destination",
+        "has_quantity",
+        "hedge",
+        "hedged",
+        "levers",
+        "policy_verbs",
+        "reversion",
+        "sectors",
+        "text",
+        "topics",
+        "withheld",
+    )  # fmt: skip
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.direction: list[Finding] = []
+        self.clarity: list[tuple[ClarityCue, Finding]] = []
+        self.hedge = 0.0
+        self.hedged = False
+        self.actors: list[str] = []
+        self.topics: list[str] = []
+        self.reversion: Reversion | None = None
+        self.conditions: list[str] = []
+        self.withheld: set[str] = set()
+        self.has_quantity = False
+        self.has_date = False
+        self.has_destination = False
+        self.escalation = 0.0
+        self.deescalation = 0.0
+        self.both_ways = False
+        self.levers: list[str] = _NO_CUES
+        self.sectors: list[str] = _NO_CUES
+        self.policy_verbs: list[str] = _NO_CUES
+        self.frames: list[tuple[str, str]] = _NO_FRAMES
+        """Scope cues: policy levers, trade flows and sectors, and out-of-scope frames (name, cue)."""

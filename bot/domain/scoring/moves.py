@@ -1,0 +1,205 @@
+"""The moves of one sentence, in named steps: a pivot verb read through its object, the event cues
+left over, their order (a complement governs its "agreed to"), and their weights (main or
+secondary clause, negation, irrealis framing, background clause), with who acts on whom.
+
+Events follow the CAMEO/PLOVER root categories with a flipped Goldstein-like weight. A pivot verb
+(lift, suspend, impose, resume, ...) takes its direction from its object (lifting *sanctions*
+de-escalates, suspending *talks* escalates).
+"""
+
+from __future__ import annotations
+
+from .engine import Engine, EventCue
+from .findings import Finding, SentenceResult
+from .lexicon import Match, load
+from .roles import roles
+from .scope import background_factor as _background_factor
+from .scope import coordinate_starts as _coordinate_starts
+from .scope import in_scope as _in_scope
+from .scope import is_passive as _is_passive
+from .scope import object_of as _object_of
+
+_SETTINGS = load("settings.toml")
+_S = _SETTINGS["sentence"]
+"""The numbers of the sentence rules (see ``lexicons/settings.toml``)."""
+NEGATION_FACTOR = float(_S["negation_factor"])
+REPORTED_FACTOR = float(_S["reported_factor"])
+SECONDARY_DECAY = float(_S["secondary_decay"])
+SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
+BOTH_WAYS_MIN = float(_S["both_ways_min"])
+_ABSENCE = frozenset(_SETTINGS["words"]["absence"])
+
+Cue = tuple[Match, float, str, str]
+"""A move cue: the match, its weight, its mode (material or verbal) and its label."""
+_new = tuple.__new__
+_NO_MATCHES: list[Match] = []
+_NO_BREAKS: list[int] = []
+_NO_ROLES: tuple[None, None] = (None, None)
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "these"))
+_NOT_NOUNS = frozenset(("by", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or"))
+
+
+def _attributive(norms: list[str], i: int) -> bool:
+    """Whether the participle at ``i`` describes the noun after it ("the seized cargo")."""
+    word = norms[i]
+    return (
+        i > 0
+        and word.endswith("ed")
+        and norms[i - 1] in _DETERMINERS
+        and i + 1 < len(norms)
+        and norms[i + 1].isalpha()
+        and norms[i + 1] not in _NOT_NOUNS
+    )
+
+
+def _complements_govern(
+    cues: list[Cue],
+) -> list[Cue]:
+    """Drop a cooperative verbal "… to" cue whose complement is an escalating material move: in
+    "agreed to extend sanctions" the move is the extension, not the agreement."""
+    out: list[Cue] = []
+    for k, cue in enumerate(cues):
+        m, weight, mode, _ = cue
+        if mode == "verbal" and weight and m.phrase.endswith(" to") and k + 1 < len(cues):
+            nm, nweight, nmode, _ = cues[k + 1]
+            if nmode == "material" and nm.i <= m.j + 1 and weight < 0 < nweight:
+                continue  # (a refusal, "declined to resign", keeps its own sign)
+        out.append(cue)
+    return out
+
+
+def _cue_start(c: Cue) -> int:
+    return c[0].i
+
+
+def pivot_moves(
+    eng: Engine, layers: dict[str, list[Match]], norms: list[str], breaks: list[int]
+) -> tuple[list[Cue], set[int] | None]:
+    """Step 1: each pivot verb read through its object ("lifted … sanctions"), and the tokens
+    they take up (no event cue inside them counts again)."""
+    consumed: set[int] | None = None
+    cues: list[Cue] = []
+    objects = layers.get("object", _NO_MATCHES)
+    if not objects:
+        return cues, consumed
+    weights = eng.pivot_weights
+    for p in layers["pivot"]:
+        obj = _object_of(p, objects, breaks, _is_passive(p, norms))
+        if obj is None:
+            continue
+        # noun compounds take their head: "export-control dialogue" is a dialogue
+        for o in objects:
+            if o.i == obj.j and o.i > p.i:
+                obj = o
+                break
+        klass = obj.payload
+        if klass == "cooperation" and p.phrase.startswith(eng.restrictive_pivots):
+            klass = "restriction"  # "tightened export licences": a stiffer regime
+        weight = weights[f"{p.payload}_{klass}"]
+        lo, hi = min(p.i, obj.i), max(p.j, obj.j)
+        if consumed is None:
+            consumed = set(range(lo, hi))
+        else:
+            consumed.update(range(lo, hi))
+        # the verb first ("lifted … sanctions"), or the object before it ("sanctions … lifted")
+        label = f"{p.phrase} … {obj.phrase}" if obj.i >= p.j else f"{obj.phrase} … {p.phrase}"
+        pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
+        cues.append((pm, weight, "material", f"{p.payload} {klass}"))
+    return cues, consumed
+
+
+def event_moves(
+    layers: dict[str, list[Match]], norms: list[str], consumed: set[int] | None, cues: list[Cue]
+) -> list[Cue]:
+    """Step 2: the event cues outside the pivots' spans that report an event (not a participle
+    describing a noun), added to ``cues``; then all in text order, complements governing."""
+    for e in layers.get("event", ()):
+        cue: EventCue = e.payload
+        if consumed and not consumed.isdisjoint(range(e.i, e.j)):
+            continue
+        if e.j - e.i == 1 and _attributive(norms, e.i):
+            continue  # "the seized cargo", "its disputed islands": a description, no event
+        cues.append((e, cue.weight, cue.mode, cue.label))
+    if len(cues) > 1:
+        cues.sort(key=_cue_start)
+        cues = _complements_govern(cues)
+    return cues
+
+
+def weigh_moves(
+    eng: Engine,
+    res: SentenceResult,
+    cues: list[Cue],
+    layers: dict[str, list[Match]],
+    raw: list[str],
+    norms: list[str],
+    breaks: list[int],
+    neg: list[Match],
+    acts: list[Match],
+) -> None:
+    """Step 3: each cue weighed in its clause (main or secondary, negated, not enacted, in a
+    background clause) and recorded as a finding with who acts on whom."""
+    irr = layers.get("irrealis")
+    bg = layers.get("background")
+    # a leading public statement (denied, declined to comment) reports what follows
+    secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
+    direction = res.direction
+    esc, desc = res.escalation, res.deescalation
+    coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
+    main_free, n_secondary = True, 0  # per clause: the main event is still to come
+    main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
+    for k, (m, weight, mode, label) in enumerate(cues):
+        if coords and k and any(cues[k - 1][0].i < c <= m.i for c in coords):
+            main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
+        f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
+        if main_free:
+            # a background cue ("While talks continue, X imposed …") leaves the main to come
+            main_free = f != 1.0
+            is_secondary = False
+        else:
+            n_secondary += 1
+            is_secondary = True
+        if weight == 0.0:
+            continue
+        w = weight
+        notes = None
+        if is_secondary:
+            w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
+            notes = [label, "secondary"]
+        if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
+            # "did not lift" flips a move; "no agreement" only denies that one exists
+            if t.phrase in _ABSENCE:
+                continue
+            w *= NEGATION_FACTOR
+            notes = notes or [label]
+            notes.append("negated")
+        elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
+            w *= eng.irrealis_factor
+            notes = notes or [label]
+            notes.append("not enacted")
+        if f != 1.0:
+            w *= f
+            notes = notes or [label]
+            notes.append("background")
+        if not is_secondary and f == 1.0 and abs(w) >= BOTH_WAYS_MIN:
+            main_sides |= 1 if w > 0 else 2
+        if w > 0:
+            esc += w
+        else:
+            desc -= w
+        actor, target = roles(acts, m.i, m.j, norms) if acts else _NO_ROLES
+        direction.append(
+            Finding(
+                m.phrase,
+                "escalation" if w > 0 else "de-escalation",
+                round(w, 2),
+                "; ".join(notes) if notes else label,
+                mode == "material" and notes is None,
+                actor,
+                target,
+            )
+        )
+    res.escalation, res.deescalation = esc, desc
+    res.both_ways = main_sides == 3

@@ -1,0 +1,116 @@
+"""Relevance as a judged scope: is the item about a move between states, or a state's own move on a
+policy lever, and if not, what is it about.
+
+A sentence is in scope when it names a state actor (not one inside a company name) and either a
+policy lever ("tariffs", "export controls", "sanctions"), or a move (an event cue) made between two
+states, or a state's move on a trade flow or exposed sector ("Canada will restrict steel imports").
+The strengths of the in-scope sentences combine into a score; an out-of-scope frame that is the
+story (company results in the title) costs part of it. Settings live in ``lexicons/scope.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .engine import ScopeSettings
+from .findings import SentenceResult
+
+NO_ACTOR = "no state actor named"
+NO_MOVE = "no interstate or policy move"
+MAX_CUES = 8
+"""In-scope cues kept as evidence (all of them count in the score)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue of the judgement: the phrase, its sentence, what it showed and its weight (negative
+    for an out-of-scope frame)."""
+
+    cue: str
+    sentence: str
+    note: str
+    weight: float
+
+
+@dataclass(slots=True)
+class Scope:
+    """The judgement: a score in 0…1, whether it passes, the cues and, when out, the reason."""
+
+    relevance: float = 0.0
+    relevant: bool = False
+    reason: str = ""
+    cues: list[Cue] = field(default_factory=list)
+
+
+def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: ScopeSettings) -> Scope:
+    """The scope of an item from its sentences (the title first when ``has_title``)."""
+    hits: list[tuple[str, str, str, float]] = []  # cue, sentence, rule, weight (the first few)
+    strengths: list[float] = []
+    frames: dict[str, int] = {}
+    frame_cues: dict[str, Cue] = {}
+    first_frame = first_hit = lead_frame = lead_hit = False
+    any_actor = False
+    heading = results[0].actors if results else []
+    first_weight = s.title_weight if has_title else 1.0
+    for u, r in enumerate(results):
+        states = r.actors
+        if states:
+            any_actor = True
+        elif heading and u < lead:
+            states = heading  # wire copy names its actor once, in the heading, then refers back
+        if states:
+            w = first_weight if u == 0 else 1.0 if u < lead else s.late_weight
+            hit: tuple[str, str, str, float] | None = None
+            if r.levers:
+                hit = (r.levers[0], r.text, "policy lever", w)
+            else:
+                move = r.direction[0].cue if r.direction else ""
+                if not move and r.policy_verbs:
+                    move = r.policy_verbs[0]
+                if move and len(states) > 1:
+                    hit = (move, r.text, "move between states", w)
+                elif move and r.sectors:
+                    hit = (f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
+            if hit is not None:
+                if len(hits) < MAX_CUES:
+                    hits.append(hit)
+                strengths.append(w)
+                if u < lead:
+                    lead_hit = True
+                    if u == 0:
+                        first_hit = True
+        if r.frames:
+            for name, cue in r.frames:
+                frames[name] = frames.get(name, 0) + (2 if u == 0 else 1)
+                if name not in frame_cues:
+                    frame_cues[name] = Cue(cue, r.text, s.reasons.get(name, name), -1.0)
+            if u < lead:
+                lead_frame = True
+                if u == 0:
+                    first_frame = True
+    raw = _combine(strengths, s.decay)
+    # the most frequent frame (the first met on a tie)
+    frame = max(frames, key=frames.__getitem__) if frames else ""
+    # the frame is the story when it heads the item, or fills the lead, without a move there
+    if (first_frame and not first_hit) or (lead_frame and not lead_hit):
+        raw = max(0.0, raw - s.frame_penalty)
+    relevance = round(1.0 - 0.5**raw, 2)
+    relevant = relevance >= s.threshold
+    cues = [Cue(*h) for h in hits]
+    reason = ""
+    if not relevant:
+        if frame:
+            reason = f"{NO_MOVE}: {s.reasons.get(frame, frame)}"
+            cues.append(frame_cues[frame])
+        else:
+            reason = NO_MOVE if any_actor else NO_ACTOR
+    return Scope(relevance, relevant, reason, cues)
+
+
+def _combine(values: list[float], decay: float) -> float:
+    total, k = 0.0, 1.0
+    for v in sorted(values, reverse=True):
+        total += v * k
+        k *= decay
+    return total

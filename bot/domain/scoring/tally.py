@@ -1,0 +1,168 @@
+"""The item-level tally: one pass over an item's sentence findings, counted into named fields.
+
+Each sentence is weighed by its place (title, lead, later) and then counted in three steps: its
+moves (direction strengths, which way it leans, who moves whom), its clarity cues (capped per
+class) and its entities. The scorer turns the tally into a verdict (``scorer.py``).
+"""
+
+from __future__ import annotations
+
+from bot.domain.models import EvidenceKind
+
+from .findings import SentenceResult
+from .lexicon import load
+
+_ITEM = load("settings.toml")["item"]
+"""The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
+TITLE_WEIGHT = float(_ITEM["title_weight"])
+LEAD_SENTENCES = int(_ITEM["lead_sentences"])
+LATE_WEIGHT = float(_ITEM["late_weight"])
+HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
+
+Roles = tuple[str | None, str | None] | None
+Ev = tuple[float, str, str, EvidenceKind, float, str, Roles]
+"""Evidence before it becomes a model: sort key, cue, sentence, kind, contribution, note and, for
+a move, (acting state, state acted on)."""
+
+
+class Tally:
+    """What the sentences of one item add up to (a plain slotted class: one is built per item)."""
+
+    __slots__ = (
+        "actors",
+        "clarity_evidence",
+        "clarity_totals",
+        "classes",
+        "conditions",
+        "desc",
+        "desc_hedged",
+        "destination",
+        "direction_evidence",
+        "esc",
+        "esc_hedged",
+        "lead",
+        "mover",
+        "n_desc",
+        "n_esc",
+        "n_hedged",
+        "n_salient",
+        "n_salient_hedged",
+        "quantity",
+        "salience",
+        "timeline",
+        "topics",
+        "withheld",
+    )  # fmt: skip
+
+    def __init__(self, lead: int) -> None:
+        self.lead = lead
+        """Sentences (counting a title) that count in full."""
+        self.esc: list[float] = []
+        """Weighted escalation strength of each sentence that has one (and de-escalation)."""
+        self.desc: list[float] = []
+        self.esc_hedged: list[float] = []
+        """The same, with the cues of hedged sentences counting less."""
+        self.desc_hedged: list[float] = []
+        self.n_esc = 0
+        """Sentences leaning each way (a mixed label needs both)."""
+        self.n_desc = 0
+        self.n_hedged = 0
+        self.n_salient = 0
+        """Sentences with a move or a clarity cue, and how many of them are hedged."""
+        self.n_salient_hedged = 0
+        self.salience: list[float] = []
+        """Per sentence: how much it carries, for the summary."""
+        self.clarity_totals: dict[str, float] = {}
+        """Clarity points per cue class, each within its cap."""
+        self.classes: set[str] = set()
+        self.clarity_evidence: list[Ev] = []
+        self.direction_evidence: list[Ev] = []
+        self.withheld: set[str] = set()
+        self.conditions: list[str] = []
+        self.quantity = False
+        self.destination = False
+        self.timeline = False
+        self.mover: tuple[float, str | None, str | None] = (0.0, None, None)
+        """The strongest move with a known actor: (strength, acting state, state acted on)."""
+        self.actors: list[str] = []
+        self.topics: list[str] = []
+
+
+def lead_of(has_title: bool) -> int:
+    """How many sentences (counting a title) count in full."""
+    return LEAD_SENTENCES + 1 if has_title else LEAD_SENTENCES
+
+
+def tally(results: list[SentenceResult], has_title: bool) -> Tally:
+    """Count every sentence of an item, weighed by its place."""
+    t = Tally(lead_of(has_title))
+    lead = t.lead
+    first = TITLE_WEIGHT if has_title else 1.0
+    for u, r in enumerate(results):
+        w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
+        _count_moves(t, r, w)
+        _count_clarity(t, r)
+        if r.actors:
+            t.actors.extend(r.actors)
+        if r.topics:
+            t.topics.extend(r.topics)
+    return t
+
+
+def _count_moves(t: Tally, r: SentenceResult, w: float) -> None:
+    """A sentence's direction strengths, which way it leans and who moves whom."""
+    e, d = r.escalation, r.deescalation
+    cert = HEDGED_WEIGHT if r.hedged else 1.0
+    if e:
+        ew = e * w
+        t.esc.append(ew)
+        t.esc_hedged.append(ew * cert)
+    if d:
+        dw = d * w
+        t.desc.append(dw)
+        t.desc_hedged.append(dw * cert)
+    if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
+        t.n_esc += 1
+        t.n_desc += 1
+    elif e > d:
+        t.n_esc += 1
+    elif d > e:
+        t.n_desc += 1
+    if r.hedged:
+        t.n_hedged += 1
+    if r.direction or r.clarity:
+        t.n_salient += 1
+        if r.hedged:
+            t.n_salient_hedged += 1
+    # a list (not a generator) for sum(): same values, same order, same float result
+    t.salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in r.clarity]))
+    text = r.text
+    for f in r.direction:
+        c = round(f.contribution * w, 2)
+        t.direction_evidence.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
+        if f.actor and abs(c) > t.mover[0]:
+            t.mover = (abs(c), f.actor, f.target)
+
+
+def _count_clarity(t: Tally, r: SentenceResult) -> None:
+    """A sentence's clarity cues, each class within its cap, and what it gives or withholds."""
+    if r.withheld:
+        t.withheld.update(r.withheld)
+    if r.conditions:
+        t.conditions.extend(r.conditions)
+    if r.has_quantity:
+        t.quantity = True
+    if r.has_destination:
+        t.destination = True
+    if r.has_date:
+        t.timeline = True
+    totals = t.clarity_totals
+    text = r.text
+    for cc, f in r.clarity:
+        t.classes.add(cc.name)
+        pts = cc.points
+        new = totals.get(cc.name, 0.0) + pts
+        if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
+            continue
+        totals[cc.name] = new
+        t.clarity_evidence.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
