@@ -121,6 +121,33 @@ def test_atom_text_html_and_dates_are_read_alike() -> None:
     assert feed.entries[2].link == "https://x.example/3"
 
 
+def test_common_extension_elements_are_read_alike() -> None:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:media="http://search.yahoo.com/mrss/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:slash="http://purl.org/rss/1.0/modules/slash/" '
+        'xmlns:wfw="http://wellformedweb.org/commentAPI/" '
+        'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel><title>T</title>'
+        "<item><title>One</title><link>https://x.example/1</link>"
+        '<media:thumbnail url="https://img.example/1.jpg" width="120"/>'
+        '<media:content url="https://img.example/1.mp4" medium="video"/>'
+        "<dc:creator>Desk</dc:creator><dc:subject>trade</dc:subject>"
+        "<dc:date>2026-11-20T08:00:00Z</dc:date><slash:comments>4</slash:comments>"
+        "<wfw:commentRss>https://x.example/1/comments</wfw:commentRss>"
+        "<feedburner:origLink>https://orig.example/1</feedburner:origLink>"
+        "<description>&lt;p&gt;Body &lt;a href='https://x.example'&gt;link&lt;/a&gt;</description>"
+        "</item></channel></rss>"
+    )
+    feed = check(body.encode())
+    assert feed is not None
+    assert feed.entries[0].published is not None
+    nested = body.replace(
+        '<media:content url="https://img.example/1.mp4" medium="video"/>',
+        "<media:content><media:title>Other</media:title></media:content>",
+    )
+    assert check(nested.encode()) is None
+
+
 FALLBACKS = {
     "doctype with internal subset": (
         '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x "boom">]><rss version="2.0"><channel>'

@@ -38,85 +38,36 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _SY = "{http://purl.org/rss/1.0/modules/syndication/}"
+_MEDIA = "{http://search.yahoo.com/mrss/}"
+# Common extension elements feedparser keeps under keys of their own (when they have no children).
+_EXTRAS = frozenset(
+    [_MEDIA + "content", _MEDIA + "thumbnail", _DC + "subject", _DC + "creator"]
+    + ["{http://purl.org/rss/1.0/modules/slash/}comments"]
+    + ["{http://wellformedweb.org/commentAPI/}" + n for n in ("comment", "commentRss")]
+    + ["{http://rssnamespace.org/feedburner/ext/1.0}origLink"]
+)
 
 # Children whose meaning is known and which feed nothing the bot reads, or only what is read here.
 _RSS_CHANNEL = frozenset(
-    [
-        "title",
-        "link",
-        "description",
-        "language",
-        "copyright",
-        "managingEditor",
-        "webMaster",
-        "pubDate",
-        "lastBuildDate",
-        "category",
-        "generator",
-        "docs",
-        "cloud",
-        "ttl",
-        "image",
-        "rating",
-        "skipHours",
-        "skipDays",
-        "item",
-        _ATOM + "link",
-        _SY + "updatePeriod",
-        _SY + "updateFrequency",
-        _SY + "updateBase",
-    ]
-)
-_RSS_ITEM = frozenset(
-    [
-        "title",
-        "link",
-        "description",
-        "guid",
-        "pubDate",
-        "category",
-        "author",
-        "comments",
-        "enclosure",
-        _CONTENT,
-        _DC + "creator",
-        _DC + "date",
-    ]
-)
+    ("title", "link", "description", "language", "copyright", "managingEditor", "webMaster",
+     "pubDate", "lastBuildDate", "category", "generator", "docs", "cloud", "ttl", "image",
+     "rating", "skipHours", "skipDays", "item", _ATOM + "link", _SY + "updatePeriod",
+     _SY + "updateFrequency", _SY + "updateBase")
+)  # fmt: skip
+_RSS_ITEM = _EXTRAS | frozenset(
+    ("title", "link", "description", "guid", "pubDate", "category", "author", "comments",
+     "enclosure", _CONTENT, _DC + "date")
+)  # fmt: skip
 _ATOM_FEED = frozenset(
     _ATOM + name
-    for name in [
-        "id",
-        "title",
-        "subtitle",
-        "link",
-        "updated",
-        "author",
-        "contributor",
-        "category",
-        "generator",
-        "icon",
-        "logo",
-        "rights",
-        "entry",
-    ]
-)
-_ATOM_ENTRY = frozenset(
+    for name in ("id", "title", "subtitle", "link", "updated", "author", "contributor",
+                 "category", "generator", "icon", "logo", "rights", "entry")
+)  # fmt: skip
+_ATOM_ENTRY = _EXTRAS | frozenset(
     _ATOM + name
-    for name in [
-        "id",
-        "title",
-        "link",
-        "summary",
-        "content",
-        "published",
-        "updated",
-        "author",
-        "contributor",
-        "category",
-        "rights",
-    ]
-)
+    for name in ("id", "title", "link", "summary", "content", "published", "updated", "author",
+                 "contributor", "category", "rights")
+)  # fmt: skip
 _ONCE = frozenset(
     ["title", "link", "description", "guid", "pubDate", _CONTENT, _DC + "date"]
     + [_ATOM + n for n in ("id", "title", "summary", "content", "published", "updated")]
@@ -220,7 +171,7 @@ def _children(element: Any, allowed: frozenset[str]) -> dict[str, Any]:
         tag = child.tag
         if not isinstance(tag, str):
             continue  # a comment or processing instruction between elements
-        if tag not in allowed:
+        if tag not in allowed or (tag in _EXTRAS and len(child)):
             raise _FallbackError
         if tag == _ATOM + "link":
             links.append(child)
