@@ -188,6 +188,11 @@ FALLBACKS = {
             "<p>x</p></div></content>",
         )
     ),
+    "atom link without href": atom(
+        atom_entry("e", "t", "", extra='<link rel="alternate">https://x.example/text</link>')
+    ),
+    "xml 1.1": '<?xml version="1.1"?><rss version="2.0"><channel><item><title>t</title>'
+    "</item></channel></rss>",
     "empty channel": '<rss version="2.0"><channel><title>T</title></channel></rss>',
     "html page": "<html><body><p>not a feed</p></body></html>",
     "comment inside a title": (

@@ -108,6 +108,10 @@ def _plain_utf8(body: bytes) -> bool:
     head = body.removeprefix(b"\xef\xbb\xbf")
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"<!DOCTYPE" in body or b"<!ENTITY" in body:
         return False
+    if head.startswith(b"<?xml") and not head.startswith(
+        (b'<?xml version="1.0"', b"<?xml version='1.0'")
+    ):
+        return False  # XML 1.1, or a declaration feedparser's strict parser may read otherwise
     declared = _DECLARED.match(head[:200])
     return declared is None or declared.group(1).lower() == b"utf-8"
 
@@ -243,8 +247,9 @@ def _rss_entry(item: Any) -> ParsedEntry:
 def _atom_entry(entry: Any) -> ParsedEntry:
     parts = _children(entry, _ATOM_ENTRY)
     ident = parts.get(_ATOM + "id")
-    guid_text = _uri(ident, join=True) if ident is not None else ""
-    link_text = guid_text if ident is not None else ""
+    permalink = ident is not None and _permalink(ident)
+    guid_text = _uri(ident, join=permalink) if ident is not None else ""
+    link_text = guid_text if permalink else ""
     for link in parts[_ATOM + "link"]:
         rel, kind, href = _link_attributes(link)
         if (
@@ -284,12 +289,12 @@ def _feed_links(links: list[Any]) -> tuple[str, str]:
     found: dict[str, str] = {}
     for link in links:
         rel, _kind, href = _link_attributes(link)
-        if href is not None and href.startswith(("http://", "https://")):
+        if href.startswith(("http://", "https://")):
             found.setdefault(rel, href[:2000])
     return found.get("hub", ""), found.get("self", "")
 
 
-def _link_attributes(link: Any) -> tuple[str, str, str | None]:
+def _link_attributes(link: Any) -> tuple[str, str, str]:
     if len(link) or (link.text or "").strip():
         raise _FallbackError
     if "url" in link.attrib or "uri" in link.attrib:
@@ -299,7 +304,7 @@ def _link_attributes(link: Any) -> tuple[str, str, str | None]:
     kind = _content_type(link.get("type", default).replace("&amp;", "&"))
     href = link.get("href")
     if not href:
-        return rel, kind, None
+        raise _FallbackError  # feedparser then takes the element's text as the link
     return rel, kind, _fix(_urljoin("", href.replace("&amp;", "&")))
 
 
