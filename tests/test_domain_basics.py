@@ -1,11 +1,14 @@
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.domain.config import FeedSpec, Polling, Route
 from bot.domain.identity import canonical_link, item_key
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.routing import matching_routes, route_matches
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
-from bot.domain.text import html_to_text, shorten
+from bot.domain.text import fold_text, html_to_text, parsed_html_text, shorten
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -116,3 +119,18 @@ def test_errors_back_off_exponentially_and_honour_retry_after() -> None:
     assert capped - NOW == timedelta(hours=1)
     told = after_error(FeedState(name="f"), spec, policy, now=NOW, retry_after_s=1800)
     assert told - NOW == timedelta(minutes=30)
+
+
+_HTML_TOKENS = st.sampled_from(
+    ["a", " ", "\n", "\r", "\t", ">", "'", "é", "\x93", "\u00a0", "&", "&am", "p;", "&amp;",
+     "&amp", "&lt;", "&nbsp;", "&#169;", "&#10;", "&#13;", "&#150;", "&#x41;", "&#", "&bogus;",
+     "<p>", "</p>", "<P>", "<br>", "<br/>", "<br />", "</br>", "<b>", "</b>", "<li>", "</li>",
+     "<ul>", "<div>", "</div>", "<span>", "<h1>", "</h1>", "<h5>", "<blockquote>", "<code>",
+     "<script>", "</script>", "<a href='x'>", "</a>", "<!-- c -->", "<"]
+)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_HTML_TOKENS, max_size=20).map("".join))
+def test_simple_html_is_read_as_the_html_parser_reads_it(html: str) -> None:
+    assert html_to_text(html) == fold_text(parsed_html_text(html))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from bot.adapters.feed_parse import FeedparserParser
+from bot.adapters.feed_parse import RssAtomParser
 from bot.adapters.http_fetch import ACCEPT_ENCODING, read_capped
 from bot.adapters.net_guard import AddressGuard
 from bot.domain.models import Article
@@ -67,7 +67,7 @@ def extract(body: bytes, content_type: str, url: str) -> Article:
     """Title and main text of a page (or the first entry of a feed), plain text only."""
     if "xml" in content_type or body.lstrip()[:5] in (b"<?xml", b"<rss ", b"<feed"):
         try:
-            feed = FeedparserParser().parse(body, url)
+            feed = RssAtomParser().parse(body, url)
         except ParseError:
             feed = None
         if feed and feed.entries:

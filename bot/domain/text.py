@@ -13,6 +13,13 @@ _LINES = re.compile(r"\s*\n\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Fragments made only of text and attribute-free formatting tags (the usual shape of a feed
+# summary) are read without the HTML parser; the text is the same, several times sooner.
+_SIMPLE_TAGS = r"p|b|i|u|em|strong|span|div|li|ul|ol|h[1-6]|blockquote|small|sub|sup|code"
+_SIMPLE_HTML = re.compile(rf"(?:[^<]|</?(?:{_SIMPLE_TAGS})>|<br\s*/?>)*")
+_SIMPLE_TAG = re.compile(rf"</?({_SIMPLE_TAGS})>|<(br)\s*/?>")
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -43,16 +50,41 @@ def html_to_text(html: str, limit: int = 20_000) -> str:
     """
     if not html:
         return ""
-    if "<" in html:
-        collector = _Collector()
-        collector.feed(html[: limit * 4])
-        collector.close()
-        text = "".join(collector.parts)
-    else:
+    if "<" not in html:
         text = unescape(html)
+    elif len(html) <= limit * 4 and _SIMPLE_HTML.fullmatch(html):
+        text = _simple_text(html)
+    else:
+        text = parsed_html_text(html[: limit * 4])
+    return fold_text(text, limit)
+
+
+def fold_text(text: str, limit: int = 20_000) -> str:
+    """Control and bidi-override characters removed, spaces and blank lines folded, cut."""
     text = _CONTROL.sub("", text)
     text = _LINES.sub("\n", _SPACE.sub(" ", text)).strip()
     return text[:limit]
+
+
+def _simple_text(html: str) -> str:
+    """What ``_Collector`` collects from a fragment that ``_SIMPLE_HTML`` matches."""
+    parts: list[str] = []
+    start = 0
+    for tag in _SIMPLE_TAG.finditer(html):
+        parts.append(unescape(html[start : tag.start()]))
+        if (tag.group(1) or tag.group(2)) in _BLOCK_TAGS:
+            parts.append("\n")
+        start = tag.end()
+    parts.append(unescape(html[start:]))
+    return "".join(parts)
+
+
+def parsed_html_text(html: str) -> str:
+    """The text the HTML parser collects from a fragment (tags dropped, entities decoded)."""
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)
 
 
 def one_line(text: str) -> str:

@@ -1,11 +1,11 @@
-"""Source kinds behind the one ``FeedParser`` port: RSS/Atom/RDF (feedparser), JSON Feed, the
+"""Source kinds behind the one ``FeedParser`` port: RSS/Atom/RDF (lxml, feedparser as the fallback), JSON Feed, the
 Federal Register documents API and HTML announcement pages. A spec's ``kind`` chooses; without
 one the body decides where it is unambiguous, and a web page answers with the feeds it links to.
 """
 
 from __future__ import annotations
 
-from bot.adapters.feed_parse import FeedparserParser
+from bot.adapters.feed_parse import RssAtomParser
 from bot.adapters.sources.common import load_json, looks_like_html, looks_like_json
 from bot.adapters.sources.federal_register import is_federal_register, parse_federal_register
 from bot.adapters.sources.html_page import discover_feeds, parse_html_list
@@ -19,7 +19,7 @@ class SourceParser:
     """Implements ``bot.ports.FeedParser`` for every source kind."""
 
     def __init__(self) -> None:
-        self._rss = FeedparserParser()
+        self._rss = RssAtomParser()
 
     def parse(self, body: bytes, url: str, spec: FeedSpec | None = None) -> ParsedFeed:
         kind = spec.kind if spec else None
