@@ -117,6 +117,7 @@ polling: {interval: 30m, min_interval: 10m, max_interval: 6h, backlog: 3, timeou
 routes: [{name: desk, to: "slack:C1", topics: [tariffs], min_escalation: 2}]
 delivery: {budget: 2, window: 2h, remind_ahead: 1d, story_window: 12h}
 chat: {admins: [U1], admin_groups: [S1], command: /sig}
+ops: {to: "slack:C0OPS", failures: 2}
 """
 
 

@@ -17,6 +17,10 @@ FEEDS = "test_config_keys_feeds"
 ROUTES = "test_config_keys_routes"
 DELIVERY = "test_config_keys_delivery"
 CHAT = "test_config_keys_chat"
+SOURCES = "test_sources_e2e"
+ANNOUNCEMENTS = "test_feeds_add_of_an_announcement_page_previews_then_polls_with_page_text"
+OPS = "test_feed_health"
+OPS_CLI = "test_poll_once_keeps_a_rate_limited_ops_notice_and_posts_it_once_after_slack_recovers"
 
 KEY_TESTS = {
     "feeds.name": f"{FEEDS}.test_feed_name_and_url_select_what_is_polled_and_how_it_is_known",
@@ -54,6 +58,14 @@ KEY_TESTS = {
     "chat.admins": f"{CHAT}.test_admins_admin_groups_and_command_take_effect",
     "chat.admin_groups": f"{CHAT}.test_admins_admin_groups_and_command_take_effect",
     "chat.command": f"{CHAT}.test_admins_admin_groups_and_command_take_effect",
+    **{
+        f"feeds.select.{key}": f"{SOURCES}.{ANNOUNCEMENTS}"
+        for key in ("item", "title", "link", "date", "text", "follow")
+    },
+    "ops.to": f"{OPS}.{OPS_CLI}",
+    "ops.failures": f"{OPS}.{OPS_CLI}",
+    "ops.silence": f"{OPS}.test_silence_is_measured_against_the_feeds_own_rhythm",
+    "ops.min_silence": f"{OPS}.test_silence_is_measured_against_the_feeds_own_rhythm",
 }
 # Keys whose end-to-end tests live beside the feature that introduced them.
 ELSEWHERE = {"feeds.kind", "routes.match", "routes.relevant_only"}
