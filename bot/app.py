@@ -69,7 +69,6 @@ class App:
     chat: ChatService
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics | None = None
-    health: FeedHealth | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
 
@@ -201,6 +200,7 @@ async def build_app(
                 observer=meter,
                 articles=articles,
                 websub=websub,
+                health=FeedHealth(store, config.ops, clock) if config.ops else None,
             )
             chat = ChatService(
                 store=store,
@@ -228,7 +228,6 @@ async def build_app(
                     chat,
                     stop_event,
                     metrics=meter,
-                    health=FeedHealth(store, notifiers, config.ops, clock) if config.ops else None,
                 )
             finally:
                 heartbeat.cancel()
@@ -435,13 +434,8 @@ async def _poll_until_stopped(app: App, idle_cap: timedelta) -> None:
 
 
 async def after_cycle(app: App, seconds: float) -> None:
-    """After a cycle: readiness, feed-health notices, and the gauges read from the store."""
+    """After a cycle: readiness and the gauges read from the store."""
     app.last_cycle_at = app.clock.now()
-    if app.health is not None:
-        try:
-            await app.health.check(await app.poller.feeds())
-        except SignalbotError as exc:
-            log.error("feed health not checked this cycle: %s", exc)
     if app.metrics is None:
         return
     try:

@@ -91,7 +91,8 @@ class NoticeLine(BaseModel):
 
 
 class Notice(BaseModel):
-    """A message that is not a single alert: overflow folds, digests, deadline reminders.
+    """A message that is not a single alert: overflow folds, digests, deadline
+    reminders, feed-health notices.
 
     ``title`` is the bot's own text; ``lines`` carry untrusted titles and are escaped by renderers.
     Lines beyond what fits one message go into the notice's thread (Slack) or further messages.
@@ -454,4 +455,12 @@ class FeedHealthStore(Protocol):
     async def save_feed_health(self, record: HealthRecord, *, expect: str) -> bool:
         """Save if the announced status is still ``expect``; False when another process changed
         it first. Raises ``StoreError``."""
+        ...
+
+    async def announce_feed_health(
+        self, record: HealthRecord, notice: Notice, *, expect: str, now: datetime
+    ) -> bool:
+        """Save ``record`` and queue its keyed ``notice`` together, if the announced status is
+        still ``expect``; False (nothing saved or queued) when another process changed it
+        first. Raises ``StoreError``."""
         ...

@@ -9,6 +9,7 @@ from bot.adapters.sql.base import migrations, ts
 from bot.adapters.sql.claims import HEARTBEAT, STALE
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import Destination, FeedSpec
+from bot.domain.feed_health import HealthRecord
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, Notice
@@ -275,3 +276,18 @@ async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_feed_health_change_and_its_notice_are_saved_together_or_not_at_all(
+    store: SqlStore,
+) -> None:
+    failing = HealthRecord(feed="wire", notified="failing", announced=1)
+    notice = Notice(destination=Destination.parse("slack:C0OPS"), title="t", key="ops:wire:1:x")
+    assert await store.announce_feed_health(failing, notice, expect="ok", now=NOW)
+    assert await store.notice_queued("ops:wire:1:x")
+    assert await store.feed_health("wire") == failing
+    # another process announced first: neither its status nor its notice is kept
+    late = notice.model_copy(update={"key": "ops:wire:1:y"})
+    assert not await store.announce_feed_health(failing, late, expect="ok", now=NOW)
+    assert not await store.notice_queued("ops:wire:1:y")
+    assert await store.feed_health("wire") == failing

@@ -31,6 +31,7 @@ class HealthRecord(BaseModel):
     last_change: datetime | None = None
     gap_s: float | None = None
     changes: int = 0
+    announced: int = 0  # changes of status announced so far (numbers their notices)
 
 
 def observe(record: HealthRecord, state: FeedState) -> HealthRecord:

@@ -10,7 +10,8 @@ back (Teams webhooks) are at least once: a crash between the post and its record
 request long, posts the alert again.
 
 Alerts over a destination's budget, and alerts held by quiet hours, are folded into one queued
-"N more" notice whose lines link every item. Digests and deadline reminders are queued notices too.
+"N more" notice whose lines link every item. Digests, deadline reminders and
+feed-health notices are queued notices too.
 """
 
 from __future__ import annotations

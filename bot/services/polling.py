@@ -34,6 +34,7 @@ from bot.ports import (
 )
 from bot.services.delivery import Deliverer, DeliveryReport
 from bot.services.digests import Digests, Reminders
+from bot.services.feed_health import FeedHealth
 from bot.services.observer import NullObserver, Observer
 from bot.services.sources import Probe, fill_item_text, probe_source
 from bot.services.stories import StoryTracker
@@ -70,6 +71,7 @@ class CycleReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     reminders: int = 0
     digests: int = 0
+    ops_notices: int = 0
     not_due: int = 0
 
     def count(self, attr: str) -> int:
@@ -93,6 +95,7 @@ class CycleReport:
             + (f", {self.delivery.retrying} queued for retry" if self.delivery.retrying else "")
             + (f" · {self.reminders} deadline reminder(s) queued" if self.reminders else "")
             + (f" · {self.digests} digest(s) queued" if self.digests else "")
+            + (f" · {self.ops_notices} feed-health notice(s) queued" if self.ops_notices else "")
             + (f", {self.delivery.failed} failed" if self.delivery.failed else "")
             + (f" · {self.not_due} feed(s) not due yet" if self.not_due else "")
         )
@@ -119,7 +122,9 @@ class Poller:
         observer: Observer | None = None,
         articles: ArticleFetcher | None = None,
         websub: WebSub | None = None,
+        health: FeedHealth | None = None,
     ) -> None:
+        self._health = health
         self._guarded_fetcher = guarded_fetcher
         self._articles = articles
         self.websub = websub
@@ -205,8 +210,13 @@ class Poller:
                 report.digests = await self._digests.queue_scheduled(self._cycle_routes)
         except SignalbotError as exc:
             log.error("reminders or digests failed this cycle: %s", exc)
-        if not rounds or report.reminders or report.digests:
-            await deliver()  # what is still queued: retries, held alerts, reminders, digests
+        if self._health is not None:
+            try:
+                report.ops_notices = await self._health.check(await self.feeds())
+            except SignalbotError as exc:
+                log.error("feed health not checked this cycle: %s", exc)
+        if not rounds or report.reminders or report.digests or report.ops_notices:
+            await deliver()  # what is still queued: retries, held alerts, reminders, notices
         return report
 
     async def probe(self, spec: FeedSpec) -> Probe:

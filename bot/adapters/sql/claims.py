@@ -5,7 +5,7 @@ same host resumes its own claims at once) and heartbeats its row in ``owners``. 
 being polled, a delivery or notice being sent) is free as soon as its owner released it, stopped
 heartbeating for ``STALE``, or is a process of this host that no longer exists.
 
-Notices (digests, deadline reminders, overflow folds) wait in ``outbox`` under a stable key and
+Notices (digests, deadline reminders, overflow folds, feed-health notices) wait in ``outbox`` under a stable key and
 are claimed, sent and confirmed like alerts.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.adapters.sql.base import parse_ts, ts
 from bot.adapters.sql.stories import StoriesMixin
@@ -58,6 +59,27 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+async def queue_notice_in(conn: AsyncConnection, notice: Notice, now: datetime) -> bool:
+    """Queue a keyed notice within the caller's transaction; False when its key was queued
+    before."""
+    if not notice.key:
+        raise ValueError("a queued notice needs a key")
+    result = await conn.execute(
+        text(
+            "INSERT INTO outbox (key, destination, kind, notice, next_attempt_at, created_at) "
+            "VALUES (:k, :d, :kind, :n, :t, :t) ON CONFLICT (key) DO NOTHING RETURNING key"
+        ),
+        {
+            "k": notice.key,
+            "d": notice.destination.key,
+            "kind": notice.kind,
+            "n": notice.model_dump_json(),
+            "t": ts(now),
+        },
+    )
+    return bool(result.fetchall())
 
 
 class ClaimsMixin(StoriesMixin):
@@ -124,28 +146,9 @@ class ClaimsMixin(StoriesMixin):
     async def queue_notice(self, notice: Notice, now: datetime) -> bool:
         try:
             async with self._engine.begin() as conn:
-                return await self._queue_notice(conn, notice, now)
+                return await queue_notice_in(conn, notice, now)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not queue notice {notice.key}: {exc}") from exc
-
-    @staticmethod
-    async def _queue_notice(conn: Any, notice: Notice, now: datetime) -> bool:
-        if not notice.key:
-            raise ValueError("a queued notice needs a key")
-        result = await conn.execute(
-            text(
-                "INSERT INTO outbox (key, destination, kind, notice, next_attempt_at, created_at) "
-                "VALUES (:k, :d, :kind, :n, :t, :t) ON CONFLICT (key) DO NOTHING RETURNING key"
-            ),
-            {
-                "k": notice.key,
-                "d": notice.destination.key,
-                "kind": notice.kind,
-                "n": notice.model_dump_json(),
-                "t": ts(now),
-            },
-        )
-        return bool(result.fetchall())
 
     async def notice_queued(self, key: str) -> bool:
         rows = await self._run("SELECT 1 FROM outbox WHERE key = :k", {"k": key})
@@ -173,7 +176,7 @@ class ClaimsMixin(StoriesMixin):
                     )
                     if not done.fetchall():
                         raise _ClaimLostError
-                await self._queue_notice(conn, notice, now)
+                await queue_notice_in(conn, notice, now)
                 return True
         except _ClaimLostError:
             return False

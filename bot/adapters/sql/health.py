@@ -1,9 +1,37 @@
-"""Feed health records, with the announced status changed only by the replica that claims it."""
+"""Feed health records, with the announced status changed only by the replica that claims it,
+in the same transaction that queues its notice."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.adapters.sql.base import SqlBase
+from bot.adapters.sql.claims import queue_notice_in
 from bot.domain.feed_health import HealthRecord
+from bot.errors import StoreError
+from bot.ports import Notice
+
+_SAVE = (
+    "INSERT INTO feed_health (name, notified, record) VALUES (:n, :s, :r) "
+    "ON CONFLICT (name) DO UPDATE SET notified = excluded.notified, "
+    "record = excluded.record WHERE feed_health.notified = :expect RETURNING name"
+)
+
+
+def _params(record: HealthRecord, expect: str) -> dict[str, str]:
+    return {
+        "n": record.feed,
+        "s": record.notified,
+        "r": record.model_dump_json(),
+        "expect": expect,
+    }
+
+
+class _AnnouncedElsewhereError(Exception):
+    """Rolls back an announcement another process made first."""
 
 
 class HealthMixin(SqlBase):
@@ -14,15 +42,22 @@ class HealthMixin(SqlBase):
     async def save_feed_health(self, record: HealthRecord, *, expect: str) -> bool:
         """Save ``record`` if the status announced so far is still ``expect`` (or none is
         recorded); False when another process changed it first."""
-        rows = await self._run(
-            "INSERT INTO feed_health (name, notified, record) VALUES (:n, :s, :r) "
-            "ON CONFLICT (name) DO UPDATE SET notified = excluded.notified, "
-            "record = excluded.record WHERE feed_health.notified = :expect RETURNING name",
-            {
-                "n": record.feed,
-                "s": record.notified,
-                "r": record.model_dump_json(),
-                "expect": expect,
-            },
-        )
-        return bool(rows)
+        return bool(await self._run(_SAVE, _params(record, expect)))
+
+    async def announce_feed_health(
+        self, record: HealthRecord, notice: Notice, *, expect: str, now: datetime
+    ) -> bool:
+        """Save ``record`` and queue its ``notice`` in one transaction, if the status announced
+        so far is still ``expect``; False (nothing saved or queued) when another process
+        changed it first."""
+        try:
+            async with self._engine.begin() as conn:
+                saved = await conn.execute(text(_SAVE), _params(record, expect))
+                if not saved.fetchall():
+                    raise _AnnouncedElsewhereError
+                await queue_notice_in(conn, notice, now)
+                return True
+        except _AnnouncedElsewhereError:
+            return False
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not announce the health of feed {record.feed}: {exc}") from exc
