@@ -203,6 +203,7 @@ class Poller:
             report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
         finally:
             await self._flush_states()
+            self._states = []  # not saved: those feeds are fetched again next cycle
         for outcome in report.outcomes:
             self._observer.feed_polled(outcome.feed, outcome.result, outcome.error_class)
         if self.websub is not None:

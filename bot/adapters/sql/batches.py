@@ -63,6 +63,10 @@ def _chunks[T](rows: list[T]) -> list[list[T]]:
     return [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
 
 
+def _name(state: FeedState) -> str:
+    return state.name
+
+
 class BatchMixin(ClaimsMixin):
     """The batched part of SqlStore."""
 
@@ -71,7 +75,8 @@ class BatchMixin(ClaimsMixin):
         200 feeds; returns the claimed feeds' current states (released by ``save_feed_states``)."""
         await self.heartbeat(now)
         claimed: dict[str, FeedState] = {}
-        for chunk in _chunks(list(dict.fromkeys(names))):
+        # In name order, so that replicas claiming at the same time take row locks in one order.
+        for chunk in _chunks(sorted(set(names))):
             marks = ", ".join(f"(:name_{n}, :state_{n}, :owner)" for n in range(len(chunk)))
             params = {f"name_{n}": name for n, name in enumerate(chunk)}
             params.update(
@@ -102,9 +107,9 @@ class BatchMixin(ClaimsMixin):
                         "next_poll_at = excluded.next_poll_at, lease_owner = NULL, "
                         "lease_until = NULL"
                     ),
-                    [
+                    [  # the last state of a feed wins; in name order, like claims
                         {"n": s.name, "s": s.model_dump_json(), "p": ts(s.next_poll_at)}
-                        for s in states
+                        for s in sorted({s.name: s for s in states}.values(), key=_name)
                     ],
                 )
         except SQLAlchemyError as exc:
