@@ -340,3 +340,21 @@ async def test_recent_items_include_a_recorded_backlog(store: SqlStore) -> None:
         [ItemRecord(item=first, assessment=ASSESSMENT, alerts=[alert(first)], deliver=False)], NOW
     )
     assert [i.key for i, _ in await store.recent_items(NOW - timedelta(hours=1))] == ["guid:1"]
+
+
+async def test_replicas_claiming_together_never_share_a_feed(store_url: str) -> None:
+    replicas = [SqlStore(store_url, owner=f"h:{n}") for n in range(3)]
+    await replicas[0].migrate()
+    try:
+        names = [f"feed-{n}" for n in range(60)]
+        claims = await asyncio.gather(
+            *(
+                r.claim_feeds(names[::step], NOW)
+                for r, step in zip(replicas, (1, -1, 2), strict=True)
+            )
+        )
+        held = [set(c) for c in claims]
+        assert sum(len(h) for h in held) == len(set().union(*held)) == len(names)
+    finally:
+        for r in replicas:
+            await r.close()
