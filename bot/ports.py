@@ -79,6 +79,17 @@ class Alert(BaseModel):
     )
 
 
+class ItemRecord(BaseModel):
+    """One new item to record with its alerts (skipped, not queued, when ``deliver`` is False)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item: Item
+    assessment: Assessment | None
+    alerts: list[Alert] = Field(default_factory=list)
+    deliver: bool = True
+
+
 class NoticeLine(BaseModel):
     """One line of a notice: an item's linked title with its rating, or plain text."""
 
@@ -283,9 +294,14 @@ class Store(Protocol):
         """Save a feed's state after a poll (and release this process's claim on it)."""
         ...
 
-    async def claim_feed(self, name: str, now: datetime) -> bool:
-        """Claim a feed for one poll by this process; False while another process holds it
-        (several replicas share one database)."""
+    async def claim_feeds(self, names: list[str], now: datetime) -> dict[str, FeedState]:
+        """Claim feeds for one poll each by this process (several replicas share one database);
+        returns the current state of each feed claimed. A feed another live process holds is
+        absent; a claim lasts until ``save_feed_state(s)`` or this process is gone."""
+        ...
+
+    async def save_feed_states(self, states: list[FeedState]) -> None:
+        """Save several feeds' states in one transaction, releasing this process's claims."""
         ...
 
     async def user_feeds(self) -> list[FeedSpec]:
@@ -324,6 +340,11 @@ class Store(Protocol):
         With ``deliver=False`` the deliveries are recorded as skipped (backlog of a new feed).
         Returns False (and changes nothing) when the item was already recorded.
         """
+        ...
+
+    async def record_items(self, records: list[ItemRecord], now: datetime) -> set[str]:
+        """Record one feed's new items and queue their deliveries in one transaction; returns
+        the keys recorded now (an item already recorded is left as it was, alerts included)."""
         ...
 
     async def heartbeat(self, now: datetime) -> None:

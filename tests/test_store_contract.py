@@ -12,7 +12,7 @@ from bot.domain.config import Destination, FeedSpec
 from bot.domain.feed_health import HealthRecord
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState
-from bot.ports import Alert, Notice
+from bot.ports import Alert, ItemRecord, Notice
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ASSESSMENT = Assessment(
@@ -186,11 +186,11 @@ async def test_released_claims_are_free_at_once(store_url: str) -> None:
     try:
         await first.record_item(item(1), ASSESSMENT, [alert(item(1))], NOW)
         assert len(await first.due_deliveries(NOW)) == 1
-        assert await first.claim_feed("wire", NOW)
+        assert "wire" in await first.claim_feeds(["wire"], NOW)
         assert await second.due_deliveries(NOW) == []
         await first.release_claims()  # a clean shutdown
         assert len(await second.due_deliveries(NOW)) == 1
-        assert await second.claim_feed("wire", NOW)
+        assert "wire" in await second.claim_feeds(["wire"], NOW)
     finally:
         await first.close()
         await second.close()
@@ -264,15 +264,15 @@ async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
     first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
     await first.migrate()
     try:
-        assert await first.claim_feed("wire", NOW)
-        assert await first.claim_feed("wire", NOW)  # its own claim
-        assert not await second.claim_feed("wire", NOW)
+        assert "wire" in await first.claim_feeds(["wire"], NOW)
+        assert "wire" in await first.claim_feeds(["wire"], NOW)  # its own claim
+        assert "wire" not in await second.claim_feeds(["wire"], NOW)
         await first.save_feed_state(FeedState(name="wire", polls=1))  # done: released
-        assert await second.claim_feed("wire", NOW)
+        assert "wire" in await second.claim_feeds(["wire"], NOW)
         assert (await second.feed_state("wire")).polls == 1  # the claim kept the saved state
-        assert not await first.claim_feed("wire", NOW)
+        assert "wire" not in await first.claim_feeds(["wire"], NOW)
         later = NOW + STALE + timedelta(seconds=1)
-        assert await first.claim_feed("wire", later)  # the second stopped heartbeating
+        assert "wire" in await first.claim_feeds(["wire"], later)  # the second stopped heartbeating
     finally:
         await first.close()
         await second.close()
@@ -291,3 +291,86 @@ async def test_a_feed_health_change_and_its_notice_are_saved_together_or_not_at_
     assert not await store.announce_feed_health(failing, late, expect="ok", now=NOW)
     assert not await store.notice_queued("ops:wire:1:y")
     assert await store.feed_health("wire") == failing
+
+
+async def test_claim_feeds_claims_every_free_feed_in_one_call(store_url: str) -> None:
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        await first.save_feed_state(FeedState(name="a", polls=3, etag='"e"'))
+        claimed = await first.claim_feeds(["a", "b", "a"], NOW)
+        assert sorted(claimed) == ["a", "b"]
+        assert claimed["a"].polls == 3  # the current state
+        assert claimed["a"].etag == '"e"'
+        assert claimed["b"].first_poll  # a feed never polled gets a fresh state
+        assert await second.claim_feeds(["a", "b", "c"], NOW) == {"c": FeedState(name="c")}
+        await first.save_feed_states([claimed["a"].model_copy(update={"polls": 4})])
+        assert list(await second.claim_feeds(["a", "b"], NOW)) == ["a"]  # b is still held
+        assert (await second.feed_state("a")).polls == 4
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_claim_feeds_handles_more_feeds_than_one_statement_takes(store: SqlStore) -> None:
+    names = [f"feed-{n}" for n in range(450)]
+    assert sorted(await store.claim_feeds(names, NOW)) == sorted(names)
+
+
+async def test_save_feed_states_saves_all_and_releases_their_claims(store_url: str) -> None:
+    first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
+    await first.migrate()
+    try:
+        await first.claim_feeds(["a", "b", "c"], NOW)
+        await first.save_feed_states(
+            [FeedState(name="a", polls=1, next_poll_at=NOW), FeedState(name="b", polls=2)]
+        )
+        assert {s.name: s.polls for s in await first.feed_states()} == {"a": 1, "b": 2, "c": 0}
+        assert sorted(await second.claim_feeds(["a", "b", "c"], NOW)) == ["a", "b"]
+        await first.save_feed_states([])  # nothing to save is not an error
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_record_items_records_a_feed_batch_once(store: SqlStore) -> None:
+    items = [item(n) for n in range(250)]  # more than one statement's worth
+    records = [
+        ItemRecord(item=i, assessment=ASSESSMENT, alerts=[alert(i)], deliver=n >= 248)
+        for n, i in enumerate(items)
+    ]
+    recorded = await store.record_items(records, NOW)
+    assert recorded == {i.key for i in items}
+    due = await store.due_deliveries(NOW, limit=500)
+    assert sorted(p.alert.item.key for p in due) == ["guid:248", "guid:249"]
+    assert (await store.counts(NOW - timedelta(days=1)))["skipped"] == 248
+    again = [ItemRecord(item=item(n), assessment=None, alerts=[]) for n in (1, 300)]
+    assert await store.record_items(again, NOW) == {"guid:300"}  # guid:1 was recorded before
+    assert (await store.item("wire", "guid:1")) is not None
+    assert await store.record_items([], NOW) == set()
+
+
+async def test_recent_items_include_a_recorded_backlog(store: SqlStore) -> None:
+    first = item(1)
+    await store.record_items(
+        [ItemRecord(item=first, assessment=ASSESSMENT, alerts=[alert(first)], deliver=False)], NOW
+    )
+    assert [i.key for i, _ in await store.recent_items(NOW - timedelta(hours=1))] == ["guid:1"]
+
+
+async def test_replicas_claiming_together_never_share_a_feed(store_url: str) -> None:
+    replicas = [SqlStore(store_url, owner=f"h:{n}") for n in range(3)]
+    await replicas[0].migrate()
+    try:
+        names = [f"feed-{n}" for n in range(60)]
+        claims = await asyncio.gather(
+            *(
+                r.claim_feeds(names[::step], NOW)
+                for r, step in zip(replicas, (1, -1, 2), strict=True)
+            )
+        )
+        held = [set(c) for c in claims]
+        assert sum(len(h) for h in held) == len(set().union(*held)) == len(names)
+    finally:
+        for r in replicas:
+            await r.close()

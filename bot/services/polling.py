@@ -12,12 +12,13 @@ import hashlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.config import BotConfig, FeedSpec, Route
 from bot.domain.identity import item_key
-from bot.domain.models import Item
+from bot.domain.models import Assessment, Item
 from bot.domain.routing import matching_routes
 from bot.domain.schedule import FeedState, after_error, after_success, is_due
 from bot.errors import HTTPStatusError, SignalbotError, StoreError
@@ -27,6 +28,7 @@ from bot.ports import (
     Clock,
     FeedFetcher,
     FeedParser,
+    ItemRecord,
     ParsedFeed,
     Scorer,
     Store,
@@ -41,6 +43,9 @@ from bot.services.stories import StoryTracker
 from bot.services.websub import WebSub
 
 log = logging.getLogger(__name__)
+
+STATE_BATCH = 100
+"""Feed states saved together: a crash re-fetches at most this many feeds (plus those in flight)."""
 
 
 @dataclass
@@ -147,6 +152,7 @@ class Poller:
         self._rng = rng or random.Random()  # noqa: S311 -- jitter, not security
         self._cycle_routes: list[Route] = list(config.routes)
         self._chat_feeds: set[str] = set()
+        self._states: list[FeedState] = []  # saved states waiting for the next batch
 
     def config_feeds(self) -> list[FeedSpec]:
         return list(self._config.feeds)
@@ -171,13 +177,15 @@ class Poller:
         await self._stories.begin_cycle(now)
         not_due = 0
         if only_due:
-            states = {f.name: await self._store.feed_state(f.name) for f in feeds}
-            due = [f for f in feeds if is_due(states[f.name], now)]
+            states = {s.name: s for s in await self._store.feed_states()}
+            due = [f for f in feeds if is_due(states.get(f.name) or FeedState(name=f.name), now)]
             not_due, feeds = len(feeds) - len(due), due
         # With several replicas on one database, each feed is polled by one of them at a time.
-        feeds = [f for f in feeds if await self._store.claim_feed(f.name, now)]
+        claimed = await self._store.claim_feeds([f.name for f in feeds], now)
+        feeds = [f for f in feeds if f.name in claimed]
         if only_due:  # another replica may have polled it between the check and the claim
-            feeds = [f for f in feeds if is_due(await self._store.feed_state(f.name), now)]
+            self._states.extend(claimed[f.name] for f in feeds if not is_due(claimed[f.name], now))
+            feeds = [f for f in feeds if is_due(claimed[f.name], now)]
         limit = asyncio.Semaphore(self._config.polling.concurrency)
         report = CycleReport(not_due=not_due)
         delivering = asyncio.Lock()
@@ -191,12 +199,16 @@ class Poller:
 
         async def guarded(spec: FeedSpec) -> FeedOutcome:
             async with limit:
-                outcome = await self._poll_feed_safely(spec)
+                outcome = await self._poll_feed_safely(spec, claimed[spec.name])
             if outcome.queued:  # its alerts go out now, not after the slowest feed
                 await deliver()
             return outcome
 
-        report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
+        try:
+            report.outcomes = list(await asyncio.gather(*(guarded(f) for f in feeds)))
+        finally:
+            await self._flush_states()
+            self._states = []  # not saved: those feeds are fetched again next cycle
         for outcome in report.outcomes:
             self._observer.feed_polled(outcome.feed, outcome.result, outcome.error_class)
         if self.websub is not None:
@@ -228,18 +240,32 @@ class Poller:
 
     async def next_due(self) -> datetime | None:
         """When the earliest feed is due next (None when there are no feeds)."""
+        states = {s.name: s for s in await self._store.feed_states()}
         times = [
-            (await self._store.feed_state(f.name)).next_poll_at or self._clock.now()
+            (states[f.name].next_poll_at if f.name in states else None) or self._clock.now()
             for f in await self.feeds()
         ]
         return min(times, default=None)
 
-    async def _poll_feed_safely(self, spec: FeedSpec) -> FeedOutcome:
+    async def _save_state(self, state: FeedState) -> None:
+        """Queue a feed's state after its poll (its items are recorded already): the states are
+        saved together, every ``STATE_BATCH`` feeds and at the end of the cycle. A crash before
+        the save costs only a second fetch of those feeds, whose items are then known."""
+        self._states.append(state)
+        if len(self._states) >= STATE_BATCH:
+            await self._flush_states()
+
+    async def _flush_states(self) -> None:
+        states, self._states = self._states, []
+        if not states:
+            return
         try:
-            state = await self._store.feed_state(spec.name)
+            await self._store.save_feed_states(states)
         except SignalbotError as exc:
-            log.error("feed %s: cannot read its state: %s", spec.name, exc)
-            return FeedOutcome(feed=spec.name, error=str(exc), error_class=type(exc).__name__)
+            log.error("cannot save %d feed state(s): %s", len(states), exc)
+            self._states[:0] = states  # tried again with the next batch or at the end
+
+    async def _poll_feed_safely(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
         try:
             return await self._poll_feed(spec, state)
         except SignalbotError as exc:
@@ -267,19 +293,16 @@ class Poller:
             message,
             extra={"feed": spec.name, "error": type(exc).__name__},
         )
-        try:
-            await self._store.save_feed_state(
-                state.model_copy(
-                    update={
-                        "last_error": message[:500],
-                        "error_count": state.error_count + 1,
-                        "last_polled_at": now,
-                        "next_poll_at": next_at,
-                    }
-                )
+        await self._save_state(
+            state.model_copy(
+                update={
+                    "last_error": message[:500],
+                    "error_count": state.error_count + 1,
+                    "last_polled_at": now,
+                    "next_poll_at": next_at,
+                }
             )
-        except SignalbotError as store_exc:
-            log.error("feed %s: cannot save its state: %s", spec.name, store_exc)
+        )
         return FeedOutcome(feed=spec.name, error=message, error_class=type(exc).__name__)
 
     def _jitter(self) -> float:
@@ -323,7 +346,7 @@ class Poller:
             next_at = await self.websub.stretch(
                 spec.name, next_at, self._config.polling.max_interval
             )
-        await self._store.save_feed_state(
+        await self._save_state(
             state.model_copy(
                 update={
                     "etag": result.etag,
@@ -395,31 +418,47 @@ class Poller:
                 new[len(new) - allowed :], self._articles
             )
         now = self._clock.now()
+        # One thread hop scores the whole batch (a new feed's backlog may be hundreds of items),
+        # one transaction records it.
+        scored = await asyncio.get_running_loop().run_in_executor(
+            _SCORING, _score_all, self._scorer, new
+        )
+        records: list[ItemRecord] = []
         failures: list[str] = []
-        for position, item in enumerate(new):
+        for position, (item, assessment) in enumerate(zip(new, scored, strict=True)):
             try:
-                await self._ingest_item(item, position >= len(new) - allowed, outcome, now)
+                if isinstance(assessment, Exception):
+                    raise assessment
+                deliver = position >= len(new) - allowed
+                records.append(await self._prepare(item, assessment, deliver, now))
             except Exception as exc:  # one item's failure must not cost the feed its others
                 if isinstance(exc, StoreError):  # the feed fails and is retried whole
                     raise
-                log.exception(
+                log.error(
                     "feed %s: item %r (%s) set aside: %s",
                     spec.name,
                     item.title[:120],
                     item.link or item.key,
                     exc.__class__.__name__,
+                    exc_info=exc,
                 )
                 outcome.set_aside += 1
                 failures.append(f"«{item.title[:80]}» ({exc.__class__.__name__}: {exc})"[:200])
+        recorded = await self._store.record_items(records, now)
+        for record in records:
+            if record.item.key in recorded:
+                await self._recorded(record, outcome, now)
         if not failures:
             return None
         return f"{len(failures)} item(s) set aside: " + "; ".join(failures[:3])
 
-    async def _ingest_item(
-        self, item: Item, deliver: bool, outcome: FeedOutcome, now: datetime
-    ) -> None:
-        assessment = self._scorer.score(item.article())
-        item, followup = await self._stories.assign(item, assessment, now)
+    async def _prepare(
+        self, item: Item, assessment: Assessment, deliver: bool, now: datetime
+    ) -> ItemRecord:
+        """The item with its story and alerts. Backlog items (``deliver`` False) join stories,
+        for digests and later follow-ups, but their alerts are recorded as skipped without
+        looking up a follow-up or a mute."""
+        item, followup = await self._stories.assign(item, assessment, now, follow=deliver)
         alerts = [
             Alert(
                 item=item,
@@ -431,14 +470,33 @@ class Poller:
                 hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
             )
             for r in matching_routes(self._cycle_routes, item, assessment)
-            if not await self._store.muted(item.story or item.key, r.to.key)
+            if not deliver or not await self._store.muted(item.story or item.key, r.to.key)
         ]
-        if await self._store.record_item(item, assessment, alerts, now, deliver=deliver):
-            outcome.new_items += 1
-            outcome.relevant += int(assessment.relevant)
-            outcome.queued += len(alerts) if deliver else 0
-            self._observer.item_recorded(relevant=assessment.relevant)
-            if deliver:
-                for alert in alerts:
-                    self._observer.alerts_queued(alert.destination.platform, 1)
-                await self._stories.track_deadlines(alerts, now.date())
+        return ItemRecord(item=item, assessment=assessment, alerts=alerts, deliver=deliver)
+
+    async def _recorded(self, record: ItemRecord, outcome: FeedOutcome, now: datetime) -> None:
+        assert record.assessment is not None
+        outcome.new_items += 1
+        outcome.relevant += int(record.assessment.relevant)
+        self._observer.item_recorded(relevant=record.assessment.relevant)
+        if record.deliver:
+            outcome.queued += len(record.alerts)
+            for alert in record.alerts:
+                self._observer.alerts_queued(alert.destination.platform, 1)
+            await self._stories.track_deadlines(record.alerts, now.date())
+
+
+_SCORING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
+"""One thread: scoring holds the interpreter lock, and more threads would only take turns with
+the event loop for it."""
+
+
+def _score_all(scorer: Scorer, items: list[Item]) -> list[Assessment | Exception]:
+    """Each item's assessment, or the exception its scoring raised."""
+    out: list[Assessment | Exception] = []
+    for item in items:
+        try:
+            out.append(scorer.score(item.article()))
+        except Exception as exc:
+            out.append(exc)
+    return out

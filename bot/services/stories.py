@@ -29,9 +29,10 @@ class StoryTracker:
         self._latest = {}
 
     async def assign(
-        self, item: Item, assessment: Assessment, now: datetime
+        self, item: Item, assessment: Assessment, now: datetime, *, follow: bool = True
     ) -> tuple[Item, FollowUp | None]:
-        """The item with its story set, and the follow-up when it continues an earlier story."""
+        """The item with its story set, and the follow-up when it continues an earlier story
+        (not looked up when ``follow`` is False: an item that will not be alerted)."""
         if not assessment.relevant:
             return item, None
         candidate = StoryCandidate(
@@ -44,14 +45,14 @@ class StoryTracker:
         )
         story = match_story(candidate, self._candidates, window=self._window)
         followup = None
-        if story:
+        if story and follow:
             # Feeds are ingested concurrently: an item of this cycle may not be recorded yet.
             previous = self._latest.get(story)
             if previous is None and (stored := await self._store.story_latest(story)) is not None:
                 previous = (stored[0].title, stored[1])
             if previous is not None:
                 followup = compare(previous[0], previous[1], assessment)
-        else:
+        elif not story:
             story = "s-" + content_hash(item.feed, item.key)[:20]
         self._candidates.insert(0, candidate.model_copy(update={"story_id": story}))
         self._latest[story] = (item.title, assessment)

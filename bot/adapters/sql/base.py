@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.domain.models import Assessment, Item
 from bot.errors import StoreError
@@ -64,12 +67,27 @@ class SqlBase:
         self.url = url
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         self._engine: AsyncEngine = create_async_engine(url, pool_pre_ping=self.dialect != "sqlite")
+        # SQLite has one writer at a time: this process's transactions take turns here, where a
+        # wait costs nothing, rather than in the database's busy timeout, which a transaction
+        # held across a busy event loop's turns could exhaust.
+        self._turns: asyncio.Lock | None = None
         if self.dialect == "sqlite":
             event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
+            self._turns = asyncio.Lock()
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction (committed when the block ends, rolled back when it raises)."""
+        if self._turns is None:
+            async with self._engine.begin() as conn:
+                yield conn
+        else:
+            async with self._turns, self._engine.begin() as conn:
+                yield conn
 
     async def _run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
         try:
-            async with self._engine.begin() as conn:
+            async with self._begin() as conn:
                 result = await conn.execute(text(sql), params or {})
                 return list(result.fetchall()) if result.returns_rows else []
         except SQLAlchemyError as exc:

@@ -145,7 +145,7 @@ class ClaimsMixin(StoriesMixin):
     # notices --------------------------------------------------------------------------------
     async def queue_notice(self, notice: Notice, now: datetime) -> bool:
         try:
-            async with self._engine.begin() as conn:
+            async with self._begin() as conn:
                 return await queue_notice_in(conn, notice, now)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not queue notice {notice.key}: {exc}") from exc
@@ -157,7 +157,7 @@ class ClaimsMixin(StoriesMixin):
     async def fold(self, alerts: list[Alert], notice: Notice, now: datetime) -> bool:
         params = {"owner": self.owner, "t": ts(now), "m": notice.key}
         try:
-            async with self._engine.begin() as conn:
+            async with self._begin() as conn:
                 for alert in alerts:
                     done = await conn.execute(
                         text(

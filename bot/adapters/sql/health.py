@@ -51,7 +51,7 @@ class HealthMixin(SqlBase):
         so far is still ``expect``; False (nothing saved or queued) when another process
         changed it first."""
         try:
-            async with self._engine.begin() as conn:
+            async with self._begin() as conn:
                 saved = await conn.execute(text(_SAVE), _params(record, expect))
                 if not saved.fetchall():
                     raise _AnnouncedElsewhereError

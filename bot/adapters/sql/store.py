@@ -9,23 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts, ts
-from bot.adapters.sql.claims import BUSY, FREE, ClaimsMixin, default_owner
+from bot.adapters.sql.batches import BatchMixin
+from bot.adapters.sql.claims import BUSY, FREE, default_owner
 from bot.adapters.sql.health import HealthMixin
 from bot.adapters.sql.websub import WebSubMixin
 from bot.domain.config import Destination, FeedSpec, Route
 from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
-from bot.errors import StoreError
-from bot.ports import Alert, PendingDelivery
+from bot.ports import Alert, ItemRecord, PendingDelivery
 
 
-class SqlStore(ClaimsMixin, HealthMixin, WebSubMixin):
+class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
     """Implements ``bot.ports.Store``."""
 
     def __init__(self, url: str, *, owner: str | None = None) -> None:
@@ -39,25 +35,7 @@ class SqlStore(ClaimsMixin, HealthMixin, WebSubMixin):
 
     async def save_feed_state(self, state: FeedState) -> None:
         """Save the state after a poll, releasing this process's claim on the feed."""
-        await self._run(
-            "INSERT INTO feed_state (name, state, next_poll_at) VALUES (:n, :s, :p) "
-            "ON CONFLICT (name) DO UPDATE SET state = excluded.state, "
-            "next_poll_at = excluded.next_poll_at, lease_owner = NULL, lease_until = NULL",
-            {"n": state.name, "s": state.model_dump_json(), "p": ts(state.next_poll_at)},
-        )
-
-    async def claim_feed(self, name: str, now: datetime) -> bool:
-        """Claim the feed for this process's next poll (released by ``save_feed_state``, free
-        once this process is gone); False while another live process holds it."""
-        await self.heartbeat(now)
-        rows = await self._run(
-            "INSERT INTO feed_state (name, state, lease_owner) VALUES (:n, :s, :owner) "
-            "ON CONFLICT (name) DO UPDATE SET lease_owner = excluded.lease_owner, "
-            f"lease_until = NULL WHERE {FREE.replace('lease_owner', 'feed_state.lease_owner')} "
-            "RETURNING name",
-            {"n": name, "s": FeedState(name=name).model_dump_json(), **self._claim_params(now)},
-        )
-        return bool(rows)
+        await self.save_feed_states([state])
 
     async def user_feeds(self) -> list[FeedSpec]:
         rows = await self._run("SELECT spec FROM feeds ORDER BY added_at, name")
@@ -105,63 +83,8 @@ class SqlStore(ClaimsMixin, HealthMixin, WebSubMixin):
         *,
         deliver: bool = True,
     ) -> bool:
-        try:
-            async with self._engine.begin() as conn:
-                inserted = await conn.execute(
-                    text(
-                        "INSERT INTO items (feed, key, title, link, summary, published, source, "
-                        "relevant, assessment, story_id, seen_at) VALUES (:feed, :key, :title, "
-                        ":link, :summary, :published, :source, :relevant, :assessment, :story, "
-                        ":seen_at) "
-                        "ON CONFLICT (feed, key) DO NOTHING RETURNING key"
-                    ),
-                    {
-                        "feed": item.feed,
-                        "key": item.key,
-                        "title": item.title,
-                        "link": item.link,
-                        "summary": item.summary,
-                        "published": ts(item.published),
-                        "source": item.source,
-                        "relevant": int(bool(assessment and assessment.relevant)),
-                        "assessment": assessment.model_dump_json() if assessment else None,
-                        "story": item.story or None,
-                        "seen_at": ts(now),
-                    },
-                )
-                if not inserted.fetchall():
-                    return False
-                for alert in alerts:
-                    status = (
-                        "skipped" if not deliver else ("held" if alert.hold_until else "pending")
-                    )
-                    await self._queue(conn, alert, now, status)
-                return True
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not record item {item.key}: {exc}") from exc
-
-    @staticmethod
-    async def _queue(conn: AsyncConnection, alert: Alert, now: datetime, status: str) -> None:
-        await conn.execute(
-            text(
-                "INSERT INTO deliveries (feed, item_key, destination, route, mention, status, "
-                "story_id, followup, next_attempt_at, created_at) "
-                "VALUES (:f, :k, :d, :r, :m, :s, :story, :fu, :due, :t) "
-                "ON CONFLICT (feed, item_key, destination) DO NOTHING"
-            ),
-            {
-                "f": alert.item.feed,
-                "k": alert.item.key,
-                "d": alert.destination.key,
-                "r": alert.route,
-                "m": alert.mention,
-                "s": status,
-                "story": alert.item.story or None,
-                "fu": alert.followup.model_dump_json() if alert.followup else None,
-                "t": ts(now),
-                "due": ts(alert.hold_until or now),
-            },
-        )
+        record = ItemRecord(item=item, assessment=assessment, alerts=alerts, deliver=deliver)
+        return bool(await self.record_items([record], now))
 
     async def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
         """Claim up to ``limit`` due deliveries for this process and return them in order.

@@ -1,0 +1,118 @@
+"""The poll cycle talks to the store in batches: a few statements per cycle, not per feed; a
+feed's items are recorded before its state, so a lost state costs a second fetch, never items."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from bot.adapters.sql.store import SqlStore
+from bot.app import build_app
+from bot.domain.config import BotConfig
+from bot.domain.schedule import FeedState
+from bot.errors import StoreError
+from tests.conftest import FakeClock
+from tests.support.apps import slack_settings
+from tests.support.feeds import distinct_story, rss, rss_item
+from tests.support.servers import FeedServer, SlackStandIn
+
+
+def _config(feeds: FeedServer, count: int, **polling: Any) -> BotConfig:
+    for n in range(count):
+        items = [rss_item(f"w{n}-{k}", *distinct_story(n * 10 + k), minutes=k) for k in range(3)]
+        feeds.set(f"/wire/{n}", rss(items), etag=f'"v{n}"')
+    return BotConfig.model_validate(
+        {
+            "feeds": [{"name": f"wire-{n}", "url": f"{feeds.base}/wire/{n}"} for n in range(count)],
+            "routes": [{"name": "desk", "to": "slack:C0DESK"}],
+            "polling": {"backlog": 0, **polling},
+        }
+    )
+
+
+async def _warm_statements(tmp_path: Path, slack: SlackStandIn, config: BotConfig) -> int:
+    clock = FakeClock()
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
+        await app.poller.poll_once(only_due=True)  # cold: every feed new
+        clock.advance(days=2)  # every feed due again; each answers 304
+        statements = 0
+
+        def count(*_args: Any) -> None:
+            nonlocal statements
+            statements += 1
+
+        event.listen(app.store._engine.sync_engine, "before_cursor_execute", count)
+        report = await app.poller.poll_once(only_due=True)
+        assert all(o.not_modified for o in report.outcomes)
+        assert len(report.outcomes) == len(config.feeds)
+        return statements
+
+
+async def test_a_warm_cycle_makes_as_many_statements_for_30_feeds_as_for_3(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn
+) -> None:
+    few = await _warm_statements(tmp_path / "few", slack, _config(feeds, 3))
+    many = await _warm_statements(tmp_path / "many", slack, _config(feeds, 30))
+    assert many == few
+    assert many < 30
+
+
+async def test_a_state_that_could_not_be_saved_costs_a_second_fetch_not_items(
+    tmp_path: Path,
+    feeds: FeedServer,
+    slack: SlackStandIn,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = _config(feeds, 2)
+
+    async def broken(self: SqlStore, states: list[FeedState]) -> None:
+        raise StoreError("disk full")
+
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
+        with monkeypatch.context() as patch:
+            patch.setattr(SqlStore, "save_feed_states", broken)
+            report = await app.poller.poll_once()
+        assert report.count("new_items") == 6
+        assert [s.polls for s in await app.store.feed_states()] == [0, 0]  # not advanced
+        again = await app.poller.poll_once()  # fetched again: the items are known
+        assert again.count("new_items") == 0
+        assert [o.not_modified for o in again.outcomes] == [False, False]
+        assert [s.polls for s in await app.store.feed_states()] == [1, 1]
+    assert len(slack.posts()) == 0  # the backlog of a first poll is not alerted, twice or once
+
+
+async def test_the_first_poll_backlog_joins_stories_and_digests_without_alerts(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    config = _config(feeds, 2)
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
+        report = await app.poller.poll_once()
+        assert report.count("skipped_backlog") == 6
+        recent = await app.store.recent_items(clock.now() - timedelta(hours=1))
+        assert len(recent) == report.count("relevant") > 0
+        assert all(item.story for item, _ in recent)
+        assert await app.store.due_deliveries(clock.now()) == []
+        assert (await app.store.counts(clock.now() - timedelta(hours=1)))["skipped"] == len(recent)
+    assert slack.posts() == []
+
+
+async def test_a_feed_another_replica_holds_is_left_to_it(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    config = _config(feeds, 3)
+    settings = slack_settings(tmp_path, slack)
+    async with build_app(settings, config, clock=clock) as app:
+        other = SqlStore(settings.db_url(), owner="elsewhere:1")
+        try:
+            await other.heartbeat(clock.now())
+            assert list(await other.claim_feeds(["wire-1"], clock.now())) == ["wire-1"]
+            report = await app.poller.poll_once()
+            assert sorted(o.feed for o in report.outcomes) == ["wire-0", "wire-2"]
+            assert feeds.hits("/wire/1") == 0
+        finally:
+            await other.close()
