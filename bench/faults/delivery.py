@@ -220,7 +220,19 @@ def all_posted(slack: SlackStandIn, alerts: int) -> bool:
 
 
 def kill_sqlite(kills: int, alerts: int, post_delay: float, rng: random.Random) -> Figures:
-    figures = Figures("kill -9, SQLite", alerts)
+    return _restart_loop(Figures("kill -9, SQLite", alerts), kills, post_delay, rng, Bot.kill)
+
+
+def _restart_loop(
+    figures: Figures,
+    rounds: int,
+    post_delay: float,
+    rng: random.Random,
+    fault: Callable[[Bot], object],
+) -> Figures:
+    """One bot on SQLite, hit by ``fault`` at a random moment after each alert and started
+    again, until ``rounds`` faults or every alert is posted; then it runs to the end."""
+    alerts = figures.alerts
     with stand_ins(alerts, post_delay) as (_, slack, tmp):
         db_url = f"sqlite:///{tmp / 'data' / 'signalbot.db'}"
         config = tmp / "signalbot.yaml"
@@ -230,10 +242,10 @@ def kill_sqlite(kills: int, alerts: int, post_delay: float, rng: random.Random) 
             if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
                 figures.notes.append("no alert within 60 s of a start")
                 break
-            if figures.faults >= kills or all_posted(slack, alerts):
+            if figures.faults >= rounds or all_posted(slack, alerts):
                 break
             time.sleep(rng.uniform(0, 2 * post_delay))
-            bot.kill()
+            fault(bot)
             figures.faults += 1
             before = posted(slack)
             bot = Bot(tmp, config, slack, None)
@@ -335,27 +347,14 @@ def kill_pg(
 
 
 def sigterm(rounds: int, alerts: int, post_delay: float, rng: random.Random) -> Figures:
-    figures = Figures("SIGTERM then restart, SQLite", alerts)
     exits: list[float] = []
-    with stand_ins(alerts, post_delay) as (_, slack, tmp):
-        db_url = f"sqlite:///{tmp / 'data' / 'signalbot.db'}"
-        config = tmp / "signalbot.yaml"
-        bot = Bot(tmp, config, slack, None)
-        before = 0
-        while True:
-            if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
-                figures.notes.append("no alert within 60 s of a start")
-                break
-            if figures.faults >= rounds or all_posted(slack, alerts):
-                break
-            time.sleep(rng.uniform(0, 2 * post_delay))
-            exits.append(bot.stop())
-            figures.faults += 1
-            before = posted(slack)
-            bot = Bot(tmp, config, slack, None)
-        wait_until(lambda: all_posted(slack, alerts), 120)
-        bot.stop()
-        figures.count(slack)
+    figures = _restart_loop(
+        Figures("SIGTERM then restart, SQLite", alerts),
+        rounds,
+        post_delay,
+        rng,
+        lambda bot: exits.append(bot.stop()),
+    )
     if exits:
         figures.notes.append(f"exit after SIGTERM: max {max(exits):.1f} s")
     return figures
