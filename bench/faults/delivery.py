@@ -41,11 +41,9 @@ from bot.adapters.sql.base import delivery_key
 from bot.domain.models import Article
 from bot.domain.scoring import RuleScorer
 from tests.support.feeds import distinct_story, rss, rss_item
+from tests.support.pg import fresh_schema
 from tests.support.servers import FeedServer, SlackStandIn, feed_server, slack_server
 
-PG_URL = os.environ.get(
-    "SIGNALBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CHANNEL = "C0DESK"
 SIGNALBOT = str(Path(sys.executable).with_name("signalbot"))
 
@@ -184,21 +182,6 @@ def stand_ins(alerts: int, post_delay: float) -> Iterator[tuple[FeedServer, Slac
         yield feeds, slack, Path(tmp)
 
 
-@contextmanager
-def fresh_pg_schema() -> Iterator[str]:
-    schema = f"faults_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    joiner = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def relevant(count: int) -> list[int]:
     """Numbers of the first ``count`` test stories that the scorer finds relevant (one alert
     each)."""
@@ -314,7 +297,7 @@ def kill_pg(
 ) -> Figures:
     where = " (each on a host name of its own)" if own_hosts else " (one host)"
     figures = Figures(f"kill -9 of the delivering replica, 3 replicas on PostgreSQL{where}", alerts)
-    with stand_ins(alerts, post_delay) as (_, slack, tmp), fresh_pg_schema() as db_url:
+    with stand_ins(alerts, post_delay) as (_, slack, tmp), fresh_schema("faults") as db_url:
         config = tmp / "signalbot.yaml"
         bots = [Bot(tmp, config, slack, db_url, own_host=own_hosts) for _ in range(3)]
         wait_until(lambda: all(_running(db_url, b.pid) for b in bots), 180, step=0.5)
@@ -366,7 +349,7 @@ def start_pg(rounds: int, replicas: int = 3) -> Figures:
     with stand_ins(1, 0.0) as (_, slack, tmp):
         config = tmp / "signalbot.yaml"
         for _ in range(rounds):
-            with fresh_pg_schema() as db_url:
+            with fresh_schema("faults") as db_url:
                 bots = [Bot(tmp, config, slack, db_url) for _ in range(replicas)]
                 wait_until(  # each one is either up (migrated, heartbeating) or gone
                     lambda bots=bots, db_url=db_url: all(
