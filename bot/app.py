@@ -44,6 +44,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.adapters.metrics import Metrics
     from bot.adapters.ops_web import Check
@@ -101,14 +102,9 @@ def notifiers_for(
     notifiers: dict[str, Notifier] = {"console": console_notifier}
     wants_slack = any(r.to.platform == "slack" for r in config.routes)
     if settings.slack_enabled and settings.slack_bot_token is not None:
-        from slack_sdk.web.async_client import AsyncWebClient
-
         from bot.adapters.slack_notify import SlackNotifier
 
-        slack_client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-        )
-        notifiers["slack"] = SlackNotifier(slack_client, clock)
+        notifiers["slack"] = SlackNotifier(slack_web_client(settings), clock)
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
@@ -301,8 +297,6 @@ def metrics_registrar(metrics: Metrics) -> Registrar:
 
 
 def readiness_checks(app: App) -> dict[str, Check]:
-    from slack_sdk.web.async_client import AsyncWebClient
-
     from bot.readiness import database_check, poll_loop_check, slack_check
 
     checks = {"database": database_check(app.store)}
@@ -312,23 +306,25 @@ def readiness_checks(app: App) -> dict[str, Check]:
         )
     settings = app.settings
     if settings.slack_enabled and settings.slack_bot_token is not None:
-        client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-        )
-        checks["slack"] = slack_check(client, app.clock)
+        checks["slack"] = slack_check(slack_web_client(settings), app.clock)
     return checks
 
 
-def slack_bolt_app(app: App) -> AsyncApp:
+def slack_web_client(settings: Settings) -> AsyncWebClient:
+    """The Slack Web API client for the bot token, at ``SLACK_API_URL`` (GovSlack's differs)."""
     from slack_sdk.web.async_client import AsyncWebClient
 
+    assert settings.slack_bot_token is not None
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+
+
+def slack_bolt_app(app: App) -> AsyncApp:
     from handlers.slack import build_bolt_app
 
     settings = app.settings
-    assert settings.slack_bot_token is not None
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-    )
+    client = slack_web_client(settings)
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )

@@ -3,7 +3,6 @@ hedging, relevance, clarity, clarity-elements)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli_eval_clarity import TASKS as CLARITY_TASKS
+from bot.cli_eval_clarity import read_rows
 from bot.cli_eval_clarity import run_task as run_clarity_task
 from bot.cli_progress import progress
 from bot.domain.evaluation import (
@@ -74,31 +74,23 @@ def run(
 
         scorer = RuleScorer()
     out: list[Example] = []
-    k = -1
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            k += 1
-            if (half == "even" and k % 2) or (half == "odd" and not k % 2):
-                continue
-            row = json.loads(line)
-            a = scorer.score(Article(text=str(row.get("text", ""))))
-            pred, margin = predict(task, a)
-            out.append(
-                Example(
-                    id=str(row.get("id", n)),
-                    source=str(row.get("source", "unknown")),
-                    text=str(row.get("text", "")),
-                    gold=str(row.get("label", "")),
-                    predicted=pred,
-                    margin=margin,
-                    evidence=tuple(a.evidence),
-                    note=f"out of scope: {a.out_of_scope}" if a.out_of_scope else "",
-                )
+    for n, row in read_rows(path, half):
+        a = scorer.score(Article(text=str(row.get("text", ""))))
+        pred, margin = predict(task, a)
+        out.append(
+            Example(
+                id=str(row.get("id", n)),
+                source=str(row.get("source", "unknown")),
+                text=str(row.get("text", "")),
+                gold=str(row.get("label", "")),
+                predicted=pred,
+                margin=margin,
+                evidence=tuple(a.evidence),
+                note=f"out of scope: {a.out_of_scope}" if a.out_of_scope else "",
             )
-            if on_row is not None:
-                on_row(len(out))
+        )
+        if on_row is not None:
+            on_row(len(out))
     return out
 
 

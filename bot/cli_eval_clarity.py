@@ -25,7 +25,7 @@ from bot.domain.scoring import RuleScorer, describe_gap
 TASKS = ("clarity", "clarity-elements")
 
 
-def _rows(path: Path, half: str) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_rows(path: Path, half: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, object) of each row in ``half`` (even or odd 0-based positions, blank lines
     not counted); a line that is not a JSON object stops with its number."""
     k = -1
@@ -51,7 +51,7 @@ def score_clarity(
     """Score every row of a hedged/certain file (``on_row`` is told how many are done)."""
     scorer = RuleScorer()
     out: list[ClarityExample] = []
-    for n, row in _rows(path, half):
+    for n, row in read_rows(path, half):
         gold = row.get("label")
         if gold not in (clarity_eval.HEDGED, clarity_eval.CERTAIN):
             raise click.ClickException(f"{path}:{n}: label must be hedged or certain, not {gold!r}")
@@ -87,7 +87,7 @@ def score_elements(
     """Score every row of an element-labelled file (``on_row`` is told how many are done)."""
     scorer = RuleScorer()
     out: list[ElementExample] = []
-    for n, row in _rows(path, half):
+    for n, row in read_rows(path, half):
         gold = row.get("elements")
         if not isinstance(gold, dict):
             raise click.ClickException(f"{path}:{n}: no 'elements' object")

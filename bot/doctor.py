@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 import httpx
 from pydantic import ValidationError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.config_file import resolve_config, validation_problems
 from bot.adapters.slack_checks import auth_test, channel_problem
 from bot.adapters.sql.base import redact_url
 from bot.adapters.sql.store import SqlStore
+from bot.app import slack_web_client
 from bot.domain.config import BotConfig, Destination, FeedSpec, Route
 from bot.errors import ConfigError, SignalbotError
 from bot.readiness import head_version
@@ -157,7 +157,7 @@ async def check_slack(
                 "set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-…)",
             )
         return
-    client = AsyncWebClient(token=token.get_secret_value(), base_url=settings.slack_api_url)
+    client = slack_web_client(settings)
     auth = await auth_test(client)
     if not auth.ok:
         report.problem(

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.adapters.sql.store import SqlStore
+from tests.support.pg import PG_URL, fresh_schema
 from tests.support.servers import FeedServer, SlackStandIn, feed_server, slack_server
 
-PG_URL = os.environ.get(
-    "SIGNALBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 REQUIRE_PG = os.environ.get("SIGNALBOT_REQUIRE_PG") == "1"
 
 
@@ -56,17 +52,8 @@ def pg_url() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"SIGNALBOT_REQUIRE_PG=1 but PostgreSQL is not reachable at {PG_URL}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL} (set SIGNALBOT_TEST_PG_URL)")
-    schema = f"sb_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL.replace("+psycopg", "+psycopg"))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    joiner = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with fresh_schema("sb") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

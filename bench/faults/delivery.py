@@ -41,11 +41,9 @@ from bot.adapters.sql.base import delivery_key
 from bot.domain.models import Article
 from bot.domain.scoring import RuleScorer
 from tests.support.feeds import distinct_story, rss, rss_item
+from tests.support.pg import fresh_schema
 from tests.support.servers import FeedServer, SlackStandIn, feed_server, slack_server
 
-PG_URL = os.environ.get(
-    "SIGNALBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CHANNEL = "C0DESK"
 SIGNALBOT = str(Path(sys.executable).with_name("signalbot"))
 
@@ -184,21 +182,6 @@ def stand_ins(alerts: int, post_delay: float) -> Iterator[tuple[FeedServer, Slac
         yield feeds, slack, Path(tmp)
 
 
-@contextmanager
-def fresh_pg_schema() -> Iterator[str]:
-    schema = f"faults_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    joiner = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def relevant(count: int) -> list[int]:
     """Numbers of the first ``count`` test stories that the scorer finds relevant (one alert
     each)."""
@@ -220,7 +203,19 @@ def all_posted(slack: SlackStandIn, alerts: int) -> bool:
 
 
 def kill_sqlite(kills: int, alerts: int, post_delay: float, rng: random.Random) -> Figures:
-    figures = Figures("kill -9, SQLite", alerts)
+    return _restart_loop(Figures("kill -9, SQLite", alerts), kills, post_delay, rng, Bot.kill)
+
+
+def _restart_loop(
+    figures: Figures,
+    rounds: int,
+    post_delay: float,
+    rng: random.Random,
+    fault: Callable[[Bot], object],
+) -> Figures:
+    """One bot on SQLite, hit by ``fault`` at a random moment after each alert and started
+    again, until ``rounds`` faults or every alert is posted; then it runs to the end."""
+    alerts = figures.alerts
     with stand_ins(alerts, post_delay) as (_, slack, tmp):
         db_url = f"sqlite:///{tmp / 'data' / 'signalbot.db'}"
         config = tmp / "signalbot.yaml"
@@ -230,10 +225,10 @@ def kill_sqlite(kills: int, alerts: int, post_delay: float, rng: random.Random) 
             if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
                 figures.notes.append("no alert within 60 s of a start")
                 break
-            if figures.faults >= kills or all_posted(slack, alerts):
+            if figures.faults >= rounds or all_posted(slack, alerts):
                 break
             time.sleep(rng.uniform(0, 2 * post_delay))
-            bot.kill()
+            fault(bot)
             figures.faults += 1
             before = posted(slack)
             bot = Bot(tmp, config, slack, None)
@@ -302,7 +297,7 @@ def kill_pg(
 ) -> Figures:
     where = " (each on a host name of its own)" if own_hosts else " (one host)"
     figures = Figures(f"kill -9 of the delivering replica, 3 replicas on PostgreSQL{where}", alerts)
-    with stand_ins(alerts, post_delay) as (_, slack, tmp), fresh_pg_schema() as db_url:
+    with stand_ins(alerts, post_delay) as (_, slack, tmp), fresh_schema("faults") as db_url:
         config = tmp / "signalbot.yaml"
         bots = [Bot(tmp, config, slack, db_url, own_host=own_hosts) for _ in range(3)]
         wait_until(lambda: all(_running(db_url, b.pid) for b in bots), 180, step=0.5)
@@ -335,27 +330,14 @@ def kill_pg(
 
 
 def sigterm(rounds: int, alerts: int, post_delay: float, rng: random.Random) -> Figures:
-    figures = Figures("SIGTERM then restart, SQLite", alerts)
     exits: list[float] = []
-    with stand_ins(alerts, post_delay) as (_, slack, tmp):
-        db_url = f"sqlite:///{tmp / 'data' / 'signalbot.db'}"
-        config = tmp / "signalbot.yaml"
-        bot = Bot(tmp, config, slack, None)
-        before = 0
-        while True:
-            if not _watch(bot, db_url, slack, before, figures if figures.faults else None):
-                figures.notes.append("no alert within 60 s of a start")
-                break
-            if figures.faults >= rounds or all_posted(slack, alerts):
-                break
-            time.sleep(rng.uniform(0, 2 * post_delay))
-            exits.append(bot.stop())
-            figures.faults += 1
-            before = posted(slack)
-            bot = Bot(tmp, config, slack, None)
-        wait_until(lambda: all_posted(slack, alerts), 120)
-        bot.stop()
-        figures.count(slack)
+    figures = _restart_loop(
+        Figures("SIGTERM then restart, SQLite", alerts),
+        rounds,
+        post_delay,
+        rng,
+        lambda bot: exits.append(bot.stop()),
+    )
     if exits:
         figures.notes.append(f"exit after SIGTERM: max {max(exits):.1f} s")
     return figures
@@ -367,7 +349,7 @@ def start_pg(rounds: int, replicas: int = 3) -> Figures:
     with stand_ins(1, 0.0) as (_, slack, tmp):
         config = tmp / "signalbot.yaml"
         for _ in range(rounds):
-            with fresh_pg_schema() as db_url:
+            with fresh_schema("faults") as db_url:
                 bots = [Bot(tmp, config, slack, db_url) for _ in range(replicas)]
                 wait_until(  # each one is either up (migrated, heartbeating) or gone
                     lambda bots=bots, db_url=db_url: all(

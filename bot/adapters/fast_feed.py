@@ -226,15 +226,7 @@ def _rss_entry(item: Any) -> ParsedEntry:
         link_text = _link_text(_uri(link, join=True))
     else:
         link_text = guid_text if guid_is_link else ""
-    content = parts.get(_CONTENT)
-    content_text = _html_value(content, "text/html", atom=False) if content is not None else ""
-    description = parts.get("description")
-    if content_text:
-        summary = content_text
-    elif description is not None:
-        summary = _html_value(description, "text/html", atom=False)
-    else:
-        summary = ""
+    summary = _summary(parts.get(_CONTENT), parts.get("description"), "text/html", atom=False)
     return ParsedEntry(
         guid=guid_text[:1000],
         link=link_text[:3000],
@@ -259,16 +251,9 @@ def _atom_entry(entry: Any) -> ParsedEntry:
         ):
             link_text = href
     content = parts.get(_ATOM + "content")
-    summary_el = parts.get(_ATOM + "summary")
     if content is not None and content.get("src") is not None:
         raise _FallbackError
-    content_text = _html_value(content, "text/plain", atom=True) if content is not None else ""
-    if content_text:
-        summary = content_text
-    elif summary_el is not None:
-        summary = _html_value(summary_el, "text/plain", atom=True)
-    else:
-        summary = ""
+    summary = _summary(content, parts.get(_ATOM + "summary"), "text/plain", atom=True)
     return ParsedEntry(
         guid=guid_text[:1000],
         link=link_text[:3000],
@@ -312,6 +297,14 @@ def _title(element: Any, *, atom: bool) -> str:
     if element is None:
         return ""
     return one_line(html_to_text(_html_value(element, "text/plain", atom=atom), MAX_TITLE))
+
+
+def _summary(content: Any, short: Any, default_type: str, *, atom: bool) -> str:
+    """The entry's full content when it has text, else its summary (or description), else ""."""
+    text = _html_value(content, default_type, atom=atom) if content is not None else ""
+    if not text and short is not None:
+        text = _html_value(short, default_type, atom=atom)
+    return text
 
 
 def _html_value(element: Any, default_type: str, *, atom: bool) -> str:
