@@ -15,6 +15,7 @@ from bot.adapters.slack_notify import SlackNotifier
 from bot.adapters.sql.claims import STALE
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import BotConfig, Destination
+from bot.domain.followups import FollowUp
 from bot.ports import Alert, Notice, Notifier
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
@@ -181,3 +182,25 @@ async def test_without_the_history_scope_an_interrupted_alert_is_posted_again(
     report = await Deliverer(restarted, {"slack": notifier(slack, clock)}, clock).deliver_due()
     assert report.sent == 1  # at least once rather than never
     assert len(slack.posts()) == 2
+
+
+async def test_a_reply_queued_before_its_storys_first_alert_goes_into_its_thread(
+    store: SqlStore, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    # Two feeds ingested concurrently: the copy from the faster feed was queued ahead of the item
+    # that opened the story (it is older, so it sorts first in the queue).
+    copy = item(1).model_copy(update={"story": "s-1"})
+    opener = item(2).model_copy(update={"story": "s-1"})
+    later = alert(copy).model_copy(
+        update={"followup": FollowUp(story_title="item 2", changes=("New source",))}
+    )
+    first = alert(opener)
+    for a in (later, first):
+        await store.record_item(a.item, ASSESSMENT, [a], clock.now())
+    report = await Deliverer(store, {"slack": notifier(slack, clock)}, clock).deliver_due()
+    assert report.sent == 2
+    top, reply = slack.posts()
+    assert "thread_ts" not in top
+    assert "item 2" in top["text"]
+    [root] = [m["ts"] for found in slack.messages.values() for m in found if "thread_ts" not in m]
+    assert reply["thread_ts"] == root

@@ -117,7 +117,7 @@ class Deliverer:
         held = [d for d in queue if d.held]
         if held:
             await self._fold(held, f"{len(held)} relevant item(s) held during quiet hours", report)
-        live = [d for d in queue if not d.held]
+        live = roots_first([d for d in queue if not d.held])
         now = self._clock.now()
         sent_recently = await self._store.sent_top_level_since(
             destination.key, now - self._policy.window
@@ -317,6 +317,28 @@ class Deliverer:
                 },
             )
         report.errors.append(str(exc))
+
+
+def roots_first(queue: list[PendingDelivery]) -> list[PendingDelivery]:
+    """The queue in its order, except that a later item of a story waits for the story's first
+    alert when that alert is queued behind it: feeds are ingested concurrently, so a copy from a
+    faster feed can be queued before the item that opened its story, and a reply needs the first
+    alert posted to find its thread."""
+    opening = {d.alert.item.story for d in queue if d.alert.followup is None and d.alert.item.story}
+    ordered: list[PendingDelivery] = []
+    waiting: defaultdict[str, list[PendingDelivery]] = defaultdict(list)
+    for delivery in queue:
+        story = delivery.alert.item.story
+        if story and delivery.alert.followup is not None and story in opening:
+            waiting[story].append(delivery)
+            continue
+        ordered.append(delivery)
+        if story and delivery.alert.followup is None:
+            opening.discard(story)
+            ordered.extend(waiting.pop(story, []))
+    for rest in waiting.values():
+        ordered.extend(rest)
+    return ordered
 
 
 def _backoff(attempts: int) -> timedelta:
