@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.cli_common import common, effective_config, load_settings, run_command
 from bot.cli_progress import progress
-from bot.cli_sources import accept, source_options, source_spec, with_fields
+from bot.cli_sources import accept, source_options, source_spec
 from bot.domain.config import (
     FeedSpec,
     check_name,
@@ -88,6 +88,7 @@ def feeds_add(
     settings = load_settings(data_dir)
 
     async def go() -> None:
+        from bot.adapters.sources.federal_register import with_fields
         from bot.app import build_app
 
         config, _ = effective_config(config_path, (), None)

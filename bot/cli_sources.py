@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from bot.adapters.sources.federal_register import with_fields
 from bot.domain.config import SOURCE_KINDS, HtmlSelectors
 from bot.domain.text import shorten
 from bot.services.sources import Probe
@@ -88,4 +87,4 @@ def accept(probe: Probe, *, yes: bool) -> bool:
     return click.confirm("Add this source?", default=True)
 
 
-__all__ = ["accept", "source_options", "source_spec", "with_fields"]
+__all__ = ["accept", "source_options", "source_spec"]

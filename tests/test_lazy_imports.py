@@ -61,12 +61,11 @@ def loaded_after(
     return {name.split(".")[0] for name in report["modules"]} | set(report["modules"]), result
 
 
-def test_importing_the_cli_loads_no_chat_chart_or_database_library(tmp_path: Path) -> None:
+def test_importing_the_cli_loads_no_chat_chart_database_or_feed_library(tmp_path: Path) -> None:
     loaded, _ = loaded_after(tmp_path, "--import-only")
     assert "bot.cli" in loaded
-    assert not loaded & (CHAT_AND_CHARTS | {"sqlalchemy"}), sorted(
-        loaded & (CHAT_AND_CHARTS | {"sqlalchemy"})
-    )
+    heavy = CHAT_AND_CHARTS | {"sqlalchemy", "feedparser", "lxml"}
+    assert not loaded & heavy, sorted(loaded & heavy)
 
 
 def test_analyze_from_stdin_scores_without_chat_chart_or_database_libraries(
