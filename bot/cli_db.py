@@ -85,6 +85,30 @@ def upgrade(data_dir: Path | None) -> None:
         click.echo(f"{shown}: upgraded from {f'{before:04d}' if before else 'empty'} to {after}")
 
 
+@db.command()
+@click.argument("revision")
+@_data_dir
+def downgrade(revision: str, data_dir: Path | None) -> None:
+    """Take the schema back to REVISION (an earlier release's head, e.g. 0007 for the releases
+    before Alembic) so that release can run; stop every replica first and keep a backup."""
+    from bot.adapters.sql.base import redact_url
+    from bot.adapters.sql.store import SqlStore
+
+    url = load_settings(data_dir).db_url()
+    if (path := _missing_sqlite_file(url)) is not None:
+        raise click.ClickException(f"no database at {path}")
+
+    async def go() -> str | None:
+        store = SqlStore(url)
+        try:
+            await store.downgrade(revision)
+            return await store.schema_revision()
+        finally:
+            await store.close()
+
+    click.echo(f"{redact_url(url)}: at revision {run_command(go()) or 'none (empty)'}")
+
+
 def _missing_sqlite_file(url: str) -> Path | None:
     if not url.startswith("sqlite"):
         return None

@@ -173,9 +173,7 @@ async def test_the_typed_columns_go_back_to_text_and_up_again_with_their_values(
     store = SqlStore(store_url, owner="h:1")
     try:
         await store.migrate()
-        async with store._begin() as conn:
-            await schema.lock(conn)
-            await conn.run_sync(schema.downgrade, "0007")
+        await store.downgrade("0007")
         assert await store._run("SELECT MAX(version) FROM schema_migrations") == [(7,)]
         seen = await store._run("SELECT seen_at FROM items")
         assert seen == [(ts(NOW - timedelta(minutes=30)),)]
@@ -184,9 +182,7 @@ async def test_the_typed_columns_go_back_to_text_and_up_again_with_their_values(
         assert [d.queued_at for d in await store.due_deliveries(NOW)] == [
             NOW - timedelta(minutes=30)
         ]
-        async with store._begin() as conn:
-            await schema.lock(conn)
-            await conn.run_sync(schema.downgrade, "base")
+        await store.downgrade("base")
         assert not await store._run_sync(schema.has_table, "items")
     finally:
         await store.close()
@@ -281,6 +277,12 @@ def test_db_current_and_upgrade_on_a_database_of_the_earlier_runner(
     after = runner.invoke(main, ["db", "current", "--data-dir", str(tmp_path)])
     assert after.exit_code == 0
     assert f"revision {schema.HEAD} (head)" in after.output
+    back = runner.invoke(main, ["db", "downgrade", "0007", "--data-dir", str(tmp_path)])
+    assert back.exit_code == 0, back.output
+    assert "at revision 0007" in back.output
+    behind = runner.invoke(main, ["db", "current", "--data-dir", str(tmp_path)])
+    assert behind.exit_code == 1
+    assert f"revision 0007, this release's head is {schema.HEAD}" in behind.output
 
 
 def test_db_current_names_a_missing_sqlite_database_without_creating_it(tmp_path: Path) -> None:

@@ -121,6 +121,15 @@ class SqlBase:
         except OSError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 
+    async def downgrade(self, target: str) -> None:
+        """Take the schema back to revision ``target`` (for running an earlier release)."""
+        try:
+            async with self._begin() as conn:
+                await schema.lock(conn)
+                await conn.run_sync(schema.downgrade, target)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not downgrade {redact_url(self.url)}: {exc}") from exc
+
     async def schema_revision(self) -> str | None:
         """The revision the database is at; None when Alembic never ran on it."""
         try:
