@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.adapters.config_file import resolve_config, validation_problems
 from bot.cli_analyze import analyze
 from bot.cli_common import common, effective_config, load_settings, log, run_command
+from bot.cli_db import db
 from bot.cli_doctor import doctor
 from bot.cli_eval import eval_command
 from bot.cli_feeds import feeds
@@ -172,3 +173,4 @@ main.add_command(analyze)
 main.add_command(feeds)
 main.add_command(eval_command)
 main.add_command(doctor)
+main.add_command(db)

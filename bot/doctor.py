@@ -111,7 +111,7 @@ async def check_database(
             report.problem(
                 "database",
                 f"{shown}: schema at version {version}, this release needs {head}",
-                "start this release once (`signalbot run`): it applies the missing migrations",
+                "run `signalbot db upgrade` (or start this release once: `signalbot run` upgrades it)",
             )
             return []
         if version > head:

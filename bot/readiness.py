@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.ops_web import Check
 from bot.adapters.slack_checks import auth_test
-from bot.adapters.sql.base import migrations
+from bot.adapters.sql.schema import HEAD
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import FeedSpec, Polling
 from bot.domain.schedule import base_interval
@@ -20,7 +20,7 @@ SLACK_CACHE = timedelta(seconds=60)  # probes come every few seconds; Slack is a
 
 
 def head_version() -> int:
-    return max((v for v, _, _ in migrations()), default=0)
+    return int(HEAD)
 
 
 def database_check(store: SqlStore) -> Check:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from importlib import resources
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.adapters.sql import schema
 from bot.domain.models import Assessment, Item
 from bot.errors import StoreError
 
@@ -30,29 +30,34 @@ def ts(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime(_TS)
 
 
-def parse_ts(value: str | None) -> datetime | None:
-    return None if value is None else datetime.strptime(value, _TS).replace(tzinfo=UTC)
+def parse_ts(value: str | datetime | None) -> datetime | None:
+    """A timestamp as read back: a ``timestamptz`` (PostgreSQL) or the fixed-width text (SQLite)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.strptime(value, _TS).replace(tzinfo=UTC)
+
+
+def bind_ts(dialect: str, value: datetime | None) -> datetime | str | None:
+    """A timestamp as bound on ``dialect``: an aware UTC datetime for PostgreSQL's
+    ``timestamptz`` columns, the fixed-width text for SQLite's."""
+    if dialect != "postgresql":
+        return ts(value)
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def parse_day(value: str | date) -> date:
+    """A calendar day as read back: a ``date`` (PostgreSQL) or ISO text (SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def delivery_key(feed: str, item_key: str, destination: str) -> str:
     """The idempotency key of one alert at one destination (stable across processes)."""
     digest = hashlib.sha256(f"{feed}\x00{item_key}\x00{destination}".encode()).hexdigest()
     return f"a-{digest[:32]}"
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every migration file, in order."""
-    found = []
-    for entry in resources.files("bot.adapters.sql.migrations").iterdir():
-        match = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    return sorted(found)
-
-
-def _statements(sql: str) -> list[str]:
-    body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
 
 
 def redact_url(url: str) -> str:
@@ -95,39 +100,67 @@ class SqlBase:
                 f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
             ) from exc
 
+    def _ts(self, value: datetime | None) -> datetime | str | None:
+        """``value`` bound for this database's timestamp columns."""
+        return bind_ts(self.dialect, value)
+
     async def migrate(self) -> None:
+        """Bring the schema to this release's head (see ``schema``): one query when it is there
+        already; otherwise Alembic, in a transaction holding the migration lock."""
+        if await self.schema_revision() == schema.HEAD:
+            return
         try:
-            async with self._engine.begin() as conn:
-                # Replicas starting together on a fresh database take turns: the lock comes before
-                # anything else, the bookkeeping table included (two concurrent CREATE TABLE IF NOT
-                # EXISTS collide on PostgreSQL's catalog).
-                if self.dialect == "postgresql":
-                    await conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
-                await conn.execute(
-                    text(
-                        "CREATE TABLE IF NOT EXISTS schema_migrations "
-                        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                    )
-                )
-                rows = await conn.execute(text("SELECT version FROM schema_migrations"))
-                applied = {r[0] for r in rows}
-                for version, name, sql in migrations():
-                    if version in applied:
-                        continue
-                    for statement in _statements(sql):
-                        await conn.execute(text(statement))
-                    await conn.execute(
-                        text("INSERT INTO schema_migrations VALUES (:v, :n, :t)"),
-                        {"v": version, "n": name, "t": ts(datetime.now(UTC))},
-                    )
+            async with self._begin() as conn:
+                # Replicas starting together on a fresh database take turns: the lock comes
+                # before anything else (two concurrent CREATE TABLEs collide on PostgreSQL's
+                # catalog), and the revision is read again under it.
+                await schema.lock(conn)
+                await conn.run_sync(schema.upgrade)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not migrate {redact_url(self.url)}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 
+    async def downgrade(self, target: str) -> None:
+        """Take the schema back to revision ``target`` (for running an earlier release)."""
+        try:
+            async with self._begin() as conn:
+                await schema.lock(conn)
+                await conn.run_sync(schema.downgrade, target)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not downgrade {redact_url(self.url)}: {exc}") from exc
+
+    async def schema_revision(self) -> str | None:
+        """The revision the database is at; None when Alembic never ran on it."""
+        try:
+            async with self._begin() as conn:
+                return await schema.read_revision(conn)
+        except DBAPIError as exc:
+            # A missing table fails the query (and a PostgreSQL transaction): look whether it
+            # is there, in a transaction of its own, and raise what else went wrong.
+            tables = await self._run_sync(schema.has_table, "alembic_version")
+            if tables:
+                raise StoreError(f"could not read the schema revision: {exc}") from exc
+            return None
+        except OSError as exc:
+            raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
+
     async def schema_version(self) -> int:
-        rows = await self._run("SELECT MAX(version) FROM schema_migrations")
-        return int(rows[0][0] or 0)
+        """The revision as a number (the runner before Alembic recorded the same numbers);
+        0 for an empty database."""
+        revision = await self.schema_revision()
+        if revision is not None:
+            return int(revision)
+        return await self._run_sync(schema.legacy_version) or 0
+
+    async def _run_sync[T](self, func: Callable[..., T], *args: Any) -> T:
+        try:
+            async with self._begin() as conn:
+                return await conn.run_sync(func, *args)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error on {redact_url(self.url)}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 
     async def close(self) -> None:
         await self._engine.dispose()

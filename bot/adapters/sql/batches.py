@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.adapters.sql.base import ts
 from bot.adapters.sql.claims import FREE, ClaimsMixin
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
@@ -108,7 +107,7 @@ class BatchMixin(ClaimsMixin):
                         "lease_until = NULL"
                     ),
                     [  # the last state of a feed wins; in name order, like claims
-                        {"n": s.name, "s": s.model_dump_json(), "p": ts(s.next_poll_at)}
+                        {"n": s.name, "s": s.model_dump_json(), "p": self._ts(s.next_poll_at)}
                         for s in sorted({s.name: s for s in states}.values(), key=_name)
                     ],
                 )
@@ -130,12 +129,12 @@ class BatchMixin(ClaimsMixin):
                 "title": r.item.title,
                 "link": r.item.link,
                 "summary": r.item.summary,
-                "published": ts(r.item.published),
+                "published": self._ts(r.item.published),
                 "source": r.item.source,
                 "relevant": int(bool(r.assessment and r.assessment.relevant)),
                 "assessment": r.assessment.model_dump_json() if r.assessment else None,
                 "story_id": r.item.story or None,
-                "seen_at": ts(now),
+                "seen_at": self._ts(now),
             }
             for r in {r.item.key: r for r in records}.values()
         ]
@@ -164,8 +163,8 @@ class BatchMixin(ClaimsMixin):
                         ),
                         "story_id": a.item.story or None,
                         "followup": a.followup.model_dump_json() if a.followup else None,
-                        "next_attempt_at": ts(a.hold_until or now),
-                        "created_at": ts(now),
+                        "next_attempt_at": self._ts(a.hold_until or now),
+                        "created_at": self._ts(now),
                     }
                     for r in records
                     if r.item.key in inserted

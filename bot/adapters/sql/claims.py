@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.adapters.sql.base import parse_ts, ts
+from bot.adapters.sql.base import bind_ts, parse_ts
 from bot.adapters.sql.stories import StoriesMixin
 from bot.errors import StoreError
 from bot.ports import Alert, Notice, PendingNotice
@@ -76,7 +76,7 @@ async def queue_notice_in(conn: AsyncConnection, notice: Notice, now: datetime) 
             "d": notice.destination.key,
             "kind": notice.kind,
             "n": notice.model_dump_json(),
-            "t": ts(now),
+            "t": bind_ts(conn.dialect.name, now),
         },
     )
     return bool(result.fetchall())
@@ -89,7 +89,7 @@ class ClaimsMixin(StoriesMixin):
     _last_heartbeat: datetime | None = None
 
     def _claim_params(self, now: datetime) -> dict[str, Any]:
-        return {"owner": self.owner, "stale": ts(now - STALE), "now": ts(now)}
+        return {"owner": self.owner, "stale": self._ts(now - STALE), "now": self._ts(now)}
 
     async def heartbeat(self, now: datetime) -> None:
         """Record this process as alive; forget processes of this host that no longer exist and
@@ -103,7 +103,7 @@ class ClaimsMixin(StoriesMixin):
             "INSERT INTO owners (owner, host, pid, started_at, heartbeat_at) "
             "VALUES (:o, :h, :p, :t, :t) ON CONFLICT (owner) DO UPDATE SET "
             "heartbeat_at = excluded.heartbeat_at, host = excluded.host, pid = excluded.pid",
-            {"o": self.owner, "h": host, "p": pid, "t": ts(now)},
+            {"o": self.owner, "h": host, "p": pid, "t": self._ts(now)},
         )
         rows = await self._run(
             "SELECT owner, pid FROM owners WHERE host = :h AND owner <> :o",
@@ -113,7 +113,8 @@ class ClaimsMixin(StoriesMixin):
             if int(other_pid) != pid and not _alive(int(other_pid)):
                 await self._run("DELETE FROM owners WHERE owner = :o", {"o": owner})
         await self._run(
-            "DELETE FROM owners WHERE heartbeat_at < :old", {"old": ts(now - timedelta(days=1))}
+            "DELETE FROM owners WHERE heartbeat_at < :old",
+            {"old": self._ts(now - timedelta(days=1))},
         )
 
     async def release_claims(self) -> None:
@@ -130,7 +131,7 @@ class ClaimsMixin(StoriesMixin):
     async def next_attempt_at(self, now: datetime) -> datetime | None:
         """When the earliest queued alert or notice this process may send is due; while another
         live process holds due work, the next heartbeat (to take over soon if it dies)."""
-        params = {**self._claim_params(now), "recheck": ts(now + HEARTBEAT)}
+        params = {**self._claim_params(now), "recheck": self._ts(now + HEARTBEAT)}
         mine = f"{FREE} AND destination NOT IN {BUSY}"
         rows = await self._run(
             f"SELECT MIN(CASE WHEN {mine} THEN next_attempt_at ELSE :recheck END) "
@@ -155,7 +156,7 @@ class ClaimsMixin(StoriesMixin):
         return bool(rows)
 
     async def fold(self, alerts: list[Alert], notice: Notice, now: datetime) -> bool:
-        params = {"owner": self.owner, "t": ts(now), "m": notice.key}
+        params = {"owner": self.owner, "t": self._ts(now), "m": notice.key}
         try:
             async with self._begin() as conn:
                 for alert in alerts:
@@ -213,7 +214,7 @@ class ClaimsMixin(StoriesMixin):
             "UPDATE outbox SET status = 'sending', sending_at = COALESCE(sending_at, :t) "
             "WHERE key = :k AND lease_owner = :o AND status IN ('pending', 'sending') "
             "RETURNING key",
-            {"t": ts(now), "k": key, "o": self.owner},
+            {"t": self._ts(now), "k": key, "o": self.owner},
         )
         return bool(rows)
 
@@ -222,7 +223,7 @@ class ClaimsMixin(StoriesMixin):
             "UPDATE outbox SET status = 'sent', message_id = :m, sent_at = :t, "
             "attempts = attempts + 1, last_error = NULL, lease_owner = NULL "
             "WHERE key = :k AND lease_owner = :o RETURNING key",
-            {"m": message_id, "t": ts(now), "k": key, "o": self.owner},
+            {"m": message_id, "t": self._ts(now), "k": key, "o": self.owner},
         )
         return bool(rows)
 
@@ -230,7 +231,7 @@ class ClaimsMixin(StoriesMixin):
         await self._run(
             "UPDATE outbox SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t, "
             "lease_owner = NULL WHERE key = :k AND lease_owner = :o",
-            {"e": error[:500], "t": ts(retry_at), "k": key, "o": self.owner},
+            {"e": error[:500], "t": self._ts(retry_at), "k": key, "o": self.owner},
         )
 
     async def mark_notice_failed(self, key: str, error: str) -> None:

@@ -1,7 +1,7 @@
 """The state store on SQLite (embedded default, WAL) or PostgreSQL, through SQLAlchemy Core.
 
-One schema, versioned migrations in ``migrations/NNNN_name.sql`` applied at start; the same
-contract tests run against both databases.
+One schema, managed by Alembic (``migrations/versions``, brought to head at start, see
+``schema``); the same contract tests run against both databases.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts, ts
+from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts
 from bot.adapters.sql.batches import BatchMixin
 from bot.adapters.sql.claims import BUSY, FREE, default_owner
 from bot.adapters.sql.health import HealthMixin
@@ -47,7 +47,13 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         rows = await self._run(
             "INSERT INTO feeds (name, spec, added_by, added_at, origin) VALUES (:n, :s, :b, :t, :o) "
             "ON CONFLICT (name) DO NOTHING RETURNING name",
-            {"n": spec.name, "s": spec.model_dump_json(), "b": added_by, "t": ts(now), "o": origin},
+            {
+                "n": spec.name,
+                "s": spec.model_dump_json(),
+                "b": added_by,
+                "t": self._ts(now),
+                "o": origin,
+            },
         )
         return bool(rows)
 
@@ -147,7 +153,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             "UPDATE deliveries SET status = 'sending', sending_at = COALESCE(sending_at, :t) "
             "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o "
             "AND status IN ('pending', 'sending') RETURNING item_key",
-            {"t": ts(now), "o": self.owner, **self._delivery_key(alert)},
+            {"t": self._ts(now), "o": self.owner, **self._delivery_key(alert)},
         )
         return bool(rows)
 
@@ -157,7 +163,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             "attempts = attempts + 1, last_error = NULL, lease_owner = NULL "
             "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o "
             "AND status IN ('pending', 'sending') RETURNING item_key",
-            {"mid": message_id, "t": ts(now), "o": self.owner, **self._delivery_key(alert)},
+            {"mid": message_id, "t": self._ts(now), "o": self.owner, **self._delivery_key(alert)},
         )
         return bool(rows)
 
@@ -166,7 +172,12 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             "UPDATE deliveries SET attempts = attempts + 1, last_error = :e, next_attempt_at = :t, "
             "lease_owner = NULL, lease_until = NULL "
             "WHERE feed = :f AND item_key = :k AND destination = :d AND lease_owner = :o",
-            {"e": error[:500], "t": ts(retry_at), "o": self.owner, **self._delivery_key(alert)},
+            {
+                "e": error[:500],
+                "t": self._ts(retry_at),
+                "o": self.owner,
+                **self._delivery_key(alert),
+            },
         )
 
     async def mark_failed(self, alert: Alert, error: str) -> None:
@@ -178,7 +189,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         )
 
     async def counts(self, since: datetime) -> dict[str, int]:
-        params = {"since": ts(since)}
+        params = {"since": self._ts(since)}
         items = await self._run(
             "SELECT COUNT(*), COALESCE(SUM(relevant), 0) FROM items WHERE seen_at >= :since", params
         )
@@ -218,7 +229,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
                 "d": route.to.key,
                 "s": route.model_dump_json(),
                 "b": created_by,
-                "t": ts(now),
+                "t": self._ts(now),
             },
         )
         return bool(rows)
@@ -237,7 +248,14 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             "INSERT INTO feedback (feed, item_key, user_id, vote, destination, created_at) "
             "VALUES (:f, :k, :u, :v, :d, :t) ON CONFLICT (feed, item_key, user_id) "
             "DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at",
-            {"f": feed, "k": item_key, "u": user_id, "v": vote, "d": destination, "t": ts(now)},
+            {
+                "f": feed,
+                "k": item_key,
+                "u": user_id,
+                "v": vote,
+                "d": destination,
+                "t": self._ts(now),
+            },
         )
 
     async def feedback(self, feed: str, item_key: str) -> dict[str, int]:
@@ -253,7 +271,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         await self._run(
             "INSERT INTO mutes (story_id, destination, muted_by, created_at) VALUES (:s, :d, :u, :t) "
             "ON CONFLICT (story_id, destination) DO NOTHING",
-            {"s": story_id, "d": destination, "u": user_id, "t": ts(now)},
+            {"s": story_id, "d": destination, "u": user_id, "t": self._ts(now)},
         )
 
     async def muted(self, story_id: str, destination: str) -> bool:
@@ -277,7 +295,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         rows = await self._run(
             f"SELECT {ITEM_COLUMNS} FROM items i "
             "WHERE i.relevant = 1 AND i.seen_at >= :since ORDER BY i.seen_at DESC LIMIT :limit",
-            {"since": ts(since), "limit": limit},
+            {"since": self._ts(since), "limit": limit},
         )
         out = []
         for row in rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_ts, ts
+from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_day, parse_ts
 from bot.domain.config import Destination
 from bot.domain.models import Assessment, Item
 from bot.domain.stories import StoryCandidate
@@ -21,7 +21,7 @@ class StoriesMixin(SqlBase):
             "SELECT i.story_id, i.title, i.summary, i.published, i.assessment, i.seen_at "
             "FROM items i WHERE i.relevant = 1 AND i.story_id IS NOT NULL AND i.seen_at >= :since "
             "ORDER BY i.seen_at DESC LIMIT :limit",
-            {"since": ts(since), "limit": limit},
+            {"since": self._ts(since), "limit": limit},
         )
         seen: set[str] = set()
         out: list[StoryCandidate] = []
@@ -72,7 +72,7 @@ class StoriesMixin(SqlBase):
         rows = await self._run(
             "SELECT COUNT(*) FROM deliveries WHERE destination = :d AND status = 'sent' "
             "AND followup IS NULL AND sent_at >= :since",
-            {"d": destination, "since": ts(since)},
+            {"d": destination, "since": self._ts(since)},
         )
         return int(rows[0][0])
 
@@ -105,8 +105,8 @@ class StoriesMixin(SqlBase):
             Reminder(
                 story=r[0],
                 destination=Destination.parse(r[1]),
-                due=date.fromisoformat(r[2]),
-                remind_on=date.fromisoformat(r[3]),
+                due=parse_day(r[2]),
+                remind_on=parse_day(r[3]),
                 kind=r[4],
                 phrase=r[5],
                 feed=r[6],
@@ -120,7 +120,7 @@ class StoriesMixin(SqlBase):
             "UPDATE reminders SET status = 'sent', sent_at = :t WHERE story_id = :s "
             "AND destination = :d AND due_date = :due AND kind = :kind",
             {
-                "t": ts(now),
+                "t": self._ts(now),
                 "s": reminder.story,
                 "d": reminder.destination.key,
                 "due": reminder.due.isoformat(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from bot.adapters.sql.base import SqlBase, parse_ts, ts
+from bot.adapters.sql.base import SqlBase, parse_ts
 from bot.domain.websub import Subscription
 
 
@@ -48,7 +48,7 @@ class WebSubMixin(SqlBase):
             "VALUES (:i, :t, :c, :f, :r)",
             {
                 "i": uuid.uuid4().hex,
-                "t": ts(now),
+                "t": self._ts(now),
                 "c": callback[:200],
                 "f": feed,
                 "r": reason[:500],
@@ -59,6 +59,6 @@ class WebSubMixin(SqlBase):
         rows = await self._run(
             "SELECT at, COALESCE(feed, callback), reason FROM websub_refusals "
             "WHERE at >= :t ORDER BY at",
-            {"t": ts(since)},
+            {"t": self._ts(since)},
         )
         return [(parse_ts(r[0]) or since, r[1], r[2]) for r in rows]
