@@ -81,6 +81,57 @@ def test_the_heading_actor_carries_into_the_lead(score) -> None:  # type: ignore
     assert a.relevant
 
 
+@pytest.mark.parametrize(
+    ("text", "look_alike"),
+    [
+        # states named as a group are a second state beside a named one
+        ("Washington warned its trading partners that it would act against their surpluses.",
+         "Washington warned that its budget deficit would grow next year."),
+        ("The U.S. Treasury urged surplus countries to stimulate domestic demand.",
+         "The U.S. Treasury urged banks to lend more to small businesses."),
+    ],
+)  # fmt: skip
+def test_states_named_as_a_group_count_as_a_second_state(  # type: ignore[no-untyped-def]
+    score, text: str, look_alike: str
+) -> None:
+    a = score(text)
+    assert a.relevant
+    assert "move between states" in {e.note for e in a.evidence if e.kind == "relevance"}
+    assert not score(look_alike).relevant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tokyo pledged to open its markets to American beef and citrus.",
+        "Seoul said the insurance sector would remain closed to foreign companies.",
+        "MITI approved an export cartel that caps shipments of ball bearings.",
+        "A Senate bill would deny licences to banks from countries that refuse reciprocity.",
+    ],
+)
+def test_market_access_and_export_restraint_are_levers(score, text: str) -> None:  # type: ignore[no-untyped-def]
+    a = score(text)
+    assert a.relevant
+    assert "policy lever" in {e.note for e in a.evidence if e.kind == "relevance"}
+
+
+def test_wire_abbreviations_name_states(score) -> None:  # type: ignore[no-untyped-def]
+    assert "KR" in score("S.Korea to cut tariffs on farm goods.").actors
+    assert "KP" in score("N.Korea fired a missile toward Japan.").actors
+    assert "DE" in score("W.German officials criticised the quota.").actors
+
+
+def test_a_nationality_before_money_or_a_long_firm_phrase_is_no_state(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("Acme Group agreed to buy the unit for 80 mln Australian dlrs.")
+    assert "AU" not in a.actors
+    assert not a.relevant
+    b = score("A French ski and snowboard equipment maker agreed to buy a Canadian boot maker.")
+    assert not {"FR", "CA"} & set(b.actors)
+    assert not b.relevant
+    # a state still acts when no firm noun follows its name
+    assert score("Australia agreed to buy 20 fighter jets from France.").relevant
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 

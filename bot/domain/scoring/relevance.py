@@ -10,16 +10,23 @@ story (company results in the title) costs part of it. Settings live in ``lexico
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .engine import ScopeSettings
 from .findings import SentenceResult
+from .lexicon import load
 
 NO_ACTOR = "no state actor named"
 NO_MOVE = "no interstate or policy move"
 MAX_CUES = 8
 """In-scope cues kept as evidence (all of them count in the score)."""
+_COUNTERPARTS = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, load("scope.toml")["counterparts"]["phrases"])) + r")\b",
+    re.IGNORECASE,
+)
+"""States named as a group ("trading partners"): a second state beside a named one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +75,7 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
                 move = r.direction[0].cue if r.direction else ""
                 if not move and r.policy_verbs:
                     move = r.policy_verbs[0]
-                if move and len(states) > 1:
+                if move and (len(states) > 1 or _COUNTERPARTS.search(r.text)):
                     hit = (move, r.text, "move between states", w)
                 elif move and r.sectors:
                     hit = (f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
