@@ -132,6 +132,13 @@ def test_a_nationality_before_money_or_a_long_firm_phrase_is_no_state(score) -> 
     assert score("Australia agreed to buy 20 fighter jets from France.").relevant
 
 
+def test_a_heading_that_names_a_person_takes_the_state_of_the_lead(score) -> None:  # type: ignore[no-untyped-def]
+    lead = "Japan's farm minister Taro Sato spoke to reporters on Tuesday."
+    assert score(lead, title="Sato threatens retaliation over beef quotas").relevant
+    # a heading that names a company is no official's move
+    assert not score(lead, title="Sato Industries threatens retaliation over beef quotas").relevant
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 

@@ -59,6 +59,9 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
     first_frame = first_hit = lead_frame = lead_hit = False
     any_actor = False
     heading = results[0].actors if results else []
+    if not heading and len(results) > 1 and not _names_firm(results[0].text, s.suffixes):
+        # a heading that names a person ("Yeutter warns …"): the lead says whose office it is
+        heading = results[1].actors
     first_weight = s.title_weight if has_title else 1.0
     for u, r in enumerate(results):
         states = r.actors
@@ -113,6 +116,14 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
         else:
             reason = NO_MOVE if any_actor else NO_ACTOR
     return Scope(relevance, relevant, reason, cues)
+
+
+def _names_firm(text: str, suffixes: frozenset[str]) -> bool:
+    """Whether a heading names a company ("<Ferro Corp>", "Acme Industries"): its subject is no
+    official whose office the lead would give."""
+    if "<" in text or "&lt;" in text:
+        return True
+    return any(w.strip(".,:;'\"").lower() in suffixes for w in text.split())
 
 
 def _combine(values: list[float], decay: float) -> float:
