@@ -139,6 +139,18 @@ def test_a_heading_that_names_a_person_takes_the_state_of_the_lead(score) -> Non
     assert not score(lead, title="Sato Industries threatens retaliation over beef quotas").relevant
 
 
+def test_a_policy_verb_on_a_flow_counts_between_two_states(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The EC will monitor imports of Japanese cars for signs of diversion.")
+    assert a.relevant
+    assert "move between states" in {e.note for e in a.evidence if e.kind == "relevance"}
+    # two states and a flow without a policy verb are a trade statistic
+    assert not score("EC imports of Japanese cars rose 12 pct in March.").relevant
+
+
+def test_capital_controls_are_a_lever(score) -> None:  # type: ignore[no-untyped-def]
+    assert score("Taiwan will lift exchange controls on residents next month.").relevant
+
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 

@@ -27,6 +27,8 @@ _COUNTERPARTS = re.compile(
     re.IGNORECASE,
 )
 """States named as a group ("trading partners"): a second state beside a named one."""
+_WORD = re.compile(r"[a-z]+")
+_NO_STATES: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +60,13 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
     frame_cues: dict[str, Cue] = {}
     first_frame = first_hit = lead_frame = lead_hit = False
     any_actor = False
-    heading = results[0].actors if results else []
-    if not heading and len(results) > 1 and not _names_firm(results[0].text, s.suffixes):
-        # a heading that names a person ("Yeutter warns …"): the lead says whose office it is
-        heading = results[1].actors
+    # a heading that names a person ("Yeutter warns Japan …"): the lead says whose office it is
+    lead_states = (
+        results[1].actors
+        if len(results) > 1 and not _names_firm(results[0].text, s.suffixes)
+        else _NO_STATES
+    )
+    heading = (results[0].actors or lead_states) if results else _NO_STATES
     first_weight = s.title_weight if has_title else 1.0
     for u, r in enumerate(results):
         states = r.actors
@@ -78,6 +83,8 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
                 move = r.direction[0].cue if r.direction else ""
                 if not move and r.policy_verbs:
                     move = r.policy_verbs[0]
+                elif not move and len(states) > 1:
+                    move = _policy_verb(r.text, s)  # "the EC will monitor Japanese car imports"
                 if move and (len(states) > 1 or _COUNTERPARTS.search(r.text)):
                     hit = (move, r.text, "move between states", w)
                 elif move and r.sectors:
@@ -116,6 +123,15 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
         else:
             reason = NO_MOVE if any_actor else NO_ACTOR
     return Scope(relevance, relevant, reason, cues)
+
+
+def _policy_verb(text: str, s: ScopeSettings) -> str:
+    """A policy verb acting on a trade flow or sector in a sentence that names two states (the
+    sentence analysis reads them only where fewer states are named)."""
+    words = _WORD.findall(text.lower())
+    if s.sectors.isdisjoint(words):
+        return ""
+    return next((w for w in words if w in s.policy_verbs), "")
 
 
 def _names_firm(text: str, suffixes: frozenset[str]) -> bool:
