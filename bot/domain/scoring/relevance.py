@@ -2,8 +2,11 @@
 policy lever, and if not, what is it about.
 
 A sentence is in scope when it names a state actor (not one inside a company name) and either a
-policy lever ("tariffs", "export controls", "sanctions"), or a move (an event cue) made between two
-states, or a state's move on a trade flow or exposed sector ("Canada will restrict steel imports").
+policy lever ("tariffs", "export controls", "sanctions"), or a move (an event cue, or a policy verb
+on a trade flow) made between two states — the second may be named as a group ("its trading
+partners") — or a state's move on a trade flow or exposed sector ("Canada will restrict steel
+imports"). Lead sentences without a state take the heading's; a heading without one (an official's
+name) takes the lead's.
 The strengths of the in-scope sentences combine into a score; an out-of-scope frame that is the
 story (company results in the title) costs part of it. Settings live in ``lexicons/scope.toml``.
 """
@@ -60,13 +63,9 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
     frame_cues: dict[str, Cue] = {}
     first_frame = first_hit = lead_frame = lead_hit = False
     any_actor = False
-    # a heading that names a person ("Yeutter warns Japan …"): the lead says whose office it is
-    lead_states = (
-        results[1].actors
-        if len(results) > 1 and not _names_firm(results[0].text, s.suffixes)
-        else _NO_STATES
-    )
-    heading = (results[0].actors or lead_states) if results else _NO_STATES
+    heading = results[0].actors if results else _NO_STATES
+    if not heading and len(results) > 1 and not _names_firm(results[0].text, s.suffixes):
+        heading = results[1].actors  # a heading that names a person: the lead gives the office
     first_weight = s.title_weight if has_title else 1.0
     for u, r in enumerate(results):
         states = r.actors
