@@ -25,11 +25,11 @@ NO_ACTOR = "no state actor named"
 NO_MOVE = "no interstate or policy move"
 MAX_CUES = 8
 """In-scope cues kept as evidence (all of them count in the score)."""
-_COUNTERPARTS = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, load("scope.toml")["counterparts"]["phrases"])) + r")\b",
-    re.IGNORECASE,
-)
+_GROUPS: list[str] = load("scope.toml")["counterparts"]["phrases"]
+_COUNTERPARTS = re.compile(r"\b(?:" + "|".join(map(re.escape, _GROUPS)) + r")\b")
 """States named as a group ("trading partners"): a second state beside a named one."""
+_GROUP_HEADS = tuple({g.split()[-1] for g in _GROUPS})
+"""Their last words: a sentence without any of them names no group (a cheap test first)."""
 _WORD = re.compile(r"[a-z]+")
 _NO_STATES: list[str] = []
 
@@ -84,7 +84,7 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
                     move = r.policy_verbs[0]
                 elif not move and len(states) > 1:
                     move = _policy_verb(r.text, s)  # "the EC will monitor Japanese car imports"
-                if move and (len(states) > 1 or _COUNTERPARTS.search(r.text)):
+                if move and (len(states) > 1 or _names_group(r.text)):
                     hit = (move, r.text, "move between states", w)
                 elif move and r.sectors:
                     hit = (f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
@@ -122,6 +122,12 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
         else:
             reason = NO_MOVE if any_actor else NO_ACTOR
     return Scope(relevance, relevant, reason, cues)
+
+
+def _names_group(text: str) -> bool:
+    """Whether a sentence names states as a group ("its trading partners")."""
+    low = text.lower()
+    return any(h in low for h in _GROUP_HEADS) and _COUNTERPARTS.search(low) is not None
 
 
 def _policy_verb(text: str, s: ScopeSettings) -> str:
