@@ -128,8 +128,11 @@ def test_a_nationality_before_money_or_a_long_firm_phrase_is_no_state(score) -> 
     b = score("A French ski and snowboard equipment maker agreed to buy a Canadian boot maker.")
     assert not {"FR", "CA"} & set(b.actors)
     assert not b.relevant
-    # a state still acts when no firm noun follows its name
+    # a state still acts when no firm noun follows its name, and a lower-case "of" ends the phrase
     assert score("Australia agreed to buy 20 fighter jets from France.").relevant
+    assert "US" in score("The duties would cost American consumers billions of dollars.").actors
+    # a currency written before its amount is no noun the state describes
+    assert "UA" in score("The talks covered Ukraine's dlrs 1.2 billion gas debt.").actors
 
 
 def test_a_heading_that_names_a_person_takes_the_state_of_the_lead(score) -> None:  # type: ignore[no-untyped-def]

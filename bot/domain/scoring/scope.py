@@ -198,13 +198,14 @@ def is_organisation(m: Match, raw: list[str], norms: list[str], settings: ScopeS
     while k < stop:
         tok = raw[k]
         word = _clean(tok)
-        if tok[:1].isupper() or tok in ("&", "and", "of"):
+        if tok[:1].isupper() or tok in ("&", "and") or (tok == "of" and capitalised):
             if capitalised and word in suffixes:
                 return True
         else:
             capitalised = False
             if word in firms:
-                return True
+                # "dlrs 1.2 billion": the amount's currency, written before it, is no firm noun
+                return not (k + 1 < len(raw) and raw[k + 1][:1].isdigit())
             if not tok.isalpha() or word.endswith("ed") or word in settings.not_modifiers:
                 return False  # a verb or a function word: the nationality heads its own phrase
         k += 1
