@@ -131,6 +131,10 @@ def test_a_nationality_before_money_or_a_long_firm_phrase_is_no_state(score) -> 
     # a state still acts when no firm noun follows its name, and a lower-case "of" ends the phrase
     assert score("Australia agreed to buy 20 fighter jets from France.").relevant
     assert "US" in score("The duties would cost American consumers billions of dollars.").actors
+    # a conjunction ends the phrase before a firm noun further on
+    assert (
+        "VN" in score("The quota for Vietnamese shrimp applies only if exporters register.").actors
+    )
     # a currency written before its amount is no noun the state describes
     assert "UA" in score("The talks covered Ukraine's dlrs 1.2 billion gas debt.").actors
 
