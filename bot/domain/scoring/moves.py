@@ -37,8 +37,8 @@ _NO_BREAKS: list[int] = []
 _NO_ROLES: tuple[None, None] = (None, None)
 
 
-_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "these"))
-_NOT_NOUNS = frozenset(("by", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or"))
+_DETERMINERS = frozenset(_SETTINGS["words"]["determiners"])
+_NOT_NOUNS = frozenset(_SETTINGS["words"]["not_nouns"])
 
 
 def _attributive(norms: list[str], i: int) -> bool:

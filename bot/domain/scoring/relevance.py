@@ -2,24 +2,36 @@
 policy lever, and if not, what is it about.
 
 A sentence is in scope when it names a state actor (not one inside a company name) and either a
-policy lever ("tariffs", "export controls", "sanctions"), or a move (an event cue) made between two
-states, or a state's move on a trade flow or exposed sector ("Canada will restrict steel imports").
+policy lever ("tariffs", "export controls", "sanctions"), or a move (an event cue, or a policy verb
+on a trade flow) made between two states — the second may be named as a group ("its trading
+partners") — or a state's move on a trade flow or exposed sector ("Canada will restrict steel
+imports"). Lead sentences without a state take the heading's; a heading without one (an official's
+name) takes the lead's.
 The strengths of the in-scope sentences combine into a score; an out-of-scope frame that is the
 story (company results in the title) costs part of it. Settings live in ``lexicons/scope.toml``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .engine import ScopeSettings
 from .findings import SentenceResult
+from .lexicon import load
 
 NO_ACTOR = "no state actor named"
 NO_MOVE = "no interstate or policy move"
 MAX_CUES = 8
 """In-scope cues kept as evidence (all of them count in the score)."""
+_GROUPS: list[str] = load("scope.toml")["counterparts"]["phrases"]
+_COUNTERPARTS = re.compile(r"\b(?:" + "|".join(map(re.escape, _GROUPS)) + r")\b")
+"""States named as a group ("trading partners"): a second state beside a named one."""
+_GROUP_HEADS = tuple({g.split()[-1] for g in _GROUPS})
+"""Their last words: a sentence without any of them names no group (a cheap test first)."""
+_WORD = re.compile(r"[a-z]+")
+_NO_STATES: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +63,9 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
     frame_cues: dict[str, Cue] = {}
     first_frame = first_hit = lead_frame = lead_hit = False
     any_actor = False
-    heading = results[0].actors if results else []
+    heading = results[0].actors if results else _NO_STATES
+    if not heading and len(results) > 1 and not _names_firm(results[0].text, s.suffixes):
+        heading = results[1].actors  # a heading that names a person: the lead gives the office
     first_weight = s.title_weight if has_title else 1.0
     for u, r in enumerate(results):
         states = r.actors
@@ -68,7 +82,9 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
                 move = r.direction[0].cue if r.direction else ""
                 if not move and r.policy_verbs:
                     move = r.policy_verbs[0]
-                if move and len(states) > 1:
+                elif not move and len(states) > 1:
+                    move = _policy_verb(r.text, s)  # "the EC will monitor Japanese car imports"
+                if move and (len(states) > 1 or _names_group(r.text)):
                     hit = (move, r.text, "move between states", w)
                 elif move and r.sectors:
                     hit = (f"{move} … {r.sectors[0]}", r.text, "state move on a sector", w)
@@ -106,6 +122,29 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
         else:
             reason = NO_MOVE if any_actor else NO_ACTOR
     return Scope(relevance, relevant, reason, cues)
+
+
+def _names_group(text: str) -> bool:
+    """Whether a sentence names states as a group ("its trading partners")."""
+    low = text.lower()
+    return any(h in low for h in _GROUP_HEADS) and _COUNTERPARTS.search(low) is not None
+
+
+def _policy_verb(text: str, s: ScopeSettings) -> str:
+    """A policy verb acting on a trade flow or sector in a sentence that names two states (the
+    sentence analysis reads them only where fewer states are named)."""
+    words = _WORD.findall(text.lower())
+    if s.sectors.isdisjoint(words):
+        return ""
+    return next((w for w in words if w in s.policy_verbs), "")
+
+
+def _names_firm(text: str, suffixes: frozenset[str]) -> bool:
+    """Whether a heading names a company ("<Ferro Corp>", "Acme Industries"): its subject is no
+    official whose office the lead would give."""
+    if "<" in text or "&lt;" in text:
+        return True
+    return any(w.strip(".,:;'\"").lower() in suffixes for w in text.split())
 
 
 def _combine(values: list[float], decay: float) -> float:

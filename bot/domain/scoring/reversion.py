@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .dates import DateMention, span_days
-from .lexicon import PUNCT, Match
+from .lexicon import PUNCT, Match, load
 from .text import render
 
 
@@ -36,9 +36,7 @@ class Reversion:
         return phrase
 
 
-_EDGE_WORDS = frozenset(
-    ("of", "the", "a", "an", "to", "in", "on", "for", "by", "and", "or", "its", "their", "with")
-)
+_EDGE_WORDS = frozenset(load("settings.toml")["words"]["edge_words"])
 
 
 def _clause_span(raw: list[str], i: int, j: int, width: int = 3) -> tuple[int, int]:

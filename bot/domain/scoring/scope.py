@@ -18,14 +18,14 @@ BACKWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["backward_object"])
 PASSIVE_OBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
 """A passive pivot ("sanctions on the country's banks were lifted") looks further back: its
 subject, however long, is what it acts on."""
-_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
-_NOT_QUANTITY = frozenset(
-    ["no", "nos", "number", "section", "article", "announcement", "order", "rule", "decree"]
-)
-_NOT_UNIT = frozenset(["of", "and", "or", "to", "in", "on", "at", "by"])
+_WORDS = _SETTINGS["words"]
+"""The small word lists of the span rules (see ``lexicons/settings.toml``, ``[words]``)."""
+_PASSIVE_AUX = frozenset(_WORDS["passive_aux"])
+_NOT_QUANTITY = frozenset(_WORDS["not_quantity"])
+_NOT_UNIT = frozenset(_WORDS["not_unit"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
-_MOVE_LINKS = frozenset(("by", "about", "nearly", "almost", "around", "roughly", "some", "over"))
-_CURRENCY = frozenset(_SETTINGS["words"]["currency_signs"])
+_MOVE_LINKS = frozenset(_WORDS["move_links"])
+_CURRENCY = frozenset(_WORDS["currency_signs"])
 
 
 def has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -138,7 +138,7 @@ def is_venue(m: Match, norms: list[str], eng: Engine) -> bool:
     return (norms[i] if j - i == 1 else " ".join(norms[i:j])) in eng.venue_cities
 
 
-_COORDINATORS = frozenset(("while", "but", "whereas", "yet"))
+_COORDINATORS = frozenset(_WORDS["coordinators"])
 _COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
 """A sentence without any of these has no coordinate clause (a cheap test in C)."""
 
@@ -198,13 +198,14 @@ def is_organisation(m: Match, raw: list[str], norms: list[str], settings: ScopeS
     while k < stop:
         tok = raw[k]
         word = _clean(tok)
-        if tok[:1].isupper() or tok in ("&", "and", "of"):
+        if tok[:1].isupper() or tok in ("&", "and") or (tok == "of" and capitalised):
             if capitalised and word in suffixes:
                 return True
         else:
             capitalised = False
             if word in firms:
-                return True
+                # "dlrs 1.2 billion": the amount's currency, written before it, is no firm noun
+                return not (k + 1 < len(raw) and raw[k + 1][:1].isdigit())
             if not tok.isalpha() or word.endswith("ed") or word in settings.not_modifiers:
                 return False  # a verb or a function word: the nationality heads its own phrase
         k += 1
