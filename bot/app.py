@@ -23,6 +23,7 @@ from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard, guarded_client
+from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
 from bot.adapters.sources import SourceParser
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
@@ -154,6 +155,12 @@ async def build_app(
 
                 meter = Metrics()
                 timed = TimedScorer(scorer, meter)
+            pool = ScoringPool(
+                weighted_rule_scorer,
+                scorer,
+                workers=config.polling.scoring_workers,
+                observe=meter.scoring.observe if meter else None,
+            )
             notifiers = notifiers_for(settings, console, clock, config, client)
             deliverer = Deliverer(
                 store,
@@ -188,6 +195,7 @@ async def build_app(
                 fetcher=fetcher,
                 parser=SourceParser(),
                 scorer=timed,
+                batch_scorer=pool,
                 deliverer=deliverer,
                 clock=clock,
                 guard=guard,
@@ -229,6 +237,7 @@ async def build_app(
                 heartbeat.cancel()
                 with suppress(asyncio.CancelledError):
                     await heartbeat
+                pool.close()
                 try:
                     await store.release_claims()
                 except StoreError as exc:
