@@ -37,6 +37,8 @@ MIN_POOLED = 16
 """Batches smaller than this are scored in this process (a pool hop costs more than it saves)."""
 MIN_CHUNK = 8
 """Articles per task at least, so that shipping a task costs little beside scoring it."""
+MAX_CHUNK = 64
+"""Articles per task at most: what a worker holds at once (articles and their assessments)."""
 
 
 Result = Assessment | Exception
@@ -89,7 +91,7 @@ def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
 
 def chunks(count: int, workers: int) -> list[tuple[int, int]]:
     """``[start, end)`` ranges splitting ``count`` articles over ``workers`` processes."""
-    size = max(MIN_CHUNK, math.ceil(count / max(1, workers)))
+    size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(count / max(1, workers))))
     return [(start, min(count, start + size)) for start in range(0, count, size)]
 
 
@@ -177,12 +179,9 @@ class ScoringPool:
         """Every article's assessment in order, blocking (for commands without an event loop)."""
         if not self.pooled(len(articles)):
             return self._done(score_chunk(self.local, articles))
-        pool = self.executor()
-        futures = [
-            pool.submit(_score_in_worker, articles[a:b])
-            for a, b in chunks(len(articles), self.workers)
-        ]
-        return self._done([r for f in futures for r in f.result()])
+        tasks = ((articles[a:b],) for a, b in chunks(len(articles), self.workers))
+        parts = self.map_ordered(score_chunk, tasks, pooled=True)
+        return self._done([r for part in parts for r in part])
 
     async def score_batch(self, articles: Sequence[Article]) -> list[Result]:
         """Every article's assessment in order, without blocking the event loop: in worker
