@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.feed_farm import item_text
-from bot.domain.stories import StoryCandidate, match_story
+from bot.domain.stories import (
+    StoryCandidate,
+    _features,
+    _overlap,
+    _score,
+    _score_bound,
+    match_story,
+)
 from bot.domain.story_index import StoryIndex
 
 FIXTURE = Path(__file__).parent / "fixtures" / "story_pairs.jsonl"
@@ -90,3 +97,15 @@ def test_short_candidates_sharing_only_common_words_are_still_found() -> None:
     index = StoryIndex([old])
     assert match_story(new, [old]) == "short"
     assert index.match(new) == "short"
+
+
+def test_the_score_bound_is_never_below_the_score() -> None:
+    items = _fixture_items() + _generated(random.Random(4), 60)  # noqa: S311
+    feats = [_features(c.title, c.lead) for c in items]
+    pairs = 0
+    for a, fa in zip(items, feats, strict=True):
+        for b, fb in zip(items, feats, strict=True):
+            score = _score(fa, fb, a, b)
+            assert score <= max(0.0, _score_bound(fa, fb, _overlap(fa, fb))) + 1e-12
+            pairs += 1
+    assert pairs > 10_000

@@ -12,7 +12,9 @@ same checks on them in the same order, so the story chosen is always the same:
   headline states);
 - otherwise, a candidate must share enough vocabulary to pass the cheap pre-filter: at least one
   rare word (postings by rare word), or enough common words, which only a short candidate can
-  (candidates ordered by weight).
+  (candidates ordered by weight);
+- a candidate whose score could not reach the threshold, or beat the best match so far, even with
+  perfect fuzzy ratios (``_score_bound``) is not scored in full.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from bot.domain.stories import (
     _features,
     _overlap,
     _score,
+    _score_bound,
     different_facts,
 )
 
 _SLACK = 1.0 + 1e-9
-"""Bounds are widened by this factor so that float rounding never drops a candidate."""
+_MARGIN = 1e-9
+"""Bounds are widened by this factor (or margin) so that float rounding never drops a candidate."""
 
 
 class StoryIndex:
@@ -114,10 +118,15 @@ class StoryIndex:
                 and abs(new.published - cand.published) > window
             ):
                 continue
-            if _overlap(fn, fc) < _PREFILTER:
+            overlap = _overlap(fn, fc)
+            if overlap < _PREFILTER:
                 continue
             if different_facts(fn, fc, new, cand):
                 continue
+            if threshold > 0:  # (a score is clamped at 0) skip what cannot win
+                bound = _score_bound(fn, fc, overlap) + _MARGIN
+                if bound < threshold or (best_id is not None and bound <= best):
+                    continue
             score = _score(fn, fc, new, cand)
             if score >= threshold and (best_id is None or score > best):
                 best, best_id = score, cand.story_id
