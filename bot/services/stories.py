@@ -57,7 +57,9 @@ class StoryTracker:
         elif not story:
             story = "s-" + content_hash(item.feed, item.key)[:20]
         self._candidates.add_front(candidate.model_copy(update={"story_id": story}))
-        self._latest[story] = (item.title, assessment)
+        # Only what a follow-up compares is kept: a cold cycle holds one per story, and the
+        # evidence is most of an assessment's memory.
+        self._latest[story] = (item.title, _slim(assessment))
         return item.model_copy(update={"story": story}), followup
 
     async def track_deadlines(self, alerts: list[Alert], today: date) -> int:
@@ -86,3 +88,10 @@ class StoryTracker:
                     )
                 )
         return added
+
+
+def _slim(assessment: Assessment) -> Assessment:
+    """The assessment without what ``compare`` does not read (evidence, summary, reading)."""
+    return assessment.model_copy(
+        update={"evidence": [], "summary": "", "reading": None, "dyad": None}
+    )
