@@ -184,12 +184,10 @@ def pooled(corpus: list[Article], workers: int, runs: int) -> None:
         times.append(time.perf_counter() - start)
         pool.close()
     cpu = (_cpu() - cpu_start) / runs
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"pool, {workers} worker(s): {len(corpus) / min(times):,.0f} articles/s best of {runs} "
         f"(median {len(corpus) / statistics.median(times):,.0f}; worker start-up included); "
         f"CPU {cpu:.2f} s per run (this process and its workers)"
-        + (f"; largest worker's max RSS {children:.0f} MB" if workers > 1 else "")
     )
 
 
