@@ -22,16 +22,18 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.feed_farm import item_text
 from bot.domain import stories
 from bot.domain.models import Item
 from bot.domain.scoring import RuleScorer
 from bot.domain.stories import DEFAULT_THRESHOLD, StoryCandidate, match_story, similarity
+from bot.domain.story_index import StoryIndex
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "story_pairs.jsonl"
 KINDS = ("syndicated", "rewrite", "update", "hard-negative", "unrelated")
@@ -156,11 +158,54 @@ def timing(rows: Sequence[dict[str, Any]], n_candidates: int = 500, calls: int =
     )
 
 
+def cycle(items: int) -> None:
+    """One cold poll cycle's story matching: ``items`` relevant farm stories (bench/feed_farm.py,
+    six actors and ten goods, so many candidates are alike) each matched against every earlier
+    one and added in front, by the list scan and by the index; both must pick the same stories."""
+    rng = random.Random(5)
+    now = datetime(2026, 6, 1, 12, tzinfo=UTC)
+    news = []
+    for i in range(items):
+        title, text = item_text(rng, relevant=1.0)
+        published = now + timedelta(seconds=rng.randrange(0, 3600))
+        news.append(StoryCandidate(story_id=f"n{i}", title=f"{title} (#{i})", lead=text[:600],
+                                   published=published))  # fmt: skip
+    picks: dict[str, list[str | None]] = {}
+    for name in ("list", "index"):
+        stories._features.cache_clear()
+        listed: list[StoryCandidate] = []
+        index = StoryIndex()
+        chosen: list[str | None] = []
+        start = time.perf_counter()
+        for item in news:
+            story = match_story(item, listed) if name == "list" else index.match(item)
+            chosen.append(story)
+            joined = item.model_copy(update={"story_id": story or item.story_id})
+            if name == "list":
+                listed.insert(0, joined)
+            else:
+                index.add_front(joined)
+        elapsed = time.perf_counter() - start
+        picks[name] = chosen
+        joined_count = sum(s is not None for s in chosen)
+        print(
+            f"cycle of {items} alike stories, {name:<5}: {elapsed:6.2f} s "
+            f"({items / elapsed:,.0f} items/s), {joined_count} joined an earlier story"
+        )
+    print("same stories chosen: " + ("yes" if picks["list"] == picks["index"] else "NO"))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument(
         "--text-only", action="store_true", help="compare title and lead without the scorer"
+    )
+    parser.add_argument(
+        "--cycle",
+        type=int,
+        default=2000,
+        help="relevant items in the simulated cold cycle (list scan against the index); 0 skips",
     )
     args = parser.parse_args(argv)
     rows = load()
@@ -173,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"best F1 on the whole fixture at {best_threshold(scored):.2f}")
     two_fold(scored)
     timing(rows)
+    if args.cycle:
+        cycle(args.cycle)
 
 
 if __name__ == "__main__":

@@ -250,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(config),
                 "--data-dir",
                 str(data_dir),
+                "--all",  # every feed, due or not (as reader updates every feed)
             ]
             sb = run_child(cmd, clean_env(), workdir)
             sb_served = call(f"{base}/stats")

@@ -1,11 +1,16 @@
 """Throughput and memory of RuleScorer on a seeded corpus of ~600-word wire-style articles.
 
 python bench/scoring.py [--articles N] [--seed S] [--runs R] [--sentences FILE.jsonl]
+                        [--workers 1,2]
 
 Measures end-to-end ``RuleScorer.score`` (sentence splitting, tokenising, lexicon scan, sentence
 analysis, combination and building the pydantic Assessment) over the whole corpus, on one core,
 after one warm-up article. The corpus is scored ``--runs`` times (default 3); the best and the
 median rate are printed (best is the headline figure: least disturbed by other load).
+
+``--workers 1,2`` then scores the same corpus through the worker pool of ``analyze --jsonl`` and
+the poll cycle (``bot.adapters.scoring_pool``) with each number of processes, start-up of the
+workers included (a fresh pool per run), and prints articles/s for each.
 """
 
 from __future__ import annotations
@@ -120,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         help="build the articles from real sentences: a JSONL file with a 'text' per line "
         "(e.g. ../shared/eval/hedging-dev.jsonl) instead of the generated wire templates",
     )
+    parser.add_argument(
+        "--workers",
+        default="",
+        help="comma-separated worker counts to measure through the scoring pool (e.g. 1,2)",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     if args.sentences:
@@ -151,7 +161,41 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"tracemalloc peak while scoring: {peak / 2**20:.1f} MB")
     print(f"process max RSS: {maxrss_mb:.1f} MB")
+    for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
+        pooled(corpus, workers, max(1, args.runs))
     return 0
+
+
+def pooled(corpus: list[Article], workers: int, runs: int) -> None:
+    """Articles/s through the scoring pool with ``workers`` processes (1: in this process), a
+    fresh pool per run so that starting the workers is counted."""
+    from bot.adapters.scoring_pool import ScoringPool
+
+    times: list[float] = []
+    cpu_start = _cpu()
+    for _ in range(runs):
+        pool = ScoringPool(RuleScorer, workers=workers)
+        start = time.perf_counter()
+        if workers > 1:
+            pool.score_all(corpus)
+        else:
+            for article in corpus:  # what analyze does with --workers 1
+                pool.score(article)
+        times.append(time.perf_counter() - start)
+        pool.close()
+    cpu = (_cpu() - cpu_start) / runs
+    print(
+        f"pool, {workers} worker(s): {len(corpus) / min(times):,.0f} articles/s best of {runs} "
+        f"(median {len(corpus) / statistics.median(times):,.0f}; worker start-up included); "
+        f"CPU {cpu:.2f} s per run (this process and its workers)"
+    )
+
+
+def _cpu() -> float:
+    """User + system seconds of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 if __name__ == "__main__":

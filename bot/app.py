@@ -22,15 +22,14 @@ from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
-from bot.adapters.net_guard import AddressGuard, guarded_client
+from bot.adapters.net_guard import AddressGuard, guarded_client, shared_ssl_context
+from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
 from bot.adapters.sources import SourceParser
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
 from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.adapters.websub_hub import HttpHubClient
 from bot.domain.config import BotConfig
-from bot.domain.scoring import RuleScorer
-from bot.domain.source_weight import WeightedScorer
 from bot.errors import SignalbotError, StoreError
 from bot.ports import Clock, Notifier, Scorer
 from bot.services.chat import ChatService
@@ -136,6 +135,7 @@ async def build_app(
             limits=limits,
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT},
+            verify=shared_ssl_context(),
         ) as client,
         # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
         # addresses checked.
@@ -146,14 +146,19 @@ async def build_app(
         try:
             await store.migrate()
             stop_event = asyncio.Event()
-            scorer = WeightedScorer(RuleScorer())
             meter: Metrics | None = None
-            timed: Scorer = scorer
             if metrics:
                 from bot.adapters.metrics import Metrics, TimedScorer  # only where scraped
 
                 meter = Metrics()
-                timed = TimedScorer(scorer, meter)
+            # The pool is also the scorer of this process, whose lexicons are compiled when it
+            # first scores (a cycle with nothing new never pays for them).
+            scorer = pool = ScoringPool(
+                weighted_rule_scorer,
+                workers=config.polling.scoring_workers,
+                observe=meter.scoring.observe if meter else None,
+            )
+            timed: Scorer = TimedScorer(scorer, meter) if meter else scorer
             notifiers = notifiers_for(settings, console, clock, config, client)
             deliverer = Deliverer(
                 store,
@@ -188,6 +193,7 @@ async def build_app(
                 fetcher=fetcher,
                 parser=SourceParser(),
                 scorer=timed,
+                batch_scorer=pool,
                 deliverer=deliverer,
                 clock=clock,
                 guard=guard,
@@ -229,6 +235,7 @@ async def build_app(
                 heartbeat.cancel()
                 with suppress(asyncio.CancelledError):
                     await heartbeat
+                pool.close()
                 try:
                     await store.release_claims()
                 except StoreError as exc:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 from urllib.parse import urlsplit
 
 import click
 
+from bot.analyze_batch import Line, score_lines
 from bot.cli_common import load_settings, run_command
 from bot.cli_progress import progress
 from bot.domain.config import (
@@ -25,6 +28,14 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
+BLOCK = 32
+"""Lines per task of a batch."""
+POOL_CHARS = 4_000_000
+"""A batch with at least this much text is scored in worker processes (when there are several):
+starting a worker costs about a second of CPU (a fresh interpreter imports the scorer and builds
+its lexicons), which a smaller batch would not win back (the scorer reads about 2 MB a second)."""
+
+
 @click.command(
     epilog="Exit codes: 0 done; 1 some --jsonl lines could not be read (each is reported on "
     "stderr with its line number; the others are scored) or the page could not be fetched; "
@@ -38,13 +49,27 @@ class InputError(click.ClickException):
     type=click.File("r", encoding="utf-8"),
     help="Score JSON Lines objects with id and text; one JSON object per line out.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes scoring a --jsonl batch (default: one per core; 1 scores in this process).",
+)
+@click.option("--pool-chars", type=click.IntRange(0), default=POOL_CHARS, hidden=True)
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), hidden=True)
-def analyze(source: str | None, as_json: bool, jsonl: TextIO | None, data_dir: Path | None) -> None:
+def analyze(
+    source: str | None,
+    as_json: bool,
+    jsonl: TextIO | None,
+    workers: int | None,
+    pool_chars: int,
+    data_dir: Path | None,
+) -> None:
     """Score one article: a URL, or - for text on stdin; or a batch with --jsonl FILE."""
     from bot.domain.scoring import RuleScorer
 
     if jsonl is not None:
-        bad = _analyze_batch(jsonl, RuleScorer())
+        bad = _analyze_batch(jsonl, workers, pool_chars)
         if bad:
             sys.exit(1)
         return
@@ -102,46 +127,55 @@ async def _fetch_article(settings: Settings, url: str) -> Article:
         return await app.articles.fetch_article(url)
 
 
-def _read_line(line: str) -> tuple[dict[str, Any], str] | str:
-    """The object and its text, or why the line cannot be scored."""
-    try:
-        obj = json.loads(line.strip())
-    except json.JSONDecodeError as exc:
-        return f"not valid JSON: {exc.msg} at column {exc.colno}"
-    if not isinstance(obj, dict):
-        return f"expected a JSON object with 'text', found {type(obj).__name__}"
-    text = obj.get("text")
-    if text is None:
-        return "no 'text' field"
-    if not isinstance(text, str):
-        return f"'text' must be a string, found {type(text).__name__}"
-    if not text.strip():
-        return "'text' is empty"
-    return obj, text
+def _blocks(stream: TextIO) -> Iterator[list[Line]]:
+    block: list[Line] = []
+    for number, line in enumerate(stream, 1):
+        if line.strip():
+            block.append((number, line))
+            if len(block) == BLOCK:
+                yield block
+                block = []
+    if block:
+        yield block
 
 
-def _analyze_batch(stream: TextIO, scorer: Any) -> int:
+def _analyze_batch(stream: TextIO, workers: int | None, pool_chars: int = POOL_CHARS) -> int:
     """Score each line; a line that cannot be read is reported on stderr (and as an error object
-    in its place on stdout). Returns how many lines were bad."""
+    in its place on stdout). Returns how many lines were bad. With more than one worker, a batch
+    of more than a few blocks is scored in worker processes, output in input order."""
+    from bot.adapters.scoring_pool import ScoringPool
+    from bot.domain.scoring import RuleScorer
+
     out = sys.stdout
     name = getattr(stream, "name", "-")
     read = bad = 0
-    with progress(f"Scoring {'standard input' if name in ('-', '<stdin>') else name} …") as update:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            read += 1
-            parsed = _read_line(line)
-            if isinstance(parsed, str):
-                bad += 1
-                click.echo(f"line {number}: skipped: {parsed}", err=True)
-                out.write(json.dumps({"id": None, "line": number, "error": parsed}) + "\n")
-                continue
-            obj, text = parsed
-            article = Article(title=str(obj.get("title") or ""), text=text)
-            result = {"id": obj.get("id"), **scorer.score(article).model_dump(mode="json")}
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            update(f"Scoring {name} … {read} line(s)")
+    pool = ScoringPool(RuleScorer, workers=workers)
+    blocks = _blocks(stream)
+    first: list[list[Line]] = []
+    size = 0
+    if pool.workers > 1:
+        for block in blocks:
+            first.append(block)
+            size += sum(len(line) for _, line in block)
+            if size >= pool_chars:
+                break
+    pooled = size >= pool_chars
+    try:
+        with progress(
+            f"Scoring {'standard input' if name in ('-', '<stdin>') else name} …"
+        ) as update:
+            for outcomes in pool.map_ordered(
+                score_lines, ((b,) for b in chain(first, blocks)), pooled=pooled
+            ):
+                for number, error, line in outcomes:
+                    read += 1
+                    if error is not None:
+                        bad += 1
+                        click.echo(f"line {number}: skipped: {error}", err=True)
+                    out.write(line + "\n")
+                update(f"Scoring {name} … {read} line(s)")
+    finally:
+        pool.close()
     if not read:
         raise InputError(f"no input lines in {name}: expected one JSON object per line")
     if bad:

@@ -6,6 +6,7 @@ other exception is a bug in the adapter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -196,6 +197,13 @@ class FeedParser(Protocol):
 class Scorer(Protocol):
     def score(self, article: Article) -> Assessment:
         """Assess one article. Pure and total: never raises on any text."""
+        ...
+
+
+class BatchScorer(Protocol):
+    async def score_batch(self, articles: Sequence[Article]) -> list[Assessment | Exception]:
+        """Assess every article, in order, without blocking the event loop; an article whose
+        scoring raised gets the exception in its place."""
         ...
 
 

@@ -203,3 +203,31 @@ def test_per_host_and_concurrency_limit_requests_in_flight(
     assert bot.poll(config).exit_code == 0
     assert crowd.hits("/f0.xml") == crowd.hits("/f1.xml") == 1
     assert crowd.most == most
+
+
+def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
+    tmp_path: Path, slack: SlackStandIn, feeds: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A first poll of 40 items is scored by two worker processes with ``scoring_workers: 2``,
+    in this process with ``1``; what is recorded and alerted is the same."""
+    url = feeds.set("/wire.xml", stories(0, 40))
+    outcomes = []
+    for workers in (1, 2):
+        bot = Bot(tmp_path / f"w{workers}", slack)
+        bot.folder.mkdir()
+        config = {
+            "feeds": [{"name": "wire", "url": url}],
+            "polling": {"backlog": 3, "scoring_workers": workers},
+            "routes": route(f"C0W{workers}"),
+        }
+        caplog.clear()
+        with caplog.at_level("DEBUG", logger="bot.adapters.scoring_pool"):
+            assert bot.poll(config).exit_code == 0
+        started = [r.getMessage() for r in caplog.records if "scoring pool started" in r.message]
+        assert started == ([] if workers == 1 else ["scoring pool started: 2 worker process(es)"])
+        rows = bot.rows("SELECT key, relevant, assessment, story_id FROM items ORDER BY key")
+        assert len(rows) == 40
+        posts = bot.posts(f"C0W{workers}")
+        assert len(posts) == 3
+        outcomes.append((rows, texts(posts)))
+    assert outcomes[0] == outcomes[1]

@@ -43,6 +43,7 @@ KEY_TESTS = {
     "polling.timeout": f"{FEEDS}.test_timeout_abandons_a_feed_that_does_not_answer",
     "polling.per_host": f"{FEEDS}.test_per_host_and_concurrency_limit_requests_in_flight",
     "polling.concurrency": f"{FEEDS}.test_per_host_and_concurrency_limit_requests_in_flight",
+    "polling.scoring_workers": f"{FEEDS}.test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike",
     "routes.name": f"{ROUTES}.test_route_names_must_be_unique",
     "routes.to": f"{ROUTES}.test_route_filters_and_destinations",
     "routes.topics": f"{ROUTES}.test_route_filters_and_destinations",

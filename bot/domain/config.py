@@ -122,6 +122,13 @@ class Polling(BaseModel):
     timeout: Duration = timedelta(seconds=20)
     per_host: int = Field(default=4, ge=1, le=64)
     concurrency: int = Field(default=16, ge=1, le=256)
+    scoring_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="processes that score a big batch of new items (default: one per core; "
+        "1 scores in the polling process)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Polling:

@@ -25,6 +25,7 @@ from bot.errors import HTTPStatusError, SignalbotError, StoreError
 from bot.ports import (
     Alert,
     ArticleFetcher,
+    BatchScorer,
     Clock,
     FeedFetcher,
     FeedParser,
@@ -118,6 +119,7 @@ class Poller:
         fetcher: FeedFetcher,
         parser: FeedParser,
         scorer: Scorer,
+        batch_scorer: BatchScorer | None = None,
         deliverer: Deliverer,
         clock: Clock,
         rng: random.Random | None = None,
@@ -147,6 +149,7 @@ class Poller:
         self._fetcher = fetcher
         self._parser = parser
         self._scorer = scorer
+        self._batch = batch_scorer
         self._deliverer = deliverer
         self._clock = clock
         self._rng = rng or random.Random()  # noqa: S311 -- jitter, not security
@@ -420,9 +423,12 @@ class Poller:
         now = self._clock.now()
         # One thread hop scores the whole batch (a new feed's backlog may be hundreds of items),
         # one transaction records it.
-        scored = await asyncio.get_running_loop().run_in_executor(
-            _SCORING, _score_all, self._scorer, new
-        )
+        if self._batch is not None:  # in worker processes when the batch is big enough
+            scored = await self._batch.score_batch([item.article() for item in new])
+        else:
+            scored = await asyncio.get_running_loop().run_in_executor(
+                _SCORING, _score_all, self._scorer, new
+            )
         records: list[ItemRecord] = []
         failures: list[str] = []
         for position, (item, assessment) in enumerate(zip(new, scored, strict=True)):

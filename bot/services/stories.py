@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from bot.domain.followups import FollowUp, compare
 from bot.domain.identity import content_hash
 from bot.domain.models import Assessment, Item
-from bot.domain.stories import StoryCandidate, match_story
+from bot.domain.stories import StoryCandidate
+from bot.domain.story_index import StoryIndex
 from bot.ports import Alert, Reminder, Store
 
 log = logging.getLogger(__name__)
@@ -21,11 +22,12 @@ class StoryTracker:
         self._store = store
         self._window = window
         self._ahead = remind_ahead
-        self._candidates: list[StoryCandidate] = []
+        self._candidates = StoryIndex(window=window)
         self._latest: dict[str, tuple[str, Assessment]] = {}  # this cycle's newest item per story
 
     async def begin_cycle(self, now: datetime) -> None:
-        self._candidates = await self._store.story_candidates(now - self._window)
+        recent = await self._store.story_candidates(now - self._window)
+        self._candidates = StoryIndex(recent, window=self._window)
         self._latest = {}
 
     async def assign(
@@ -43,7 +45,7 @@ class StoryTracker:
             topics=tuple(assessment.topics),
             actors=tuple(assessment.actors),
         )
-        story = match_story(candidate, self._candidates, window=self._window)
+        story = self._candidates.match(candidate)
         followup = None
         if story and follow:
             # Feeds are ingested concurrently: an item of this cycle may not be recorded yet.
@@ -54,8 +56,10 @@ class StoryTracker:
                 followup = compare(previous[0], previous[1], assessment)
         elif not story:
             story = "s-" + content_hash(item.feed, item.key)[:20]
-        self._candidates.insert(0, candidate.model_copy(update={"story_id": story}))
-        self._latest[story] = (item.title, assessment)
+        self._candidates.add_front(candidate.model_copy(update={"story_id": story}))
+        # Only what a follow-up compares is kept: a cold cycle holds one per story, and the
+        # evidence is most of an assessment's memory.
+        self._latest[story] = (item.title, _slim(assessment))
         return item.model_copy(update={"story": story}), followup
 
     async def track_deadlines(self, alerts: list[Alert], today: date) -> int:
@@ -84,3 +88,10 @@ class StoryTracker:
                     )
                 )
         return added
+
+
+def _slim(assessment: Assessment) -> Assessment:
+    """The assessment without what ``compare`` does not read (evidence, summary, reading)."""
+    return assessment.model_copy(
+        update={"evidence": [], "summary": "", "reading": None, "dyad": None}
+    )

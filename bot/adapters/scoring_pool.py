@@ -1,0 +1,223 @@
+"""Scoring on every core: a pool of worker processes, started only when a batch is big enough.
+
+Scoring is pure Python and holds the interpreter lock, so threads cannot use a second core; worker
+processes can. Each worker builds its own scorer once (lexicons compiled in the worker) and scores
+chunks of a batch; results come back in order, one per article (an exception in place of an
+assessment that failed). Small batches, and ``workers=1``, are scored in this process: a poll cycle
+that finds a handful of new items never starts a pool, and neither does start-up.
+
+Workers are spawned (a fresh interpreter each, about half a second of start-up, paid once per
+pool): ``fork`` from a process with threads (the event loop's executors, a spinner) can deadlock,
+and the ``forkserver``'s workers are not children of this process, so their CPU time would be
+missing from what ``wait4`` reports for it (the benchmarks read it there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from bot.domain.models import Article, Assessment
+from bot.domain.scoring import RuleScorer
+from bot.domain.source_weight import WeightedScorer
+from bot.ports import Scorer
+
+log = logging.getLogger(__name__)
+
+MIN_POOLED = 16
+"""Batches smaller than this are scored in this process (a pool hop costs more than it saves)."""
+MIN_CHUNK = 8
+"""Articles per task at least, so that shipping a task costs little beside scoring it."""
+MAX_CHUNK = 64
+"""Articles per task at most: what a worker holds at once (articles and their assessments)."""
+
+
+Result = Assessment | Exception
+Observe = Callable[[float], None]
+
+
+def cpu_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def weighted_rule_scorer() -> Scorer:
+    """The scorer of the poll cycle: rules, then the weight of official sources."""
+    return WeightedScorer(RuleScorer())
+
+
+_worker_scorer: Scorer | None = None
+
+
+def _init_worker(factory: Callable[[], Scorer]) -> None:
+    global _worker_scorer
+    _worker_scorer = factory()
+
+
+def score_chunk(scorer: Scorer, articles: Sequence[Article]) -> list[tuple[Result, float]]:
+    """Each article's assessment (or the exception scoring raised) and the seconds it took."""
+    out: list[tuple[Result, float]] = []
+    for article in articles:
+        start = time.perf_counter()
+        try:
+            out.append((scorer.score(article), time.perf_counter() - start))
+        except Exception as exc:
+            out.append((exc, time.perf_counter() - start))
+    return out
+
+
+def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Result, float]]:
+    assert _worker_scorer is not None, "worker started without its scorer"
+    return score_chunk(_worker_scorer, articles)
+
+
+def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call ``fn(worker's scorer, *args)`` in a worker (``fn`` must be a module-level function)."""
+    assert _worker_scorer is not None, "worker started without its scorer"
+    return fn(_worker_scorer, *args)
+
+
+def chunks(count: int, workers: int) -> list[tuple[int, int]]:
+    """``[start, end)`` ranges splitting ``count`` articles over ``workers`` processes."""
+    size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(count / max(1, workers))))
+    return [(start, min(count, start + size)) for start in range(0, count, size)]
+
+
+class ScoringPool:
+    """Scores batches in worker processes when worthwhile, else with ``local`` in this process.
+
+    ``factory`` builds each worker's scorer and must be importable by name (a module-level
+    function or class); it must score as ``local`` does. ``observe`` is told each item's scoring
+    time, wherever it ran.
+    """
+
+    def __init__(
+        self,
+        factory: Callable[[], Scorer],
+        local: Scorer | None = None,
+        *,
+        workers: int | None = None,
+        observe: Observe | None = None,
+    ) -> None:
+        self.factory = factory
+        self._local = local
+        self.workers = cpu_count() if workers is None else max(1, workers)
+        self._observe = observe
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread: ThreadPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def pooled(self, count: int) -> bool:
+        """Whether a batch of ``count`` articles goes to worker processes."""
+        return self.workers > 1 and count >= MIN_POOLED
+
+    def executor(self) -> Executor:
+        """The worker pool, started on first use."""
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self.factory,),
+            )
+            log.debug("scoring pool started: %d worker process(es)", self.workers)
+        return self._pool
+
+    @property
+    def local(self) -> Scorer:
+        """The scorer of this process, built on first use (by ``factory`` unless given)."""
+        if self._local is None:
+            self._local = self.factory()
+        return self._local
+
+    def score(self, article: Article) -> Assessment:
+        """One article, in this process (``bot.ports.Scorer``)."""
+        return self.local.score(article)
+
+    def map_ordered(
+        self, fn: Callable[..., Any], tasks: Iterable[tuple[Any, ...]], *, pooled: bool
+    ) -> Iterator[Any]:
+        """``fn(scorer, *task)`` for each task, results in task order: in worker processes when
+        ``pooled`` (``fn`` must then be a module-level function; a few tasks per worker are kept
+        in flight, so memory stays bounded however many tasks come), else in this process."""
+        if not pooled or self.workers == 1:
+            for task in tasks:
+                yield fn(self.local, *task)
+            return
+        pool = self.executor()
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(pool.submit(run_in_worker, fn, *task))
+            if len(pending) > 2 * self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def _done(self, results: list[tuple[Result, float]]) -> list[Result]:
+        if self._observe is not None:
+            for _, seconds in results:
+                self._observe(seconds)
+        return [result for result, _ in results]
+
+    def score_all(self, articles: Sequence[Article]) -> list[Result]:
+        """Every article's assessment in order, blocking (for commands without an event loop)."""
+        if not self.pooled(len(articles)):
+            return self._done(score_chunk(self.local, articles))
+        tasks = ((articles[a:b],) for a, b in chunks(len(articles), self.workers))
+        parts = self.map_ordered(score_chunk, tasks, pooled=True)
+        return self._done([r for part in parts for r in part])
+
+    async def score_batch(self, articles: Sequence[Article]) -> list[Result]:
+        """Every article's assessment in order, without blocking the event loop: in worker
+        processes when the batch is big enough, else on one scoring thread (one: scoring holds
+        the interpreter lock, and more threads would only take turns with the event loop for
+        it). A pool that broke (a worker killed) is replaced once."""
+        loop = asyncio.get_running_loop()
+        if not self.pooled(len(articles)):
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="scoring")
+            results = await loop.run_in_executor(self._thread, score_chunk, self.local, articles)
+            return self._done(results)
+        for attempt in (1, 2):
+            pool = self.executor()
+            try:
+                parts = await asyncio.gather(
+                    *(
+                        loop.run_in_executor(pool, _score_in_worker, articles[a:b])
+                        for a, b in chunks(len(articles), self.workers)
+                    )
+                )
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise
+                log.warning("a scoring worker died; starting the pool again")
+                self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+                continue
+            return self._done([r for part in parts for r in part])
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Stop the workers and the scoring thread (those that were started)."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

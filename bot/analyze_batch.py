@@ -1,0 +1,51 @@
+"""The lines of ``signalbot analyze --jsonl``, scored in blocks (in this process or in workers).
+
+Kept apart from the command so that a worker process imports only this and the scorer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.domain.models import Article
+from bot.ports import Scorer
+
+Line = tuple[int, str]
+"""A line of input and its number (from 1)."""
+Outcome = tuple[int, str | None, str]
+"""A line's number, why it could not be scored (None when it was), and its line of output."""
+
+
+def read_line(line: str) -> tuple[dict[str, Any], str] | str:
+    """The object and its text, or why the line cannot be scored."""
+    try:
+        obj = json.loads(line.strip())
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(obj, dict):
+        return f"expected a JSON object with 'text', found {type(obj).__name__}"
+    text = obj.get("text")
+    if text is None:
+        return "no 'text' field"
+    if not isinstance(text, str):
+        return f"'text' must be a string, found {type(text).__name__}"
+    if not text.strip():
+        return "'text' is empty"
+    return obj, text
+
+
+def score_lines(scorer: Scorer, lines: list[Line]) -> list[Outcome]:
+    """Each non-blank line's output: its assessment with its id, or an error object."""
+    out: list[Outcome] = []
+    for number, line in lines:
+        parsed = read_line(line)
+        if isinstance(parsed, str):
+            error = json.dumps({"id": None, "line": number, "error": parsed})
+            out.append((number, parsed, error))
+            continue
+        obj, text = parsed
+        article = Article(title=str(obj.get("title") or ""), text=text)
+        result = {"id": obj.get("id"), **scorer.score(article).model_dump(mode="json")}
+        out.append((number, None, json.dumps(result, ensure_ascii=False)))
+    return out

@@ -1,0 +1,92 @@
+"""Scoring on several cores: worker processes score big batches, in order, with the same results
+as scoring in the calling process; small batches never start them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
+from bot.domain.models import Article
+from bot.domain.scoring import RuleScorer
+from bot.ports import Scorer
+from tests.support.feeds import TARIFF_TEXT
+from tests.test_cli import signalbot
+
+TEXTS = [
+    TARIFF_TEXT,
+    "The weather was mild in the valley.",
+    "Beijing said it may consider easing curbs on gallium exports if talks make progress.",
+    "The Commerce Department added 12 companies to its entity list on Tuesday.",
+]
+
+
+def _articles(n: int) -> list[Article]:
+    return [Article(title=f"item {k}", text=TEXTS[k % len(TEXTS)] + f" ({k})") for k in range(n)]
+
+
+def pid_of_scorer(scorer: Scorer, tag: int) -> tuple[int, int]:
+    """Where a task ran (a worker task for the tests below)."""
+    del scorer
+    return tag, os.getpid()
+
+
+def test_big_batches_go_to_workers_and_come_back_in_order() -> None:
+    pool = ScoringPool(RuleScorer, workers=2)
+    try:
+        ran = list(pool.map_ordered(pid_of_scorer, [(k,) for k in range(12)], pooled=True))
+    finally:
+        pool.close()
+    assert [tag for tag, _ in ran] == list(range(12))
+    assert os.getpid() not in {pid for _, pid in ran}
+
+
+def test_pooled_batch_scores_as_the_calling_process_does() -> None:
+    articles = _articles(40)
+    local = weighted_rule_scorer()
+    expected = [local.score(a) for a in articles]
+    seen: list[float] = []
+    pool = ScoringPool(weighted_rule_scorer, workers=2, observe=seen.append)
+    try:
+        got = asyncio.run(pool.score_batch(articles))
+        assert pool.started
+    finally:
+        pool.close()
+    assert got == expected
+    assert len(seen) == len(articles)  # each item's scoring time is reported, wherever it ran
+
+
+def test_small_batches_and_one_worker_stay_in_process() -> None:
+    for workers, count in ((2, 3), (1, 40)):
+        pool = ScoringPool(weighted_rule_scorer, workers=workers)
+        try:
+            got = asyncio.run(pool.score_batch(_articles(count)))
+            assert not pool.started
+        finally:
+            pool.close()
+        assert len(got) == count
+
+
+def test_analyze_batch_in_workers_matches_one_process(tmp_path: Path) -> None:
+    """Order, error objects and the stderr report per line are those of a single process."""
+    lines = []
+    for k in range(150):
+        if k % 37 == 5:
+            lines.append('{"id": "broken", "text": ')
+        elif k % 41 == 7:
+            lines.append(json.dumps({"id": f"n{k}"}))
+        else:
+            lines.append(json.dumps({"id": k, "text": TEXTS[k % len(TEXTS)]}))
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n")
+    one = signalbot(tmp_path, "analyze", "--workers", "1", "--jsonl", str(batch))
+    two = signalbot(
+        tmp_path, "analyze", "--workers", "2", "--pool-chars", "1", "--jsonl", str(batch)
+    )
+    assert one.returncode == two.returncode == 1
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+    assert "line 6: skipped: not valid JSON" in two.stderr
+    assert len(two.stdout.splitlines()) == 150
