@@ -121,8 +121,13 @@ class RuleScorer:
 
 
 def _clarity(base: float, t: Tally) -> int:
-    """Clarity 0…100: the base moved by each cue class's capped points."""
-    return round(max(0.0, min(100.0, base + sum(t.clarity_totals.values()))))
+    """Clarity 0…100: the base moved by each cue class's capped points (the elements), times how
+    firmly the item states them (``certainty.py``): the mean certainty factor of its salient
+    sentences or, without any, of all."""
+    elements = max(0.0, min(100.0, base + sum(t.clarity_totals.values())))
+    total, weight = t.certainty if t.certainty[1] else t.certainty_all
+    factor = total / weight if weight else 1.0
+    return round(min(100.0, elements * factor))
 
 
 def _escalation(t: Tally, net_label: float, clarity: int) -> float:

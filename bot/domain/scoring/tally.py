@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.domain.models import EvidenceKind
 
+from .certainty import certainty_factor
 from .findings import SentenceResult
 from .lexicon import load
 
@@ -30,6 +31,8 @@ class Tally:
 
     __slots__ = (
         "actors",
+        "certainty",
+        "certainty_all",
         "clarity_evidence",
         "clarity_totals",
         "classes",
@@ -72,6 +75,10 @@ class Tally:
         self.n_salient_hedged = 0
         self.salience: list[float] = []
         """Per sentence: how much it carries, for the summary."""
+        self.certainty = [0.0, 0.0]
+        """Salient sentences' certainty factors weighed by place: [sum of w × factor, sum of w]."""
+        self.certainty_all = [0.0, 0.0]
+        """The same over every sentence (for an item without salient sentences)."""
         self.clarity_totals: dict[str, float] = {}
         """Clarity points per cue class, each within its cap."""
         self.classes: set[str] = set()
@@ -102,6 +109,7 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
         _count_moves(t, r, w)
         _count_clarity(t, r)
+        _count_certainty(t, r, w)
         if r.actors:
             t.actors.extend(r.actors)
         if r.topics:
@@ -142,6 +150,16 @@ def _count_moves(t: Tally, r: SentenceResult, w: float) -> None:
         t.direction_evidence.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
         if f.actor and abs(c) > t.mover[0]:
             t.mover = (abs(c), f.actor, f.target)
+
+
+def _count_certainty(t: Tally, r: SentenceResult, w: float) -> None:
+    """A sentence's certainty factor (``certainty.py``), weighed by its place."""
+    f = certainty_factor(r.hedge, r.hedged)
+    t.certainty_all[0] += w * f
+    t.certainty_all[1] += w
+    if r.direction or r.clarity:
+        t.certainty[0] += w * f
+        t.certainty[1] += w
 
 
 def _count_clarity(t: Tally, r: SentenceResult) -> None:
