@@ -10,7 +10,8 @@ from __future__ import annotations
 from bot.domain.models import EvidenceKind
 
 from .certainty import certainty_factor
-from .findings import SentenceResult
+from .engine import ClarityCue
+from .findings import Finding, SentenceResult
 from .lexicon import load
 
 _ITEM = load("settings.toml")["item"]
@@ -19,6 +20,14 @@ TITLE_WEIGHT = float(_ITEM["title_weight"])
 LEAD_SENTENCES = int(_ITEM["lead_sentences"])
 LATE_WEIGHT = float(_ITEM["late_weight"])
 HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
+
+_DEST = load("clarity.toml")["destination"]
+_COUNTERPARTY = ClarityCue(
+    "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
+)
+_COUNTERPARTY_PTS = (_COUNTERPARTY.points, _COUNTERPARTY.note)
+_WHEN = frozenset(("effective", "deadline"))
+"""Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
 
 Roles = tuple[str | None, str | None] | None
 Ev = tuple[float, str, str, EvidenceKind, float, str, Roles]
@@ -172,11 +181,22 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
         t.quantity = True
     if r.has_destination:
         t.destination = True
+    elif len(r.actors) > 1:
+        # two states named in one sentence: one acts on, for or with the other
+        t.destination = True
+        r.clarity.append((_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS)))
     if r.has_date:
         t.timeline = True
     totals = t.clarity_totals
     text = r.text
-    for cc, f in r.clarity:
+    clarity = r.clarity
+    if any(cc.name == "anonymous" for cc, _ in clarity):
+        # an authority named behind an anonymous source ("people close to the ministry") is no
+        # on-record attribution
+        clarity = [(cc, f) for cc, f in clarity if cc.name != "attribution"]
+    for cc, f in clarity:
+        if cc.name in _WHEN:
+            t.timeline = True
         t.classes.add(cc.name)
         pts = cc.points
         new = totals.get(cc.name, 0.0) + pts
