@@ -184,7 +184,9 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
     elif len(r.actors) > 1:
         # two states named in one sentence: one acts on, for or with the other
         t.destination = True
-        r.clarity.append((_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS)))
+        r.clarity.append(
+            (_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS))
+        )
     if r.has_date:
         t.timeline = True
     totals = t.clarity_totals
