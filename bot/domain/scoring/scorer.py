@@ -161,11 +161,13 @@ def _distinct(evidence: list[_Ev]) -> list[_Ev]:
     first, so the strongest stays): a cue repeated in title and body, or twice in the text, is
     listed once, and so is a cue in another inflection ("imposed" after "imposes"). Scores are
     untouched."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     add = seen.add
     out: list[_Ev] = []
     for e in evidence:
-        key = (_stem(e[1]), e[3])
+        # a cue that counts for two clarity classes ("the ministry's notice": an instrument on
+        # the record) is listed once for each
+        key = (_stem(e[1]), e[3], e[5] if e[3][0] == "c" else "")
         if key not in seen:
             add(key)
             out.append(e)

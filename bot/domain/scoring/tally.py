@@ -21,7 +21,23 @@ LEAD_SENTENCES = int(_ITEM["lead_sentences"])
 LATE_WEIGHT = float(_ITEM["late_weight"])
 HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
 
-_DEST = load("clarity.toml")["destination"]
+_CLARITY = load("clarity.toml")
+_CLASSES = _CLARITY["classes"]
+_COUNTS_AS: dict[str, tuple[ClarityCue, ...]] = {
+    name: tuple(
+        ClarityCue(
+            other,
+            float(_CLASSES[other]["points"]),
+            float(_CLASSES[other]["cap"]),
+            str(_CLASSES[other]["note"]),
+        )
+        for other in spec["counts_as"]
+    )
+    for name, spec in _CLASSES.items()
+    if spec.get("counts_as")
+}
+"""A class whose cue counts as a cue of each of several classes (``counts_as`` in the table)."""
+_DEST = _CLARITY["destination"]
 _COUNTERPARTY = ClarityCue(
     "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
 )
@@ -192,6 +208,17 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
     totals = t.clarity_totals
     text = r.text
     clarity = r.clarity
+    if _COUNTS_AS and any(cc.name in _COUNTS_AS for cc, _ in clarity):
+        clarity = [
+            (
+                other,
+                Finding(
+                    f.cue, "clarity+" if other.points > 0 else "clarity-", other.points, other.note
+                ),
+            )
+            for cc, f in clarity
+            for other in _COUNTS_AS.get(cc.name, (cc,))
+        ]
     if any(cc.name == "anonymous" for cc, _ in clarity):
         # an authority named behind an anonymous source ("people close to the ministry") is no
         # on-record attribution
