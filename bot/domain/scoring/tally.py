@@ -1,8 +1,8 @@
 """The item-level tally: one pass over an item's sentence findings, counted into named fields.
 
-Each sentence is weighed by its place (title, lead, later) and then counted in three steps: its
-moves (direction strengths, which way it leans, who moves whom), its clarity cues (capped per
-class) and its entities. The scorer turns the tally into a verdict (``scorer.py``).
+Each sentence is weighed by its place (title, lead, later) and then counted: its moves (direction
+strengths, which way it leans, who moves whom), its clarity cues (capped per class), its certainty
+factor (``certainty.py``) and its entities. The scorer turns the tally into a verdict (``scorer.py``).
 """
 
 from __future__ import annotations
@@ -126,65 +126,72 @@ def lead_of(has_title: bool) -> int:
 
 
 def tally(results: list[SentenceResult], has_title: bool) -> Tally:
-    """Count every sentence of an item, weighed by its place."""
+    """Count every sentence of an item, weighed by its place: its moves (direction strengths,
+    which way it leans, who moves whom), its clarity cues, its certainty and its entities."""
     t = Tally(lead_of(has_title))
     lead = t.lead
     first = TITLE_WEIGHT if has_title else 1.0
+    esc, esc_h, desc, desc_h = t.esc, t.esc_hedged, t.desc, t.desc_hedged
+    salience, direction_evidence = t.salience, t.direction_evidence
+    sal_cert, all_cert = t.certainty, t.certainty_all
+    n_esc = n_desc = n_hedged = n_salient = n_salient_hedged = 0
     for u, r in enumerate(results):
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-        _count_moves(t, r, w)
-        _count_clarity(t, r)
-        _count_certainty(t, r, w)
+        e, d = r.escalation, r.deescalation
+        hedged = r.hedged
+        cert = HEDGED_WEIGHT if hedged else 1.0
+        if e:
+            ew = e * w
+            esc.append(ew)
+            esc_h.append(ew * cert)
+        if d:
+            dw = d * w
+            desc.append(dw)
+            desc_h.append(dw * cert)
+        if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
+            n_esc += 1
+            n_desc += 1
+        elif e > d:
+            n_esc += 1
+        elif d > e:
+            n_desc += 1
+        clarity = r.clarity
+        salient = bool(r.direction or clarity)
+        if hedged:
+            n_hedged += 1
+        if salient:
+            n_salient += 1
+            if hedged:
+                n_salient_hedged += 1
+        # a list (not a generator) for sum(): same values, same order, same float result
+        salience.append(
+            e + d + sum([abs(f.contribution) or 5.0 for _, f in clarity]) if clarity else e + d
+        )
+        if r.direction:
+            text = r.text
+            for f in r.direction:
+                c = round(f.contribution * w, 2)
+                direction_evidence.append(
+                    (abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target))
+                )
+                if f.actor and abs(c) > t.mover[0]:
+                    t.mover = (abs(c), f.actor, f.target)
+        if clarity or r.actors:
+            _count_clarity(t, r)
+        # the sentence's certainty factor (certainty.py), weighed by its place
+        cf = certainty_factor(r.hedge, hedged) if r.hedge or hedged else 1.0
+        all_cert[0] += w * cf
+        all_cert[1] += w
+        if salient:
+            sal_cert[0] += w * cf
+            sal_cert[1] += w
         if r.actors:
             t.actors.extend(r.actors)
         if r.topics:
             t.topics.extend(r.topics)
+    t.n_esc, t.n_desc, t.n_hedged = n_esc, n_desc, n_hedged
+    t.n_salient, t.n_salient_hedged = n_salient, n_salient_hedged
     return t
-
-
-def _count_moves(t: Tally, r: SentenceResult, w: float) -> None:
-    """A sentence's direction strengths, which way it leans and who moves whom."""
-    e, d = r.escalation, r.deescalation
-    cert = HEDGED_WEIGHT if r.hedged else 1.0
-    if e:
-        ew = e * w
-        t.esc.append(ew)
-        t.esc_hedged.append(ew * cert)
-    if d:
-        dw = d * w
-        t.desc.append(dw)
-        t.desc_hedged.append(dw * cert)
-    if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
-        t.n_esc += 1
-        t.n_desc += 1
-    elif e > d:
-        t.n_esc += 1
-    elif d > e:
-        t.n_desc += 1
-    if r.hedged:
-        t.n_hedged += 1
-    if r.direction or r.clarity:
-        t.n_salient += 1
-        if r.hedged:
-            t.n_salient_hedged += 1
-    # a list (not a generator) for sum(): same values, same order, same float result
-    t.salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in r.clarity]))
-    text = r.text
-    for f in r.direction:
-        c = round(f.contribution * w, 2)
-        t.direction_evidence.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
-        if f.actor and abs(c) > t.mover[0]:
-            t.mover = (abs(c), f.actor, f.target)
-
-
-def _count_certainty(t: Tally, r: SentenceResult, w: float) -> None:
-    """A sentence's certainty factor (``certainty.py``), weighed by its place."""
-    f = certainty_factor(r.hedge, r.hedged)
-    t.certainty_all[0] += w * f
-    t.certainty_all[1] += w
-    if r.direction or r.clarity:
-        t.certainty[0] += w * f
-        t.certainty[1] += w
 
 
 def _count_clarity(t: Tally, r: SentenceResult) -> None:
@@ -208,7 +215,14 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
     totals = t.clarity_totals
     text = r.text
     clarity = r.clarity
-    if _COUNTS_AS and any(cc.name in _COUNTS_AS for cc, _ in clarity):
+    alias = anonymous = False
+    for cc, _ in clarity:
+        name = cc.name
+        if name in _COUNTS_AS:
+            alias = True
+        elif name == "anonymous":
+            anonymous = True
+    if alias:
         clarity = [
             (
                 other,
@@ -219,7 +233,7 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
             for cc, f in clarity
             for other in _COUNTS_AS.get(cc.name, (cc,))
         ]
-    if any(cc.name == "anonymous" for cc, _ in clarity):
+    if anonymous:
         # an authority named behind an anonymous source ("people close to the ministry") is no
         # on-record attribution
         clarity = [(cc, f) for cc, f in clarity if cc.name != "attribution"]
