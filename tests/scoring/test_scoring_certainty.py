@@ -97,3 +97,10 @@ def test_withheld_and_reversible_wording_by_category(score) -> None:  # type: ig
 def said_missing(a: Assessment) -> list[str]:
     """The missing list in the words a reader sees."""
     return [describe_gap(g) for g in a.missing]
+
+
+def test_an_instrument_named_with_its_issuer_counts_for_both(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The Commerce Department's notice adds 12 firms to the list from May 3.")
+    notes = {e.note for e in a.evidence if e.kind == "clarity+"}
+    assert {"formal instrument", "on-record attribution"} <= notes
+    assert "no formal instrument" not in said_missing(a)
