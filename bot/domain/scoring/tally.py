@@ -205,11 +205,13 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
     if r.has_destination:
         t.destination = True
     elif len(r.actors) > 1:
-        # two states named in one sentence: one acts on, for or with the other
+        # two states named in one sentence: one acts on, for or with the other (its points are
+        # listed while the class is within its cap)
         t.destination = True
-        r.clarity.append(
-            (_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS))
-        )
+        if t.clarity_totals.get("destination", 0.0) + _COUNTERPARTY.points <= _COUNTERPARTY.cap:
+            r.clarity.append(
+                (_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS))
+            )
     if r.has_date:
         t.timeline = True
     totals = t.clarity_totals
