@@ -55,12 +55,17 @@ def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
     kind = instrument.type.strip().lower()
     missing = [m for m in assessment.missing if m.code != NO_INSTRUMENT]
     clarity = assessment.clarity
+    # what the instrument adds before the 100 ceiling (as a clarity cue's points are listed): a
+    # rule whose text already rates near 100 still shows its instrument among the top reasons
+    added = 0
     if kind in BINDING:
-        clarity = min(100, max(BINDING_FLOOR, clarity + BINDING_BONUS))
+        added = max(BINDING_FLOOR, clarity + BINDING_BONUS) - clarity
+        clarity = min(100, clarity + added)
         if instrument.effective or instrument.published:
             missing = [m for m in missing if m.code != NO_TIMELINE]
     elif kind in PROPOSED:
         clarity = min(PROPOSED_CAP, clarity + PROPOSED_BONUS)
+        added = clarity - assessment.clarity
         close = (
             f"; comments close {instrument.comments_close:%-d %b %Y}"
             if instrument.comments_close
@@ -68,9 +73,11 @@ def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
         )
         missing = [Gap(code=NOT_BINDING, detail=f"proposed rule{close}"), *missing]
     elif kind == "notice":
-        clarity = min(100, clarity + NOTICE_BONUS)
+        added = NOTICE_BONUS
+        clarity = min(100, clarity + added)
     else:
-        clarity = min(100, clarity + OTHER_BONUS)
+        added = OTHER_BONUS
+        clarity = min(100, clarity + added)
     name = " ".join(p for p in (instrument.publisher, instrument.type) if p)
     number = f" {instrument.document_number}" if instrument.document_number else ""
     sentence = f"{name}{number}" + (f", {_dated(instrument)}" if _dated(instrument) else "")
@@ -78,7 +85,7 @@ def weigh(assessment: Assessment, instrument: Instrument | None) -> Assessment:
         cue=f"{name}{number}",
         sentence=sentence,
         kind="clarity+",
-        contribution=float(clarity - assessment.clarity),
+        contribution=float(added),
         note="official instrument" if kind not in PROPOSED else "official, not yet binding",
     )
     return assessment.model_copy(

@@ -121,8 +121,13 @@ class RuleScorer:
 
 
 def _clarity(base: float, t: Tally) -> int:
-    """Clarity 0…100: the base moved by each cue class's capped points."""
-    return round(max(0.0, min(100.0, base + sum(t.clarity_totals.values()))))
+    """Clarity 0…100: the base moved by each cue class's capped points (the elements), times how
+    firmly the item states them (``certainty.py``): the mean certainty factor of its salient
+    sentences or, without any, of all."""
+    elements = max(0.0, min(100.0, base + sum(t.clarity_totals.values())))
+    total, weight = t.certainty if t.certainty[1] else t.certainty_all
+    factor = total / weight if weight else 1.0
+    return round(min(100.0, elements * factor))
 
 
 def _escalation(t: Tally, net_label: float, clarity: int) -> float:
@@ -156,11 +161,13 @@ def _distinct(evidence: list[_Ev]) -> list[_Ev]:
     first, so the strongest stays): a cue repeated in title and body, or twice in the text, is
     listed once, and so is a cue in another inflection ("imposed" after "imposes"). Scores are
     untouched."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     add = seen.add
     out: list[_Ev] = []
     for e in evidence:
-        key = (_stem(e[1]), e[3])
+        # a cue that counts for two clarity classes ("the ministry's notice": an instrument on
+        # the record) is listed once for each
+        key = (_stem(e[1]), e[3], e[5] if e[3][0] == "c" else "")
         if key not in seen:
             add(key)
             out.append(e)

@@ -1,15 +1,17 @@
 """The item-level tally: one pass over an item's sentence findings, counted into named fields.
 
-Each sentence is weighed by its place (title, lead, later) and then counted in three steps: its
-moves (direction strengths, which way it leans, who moves whom), its clarity cues (capped per
-class) and its entities. The scorer turns the tally into a verdict (``scorer.py``).
+Each sentence is weighed by its place (title, lead, later) and then counted: its moves (direction
+strengths, which way it leans, who moves whom), its clarity cues (capped per class), its certainty
+factor (``certainty.py``) and its entities. The scorer turns the tally into a verdict (``scorer.py``).
 """
 
 from __future__ import annotations
 
 from bot.domain.models import EvidenceKind
 
-from .findings import SentenceResult
+from .certainty import certainty_factor
+from .engine import ClarityCue
+from .findings import Finding, SentenceResult
 from .lexicon import load
 
 _ITEM = load("settings.toml")["item"]
@@ -18,6 +20,30 @@ TITLE_WEIGHT = float(_ITEM["title_weight"])
 LEAD_SENTENCES = int(_ITEM["lead_sentences"])
 LATE_WEIGHT = float(_ITEM["late_weight"])
 HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
+
+_CLARITY = load("clarity.toml")
+_CLASSES = _CLARITY["classes"]
+_COUNTS_AS: dict[str, tuple[ClarityCue, ...]] = {
+    name: tuple(
+        ClarityCue(
+            other,
+            float(_CLASSES[other]["points"]),
+            float(_CLASSES[other]["cap"]),
+            str(_CLASSES[other]["note"]),
+        )
+        for other in spec["counts_as"]
+    )
+    for name, spec in _CLASSES.items()
+    if spec.get("counts_as")
+}
+"""A class whose cue counts as a cue of each of several classes (``counts_as`` in the table)."""
+_DEST = _CLARITY["destination"]
+_COUNTERPARTY = ClarityCue(
+    "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
+)
+_COUNTERPARTY_PTS = (_COUNTERPARTY.points, _COUNTERPARTY.note)
+_WHEN = frozenset(("effective", "deadline"))
+"""Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
 
 Roles = tuple[str | None, str | None] | None
 Ev = tuple[float, str, str, EvidenceKind, float, str, Roles]
@@ -30,6 +56,8 @@ class Tally:
 
     __slots__ = (
         "actors",
+        "certainty",
+        "certainty_all",
         "clarity_evidence",
         "clarity_totals",
         "classes",
@@ -72,6 +100,10 @@ class Tally:
         self.n_salient_hedged = 0
         self.salience: list[float] = []
         """Per sentence: how much it carries, for the summary."""
+        self.certainty = [0.0, 0.0]
+        """Salient sentences' certainty factors weighed by place: [sum of w × factor, sum of w]."""
+        self.certainty_all = [0.0, 0.0]
+        """The same over every sentence (for an item without salient sentences)."""
         self.clarity_totals: dict[str, float] = {}
         """Clarity points per cue class, each within its cap."""
         self.classes: set[str] = set()
@@ -94,54 +126,72 @@ def lead_of(has_title: bool) -> int:
 
 
 def tally(results: list[SentenceResult], has_title: bool) -> Tally:
-    """Count every sentence of an item, weighed by its place."""
+    """Count every sentence of an item, weighed by its place: its moves (direction strengths,
+    which way it leans, who moves whom), its clarity cues, its certainty and its entities."""
     t = Tally(lead_of(has_title))
     lead = t.lead
     first = TITLE_WEIGHT if has_title else 1.0
+    esc, esc_h, desc, desc_h = t.esc, t.esc_hedged, t.desc, t.desc_hedged
+    salience, direction_evidence = t.salience, t.direction_evidence
+    sal_cert, all_cert = t.certainty, t.certainty_all
+    n_esc = n_desc = n_hedged = n_salient = n_salient_hedged = 0
     for u, r in enumerate(results):
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-        _count_moves(t, r, w)
-        _count_clarity(t, r)
+        e, d = r.escalation, r.deescalation
+        hedged = r.hedged
+        cert = HEDGED_WEIGHT if hedged else 1.0
+        if e:
+            ew = e * w
+            esc.append(ew)
+            esc_h.append(ew * cert)
+        if d:
+            dw = d * w
+            desc.append(dw)
+            desc_h.append(dw * cert)
+        if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
+            n_esc += 1
+            n_desc += 1
+        elif e > d:
+            n_esc += 1
+        elif d > e:
+            n_desc += 1
+        clarity = r.clarity
+        salient = bool(r.direction or clarity)
+        if hedged:
+            n_hedged += 1
+        if salient:
+            n_salient += 1
+            if hedged:
+                n_salient_hedged += 1
+        # a list (not a generator) for sum(): same values, same order, same float result
+        salience.append(
+            e + d + sum([abs(f.contribution) or 5.0 for _, f in clarity]) if clarity else e + d
+        )
+        if r.direction:
+            text = r.text
+            for f in r.direction:
+                c = round(f.contribution * w, 2)
+                direction_evidence.append(
+                    (abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target))
+                )
+                if f.actor and abs(c) > t.mover[0]:
+                    t.mover = (abs(c), f.actor, f.target)
+        if clarity or r.actors:
+            _count_clarity(t, r)
+        # the sentence's certainty factor (certainty.py), weighed by its place
+        cf = certainty_factor(r.hedge, hedged) if r.hedge or hedged else 1.0
+        all_cert[0] += w * cf
+        all_cert[1] += w
+        if salient:
+            sal_cert[0] += w * cf
+            sal_cert[1] += w
         if r.actors:
             t.actors.extend(r.actors)
         if r.topics:
             t.topics.extend(r.topics)
+    t.n_esc, t.n_desc, t.n_hedged = n_esc, n_desc, n_hedged
+    t.n_salient, t.n_salient_hedged = n_salient, n_salient_hedged
     return t
-
-
-def _count_moves(t: Tally, r: SentenceResult, w: float) -> None:
-    """A sentence's direction strengths, which way it leans and who moves whom."""
-    e, d = r.escalation, r.deescalation
-    cert = HEDGED_WEIGHT if r.hedged else 1.0
-    if e:
-        ew = e * w
-        t.esc.append(ew)
-        t.esc_hedged.append(ew * cert)
-    if d:
-        dw = d * w
-        t.desc.append(dw)
-        t.desc_hedged.append(dw * cert)
-    if r.both_ways:  # a thaw and a threat in the main clauses of one sentence
-        t.n_esc += 1
-        t.n_desc += 1
-    elif e > d:
-        t.n_esc += 1
-    elif d > e:
-        t.n_desc += 1
-    if r.hedged:
-        t.n_hedged += 1
-    if r.direction or r.clarity:
-        t.n_salient += 1
-        if r.hedged:
-            t.n_salient_hedged += 1
-    # a list (not a generator) for sum(): same values, same order, same float result
-    t.salience.append(e + d + sum([abs(f.contribution) or 5.0 for _, f in r.clarity]))
-    text = r.text
-    for f in r.direction:
-        c = round(f.contribution * w, 2)
-        t.direction_evidence.append((abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target)))
-        if f.actor and abs(c) > t.mover[0]:
-            t.mover = (abs(c), f.actor, f.target)
 
 
 def _count_clarity(t: Tally, r: SentenceResult) -> None:
@@ -154,11 +204,44 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
         t.quantity = True
     if r.has_destination:
         t.destination = True
+    elif len(r.actors) > 1:
+        # two states named in one sentence: one acts on, for or with the other (its points are
+        # listed while the class is within its cap)
+        t.destination = True
+        if t.clarity_totals.get("destination", 0.0) + _COUNTERPARTY.points <= _COUNTERPARTY.cap:
+            r.clarity.append(
+                (_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS))
+            )
     if r.has_date:
         t.timeline = True
     totals = t.clarity_totals
     text = r.text
-    for cc, f in r.clarity:
+    clarity = r.clarity
+    alias = anonymous = False
+    for cc, _ in clarity:
+        name = cc.name
+        if name in _COUNTS_AS:
+            alias = True
+        elif name == "anonymous":
+            anonymous = True
+    if alias:
+        clarity = [
+            (
+                other,
+                Finding(
+                    f.cue, "clarity+" if other.points > 0 else "clarity-", other.points, other.note
+                ),
+            )
+            for cc, f in clarity
+            for other in _COUNTS_AS.get(cc.name, (cc,))
+        ]
+    if anonymous:
+        # an authority named behind an anonymous source ("people close to the ministry") is no
+        # on-record attribution
+        clarity = [(cc, f) for cc, f in clarity if cc.name != "attribution"]
+    for cc, f in clarity:
+        if cc.name in _WHEN:
+            t.timeline = True
         t.classes.add(cc.name)
         pts = cc.points
         new = totals.get(cc.name, 0.0) + pts
