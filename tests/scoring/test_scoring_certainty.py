@@ -104,3 +104,15 @@ def test_an_instrument_named_with_its_issuer_counts_for_both(score) -> None:  # 
     notes = {e.note for e in a.evidence if e.kind == "clarity+"}
     assert {"formal instrument", "on-record attribution"} <= notes
     assert "no formal instrument" not in said_missing(a)
+
+
+def test_a_hedge_discounts_its_own_sentence_more_than_a_firm_one_beside_it(score) -> None:  # type: ignore[no-untyped-def]
+    firm = "The commerce ministry signed a regulation imposing a 25% tariff on steel from Japan, effective March 1, 2027."
+    reaction = "Steel importers said they would probably face higher costs and might cut orders."
+    hedged_move = firm.replace("signed", "may sign")
+    beside = score(f"{firm} {reaction}")
+    inside = score(f"{hedged_move} {reaction}")
+    assert beside.hedged  # the item still reads as hedged somewhere
+    assert beside.clarity_band == ClarityBand.COMMITMENT
+    assert inside.clarity_band == ClarityBand.SIGNAL
+    assert inside.clarity <= beside.clarity / 2

@@ -5,7 +5,9 @@ epistemic verbs, conditionals, reported intentions, plans and demands, vague att
 what its boosters take off. The ``[certainty]`` table of ``clarity.toml`` turns it into a factor
 on the clarity its elements earn: piecewise linear through the table's points, times a further
 factor when the sentence is hedged as it reads (a full-strength cue or enough weak ones). An
-item's factor is the mean over its salient sentences, weighed by their place (``tally.py``).
+item's factor is the mean over its salient sentences, each weighed by its place and by
+``sentence_points`` plus the element points it earned (``tally.py``): a hedge discounts what its
+own sentence states, not a firm sentence beside it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ _POINTS: tuple[tuple[float, float], ...] = tuple(
 _XS = tuple(x for x, _ in _POINTS)
 HEDGED_FACTOR = float(_SPEC["hedged"])
 """The further factor on a sentence the hedged flag marks."""
+SENTENCE_POINTS = float(_SPEC["sentence_points"])
+"""What a salient sentence weighs in the item's factor beside the element points it earns."""
 
 
 def curve(strength: float) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.domain.models import EvidenceKind
 
-from .certainty import certainty_factor
+from .certainty import SENTENCE_POINTS, certainty_factor
 from .engine import ClarityCue
 from .findings import Finding, SentenceResult
 from .lexicon import load
@@ -176,15 +176,17 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
                 )
                 if f.actor and abs(c) > t.mover[0]:
                     t.mover = (abs(c), f.actor, f.target)
-        if clarity or r.actors:
-            _count_clarity(t, r)
-        # the sentence's certainty factor (certainty.py), weighed by its place
+        earned = _count_clarity(t, r) if clarity or r.actors else 0.0
+        # the sentence's certainty factor (certainty.py), weighed by its place and by the share of
+        # the item's elements it states: a hedge qualifies what its own sentence says, so an
+        # importer's "would face higher costs" does not discount a signed proclamation beside it
         cf = certainty_factor(r.hedge, hedged) if r.hedge or hedged else 1.0
         all_cert[0] += w * cf
         all_cert[1] += w
         if salient:
-            sal_cert[0] += w * cf
-            sal_cert[1] += w
+            sw = w * (SENTENCE_POINTS + earned)
+            sal_cert[0] += sw * cf
+            sal_cert[1] += sw
         if r.actors:
             t.actors.extend(r.actors)
         if r.topics:
@@ -194,8 +196,9 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     return t
 
 
-def _count_clarity(t: Tally, r: SentenceResult) -> None:
-    """A sentence's clarity cues, each class within its cap, and what it gives or withholds."""
+def _count_clarity(t: Tally, r: SentenceResult) -> float:
+    """A sentence's clarity cues, each class within its cap, and what it gives or withholds; the
+    element points it earned (its positive cues within their caps)."""
     if r.withheld:
         t.withheld.update(r.withheld)
     if r.conditions:
@@ -239,6 +242,7 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
         # an authority named behind an anonymous source ("people close to the ministry") is no
         # on-record attribution
         clarity = [(cc, f) for cc, f in clarity if cc.name != "attribution"]
+    earned = 0.0
     for cc, f in clarity:
         if cc.name in _WHEN:
             t.timeline = True
@@ -249,3 +253,6 @@ def _count_clarity(t: Tally, r: SentenceResult) -> None:
             continue
         totals[cc.name] = new
         t.clarity_evidence.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
+        if pts > 0:
+            earned += pts
+    return earned
