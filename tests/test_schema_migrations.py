@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -23,22 +23,11 @@ from bot.adapters.sql.migrations.versions.v0008_typed_columns import DATES, TIME
 from bot.adapters.sql.store import SqlStore
 from bot.cli import main
 from bot.domain.config import Destination, FeedSpec
-from bot.domain.models import Assessment, ClarityBand, Label
 from bot.domain.schedule import FeedState
 from bot.ports import Reminder
 from tests.test_lazy_imports import loaded_after
+from tests.test_store_contract import ASSESSMENT, NOW
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-ASSESSMENT = Assessment(
-    relevant=True,
-    label=Label.ESCALATION,
-    escalation=5.0,
-    clarity=60,
-    clarity_band=ClarityBand.CONDITIONAL,
-    hedged=False,
-    topics=["tariffs"],
-    actors=["US"],
-)
 SPEC = FeedSpec(name="extra", url="https://x.org/rss")
 STATE = FeedState(name="wire", etag='"v1"', polls=3, next_poll_at=NOW + timedelta(minutes=5))
 REMINDER = Reminder(

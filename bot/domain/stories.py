@@ -243,6 +243,26 @@ def _set_agreement(a: frozenset[str], b: frozenset[str]) -> float | None:
     return len(a & b) / min(len(a), len(b))
 
 
+def _facts(fa: _Features, fb: _Features) -> float:
+    """What the two items' facts say for and against the same event, beside their text: shared
+    figures and names raise it; distinct headline figures or rates and different countries lower
+    it (the terms ``_score`` and its bound ``_score_bound`` have in common)."""
+    value = 0.0
+    numbers = _set_agreement(fa.numbers, fb.numbers)
+    if numbers is not None:
+        value += 0.3 * (numbers - 0.5)
+    if fa.title_numbers and fb.title_numbers and not fa.title_numbers & fb.title_numbers:
+        value -= 0.15
+    if fa.rates and fb.rates and not fa.rates & fb.rates:
+        value -= 0.15  # different rates: a different measure (or a revision, told as a new story)
+    value -= 0.5 * _conflict(fa.title_places, fb.title_places)
+    value -= 0.15 * _conflict(fa.places, fb.places)
+    names = _set_agreement(fa.names, fb.names)
+    if names is not None:
+        value += 0.15 * (names - 0.3)
+    return value
+
+
 def _score(fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate) -> float:
     """Text shape and rarity-weighted overlap, then evidence for and against the same event:
     shared figures and names raise the score; different countries in the headlines, distinct
@@ -253,19 +273,7 @@ def _score(fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate) -
         + 0.35 * fuzz.token_set_ratio(fa.text, fb.text) / 100
         + 0.20 * fuzz.token_sort_ratio(fa.text, fb.text) / 100
     )
-    score = text
-    numbers = _set_agreement(fa.numbers, fb.numbers)
-    if numbers is not None:
-        score += 0.3 * (numbers - 0.5)
-    if fa.title_numbers and fb.title_numbers and not fa.title_numbers & fb.title_numbers:
-        score -= 0.15
-    if fa.rates and fb.rates and not fa.rates & fb.rates:
-        score -= 0.15  # different rates: a different measure (or a revision, told as a new story)
-    score -= 0.5 * _conflict(fa.title_places, fb.title_places)
-    score -= 0.15 * _conflict(fa.places, fb.places)
-    names = _set_agreement(fa.names, fb.names)
-    if names is not None:
-        score += 0.15 * (names - 0.3)
+    score = text + _facts(fa, fb)
     actors = _set_agreement(frozenset(a.actors), frozenset(b.actors))
     if actors is not None and actors == 0.0:
         score -= 0.15
@@ -279,20 +287,7 @@ def _score_bound(fa: _Features, fb: _Features, overlap: float) -> float:
     """An upper bound of ``_score`` without the two fuzzy ratios (taken at their maximum) and
     without the penalties of disjoint actors and topics: a candidate whose bound cannot beat the
     threshold or the best match so far need not be scored. Keep in step with ``_score``."""
-    bound = 0.45 * overlap + 0.55
-    numbers = _set_agreement(fa.numbers, fb.numbers)
-    if numbers is not None:
-        bound += 0.3 * (numbers - 0.5)
-    if fa.title_numbers and fb.title_numbers and not fa.title_numbers & fb.title_numbers:
-        bound -= 0.15
-    if fa.rates and fb.rates and not fa.rates & fb.rates:
-        bound -= 0.15
-    bound -= 0.5 * _conflict(fa.title_places, fb.title_places)
-    bound -= 0.15 * _conflict(fa.places, fb.places)
-    names = _set_agreement(fa.names, fb.names)
-    if names is not None:
-        bound += 0.15 * (names - 0.3)
-    return bound
+    return 0.45 * overlap + 0.55 + _facts(fa, fb)
 
 
 # The measure a headline turns on, by word (after plural folding).
