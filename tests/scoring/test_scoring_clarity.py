@@ -133,3 +133,27 @@ def test_reversion_needs_publication_date_for_relative_dates(score) -> None:  # 
 def said_missing(a: Assessment) -> list[str]:
     """The missing list in the words a reader sees."""
     return [describe_gap(g) for g in a.missing]
+
+
+def test_a_count_in_words_is_a_quantity_but_not_a_period_or_its_sources(score) -> None:  # type: ignore[no-untyped-def]
+    counted = score("Ottawa lifted duties on four Korean steel mills.")
+    period = score("Ottawa lifted duties on Korean steel after two years.")
+    sources = score("Ottawa lifted duties on Korean steel, two officials said.")
+    assert "no volumes" not in said_missing(counted)
+    assert "no volumes" in said_missing(period)
+    assert "no volumes" in said_missing(sources)
+
+
+def test_an_amount_in_a_local_currency_is_a_quantity(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Canberra will fund the nickel stockpile with about A$ 2bn.",
+        "Kuala Lumpur capped chip exports worth more than RM5m.",
+    ):
+        assert "no volumes" not in said_missing(score(text)), text
+
+
+def test_a_count_after_a_market_verb_is_no_price_move(score) -> None:  # type: ignore[no-untyped-def]
+    listed = score("Seoul added 14 suppliers to its export control list.")
+    moved = score("Seoul's chip index added 14% after the export control list was published.")
+    assert "no volumes" not in said_missing(listed)
+    assert "no volumes" in said_missing(moved)

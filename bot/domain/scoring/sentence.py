@@ -25,8 +25,11 @@ from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
+from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
+from .scope import counted_at as _counted_at
 from .scope import drop_inside_names as _drop_inside_names
+from .scope import glued_amount_at as _glued_amount_at
 from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
@@ -40,6 +43,14 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
+_GLUED_AMOUNT = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(c) for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()
+    )
+    + r")\d"
+)
+"""An amount written together with its currency code ("RM1m", "A$1bn")."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
@@ -258,6 +269,10 @@ class SentenceAnalyser:
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
+            if k < 0:
+                k = _glued_amount_at(norms, _GLUED_AMOUNT)
+        if k < 0 and not _NUMBER_WORDS.isdisjoint(norms):
+            k = _counted_at(norms)
         if k >= 0:
             res.has_quantity = True
             q = classes["quantity"]
