@@ -157,3 +157,27 @@ def test_a_count_after_a_market_verb_is_no_price_move(score) -> None:  # type: i
     moved = score("Seoul's chip index added 14% after the export control list was published.")
     assert "no volumes" not in said_missing(listed)
     assert "no volumes" in said_missing(moved)
+
+
+def test_a_place_or_firm_after_a_destination_preposition_is_a_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Washington capped chip sales to the Gulf at 500,000 units.",
+        "The regulation sets duties of 20% on Geely.",
+    ):
+        assert "no destinations" not in said_missing(score(text)), text
+
+
+def test_a_day_a_month_or_a_part_of_a_law_is_no_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The tariff on steel rises to 50% on Monday.",
+        "The tariff on steel rises to 50% from August.",
+        "The tariff on steel was raised to 50% under Section 232.",
+    ):
+        assert "no destinations" in said_missing(score(text)), text
+
+
+def test_a_withheld_name_withholds_only_what_is_named(score) -> None:  # type: ignore[no-untyped-def]
+    sectors = score("The deal with Seoul cut tariffs but does not name the sectors covered.")
+    buyers = score("The deal with Seoul cut tariffs but does not name the buyers.")
+    assert "no destinations" not in said_missing(sectors)
+    assert "no destinations" in said_missing(buyers)

@@ -149,7 +149,12 @@ def counted_at(norms: list[str]) -> int:
     for k, n in enumerate(norms):
         if n in NUMBER_WORDS and k + 1 < len(norms):
             nxt = norms[k + 1]
-            if nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_COUNTED:
+            if (
+                nxt.isalpha()
+                and nxt not in _DATE_WORDS
+                and nxt not in _NOT_COUNTED
+                and nxt not in _NOT_UNIT
+            ):
                 return k
     return -1
 

@@ -115,6 +115,25 @@ def _title_case(raw: list[str]) -> bool:
     return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
 
 
+_NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
+
+
+def _counterparty(
+    raw: list[str],
+    norms: list[str],
+    dest_words: frozenset[str],
+) -> str:
+    """A destination or counterparty that is no state: a place or firm named after a destination
+    preposition ("sales to the Gulf", "duties on BYD")."""
+    n = len(norms)
+    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):
+        t = k + 2 if norms[k + 1] == "the" else k + 1
+        if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+            # in a headline in title case every word is capitalised
+            return "" if _title_case(raw) else render(raw[k : t + 1])
+    return ""
+
+
 class SentenceAnalyser:
     """Analyses sentences with a compiled engine; stateless between calls."""
 
@@ -271,7 +290,9 @@ class SentenceAnalyser:
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0:
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
-        if k < 0 and not _NUMBER_WORDS.isdisjoint(norms):
+        if (
+            k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
+        ):  # a count in words ("three crews") is read where a move or the beat is named
             k = _counted_at(norms)
         if k >= 0:
             res.has_quantity = True
@@ -289,6 +310,12 @@ class SentenceAnalyser:
                     phrase = render(raw[k : m.j])
                     res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
                     break
+            if not res.has_destination and "topic" in layers:
+                phrase = _counterparty(raw, norms, dest_words)
+                if phrase:
+                    res.has_destination = True
+                    dest = classes["destination"]
+                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
         for f in res.direction:
             if f.material and abs(f.contribution) >= 5:
                 mat = classes["material"]
