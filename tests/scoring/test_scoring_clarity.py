@@ -181,3 +181,45 @@ def test_a_withheld_name_withholds_only_what_is_named(score) -> None:  # type: i
     buyers = score("The deal with Seoul cut tariffs but does not name the buyers.")
     assert "no destinations" not in said_missing(sectors)
     assert "no destinations" in said_missing(buyers)
+
+
+def test_a_year_a_measure_is_set_for_is_a_date(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Jakarta set nickel export quotas for 2027 at 200 million tonnes.",
+        "Jakarta will cut the 2027 nickel export quota by 10%.",
+    ):
+        assert "no timeline" not in said_missing(score(text)), text
+
+
+def test_a_move_lasting_while_a_condition_holds_is_conditional_and_reversible(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The tariff cut on Korean cars will stand only as long as the ceasefire holds.")
+    notes = {e.note for e in a.evidence}
+    assert {"conditional", "reversible"} <= notes
+    assert any(m.startswith("conditional on") for m in said_missing(a))
+
+
+def test_a_detail_left_open_in_the_perfect_is_withheld(score) -> None:  # type: ignore[no-untyped-def]
+    left = score("Seoul raised tariffs on steel, but the list of products has not been published.")
+    given = score("Seoul raised tariffs on steel and published the list of products.")
+    assert any(e.note == "withheld detail" for e in left.evidence)
+    assert not any(e.note == "withheld detail" for e in given.evidence)
+
+
+def test_a_measure_under_review_is_hedged_wording(score) -> None:  # type: ignore[no-untyped-def]
+    review = score("A tariff cut on Korean cars is under review.")
+    done = score("A tariff cut on Korean cars took effect.")
+    assert any(e.note == "hedged wording" for e in review.evidence)
+    assert not any(e.note == "hedged wording" for e in done.evidence)
+
+
+def test_an_act_in_a_gazette_is_an_instrument_on_the_record(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The Official Journal regulation imposes duties of 20% on steel from India.")
+    assert "no formal instrument" not in said_missing(a)
+    assert any(e.note == "on-record attribution" for e in a.evidence)
+
+
+def test_a_licensing_regime_named_by_what_it_requires_is_an_instrument(score) -> None:  # type: ignore[no-untyped-def]
+    regime = score("Tokyo added 12 chip tools to its list of items requiring a licence for export.")
+    plain = score("Tokyo said chip tool exports to Korea rose.")
+    assert "no formal instrument" not in said_missing(regime)
+    assert "no formal instrument" in said_missing(plain)

@@ -116,6 +116,12 @@ def _title_case(raw: list[str]) -> bool:
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
+_CONDITIONS = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "conditional" or "conditional" in spec.get("counts_as", ())
+)
+"""Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
 
 
 def _counterparty(
@@ -276,7 +282,7 @@ class SentenceAnalyser:
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
                         res.withheld.add(what)
-            elif cc.name == "conditional":
+            elif cc.name in _CONDITIONS:
                 tail: list[str] = []
                 for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
