@@ -223,3 +223,13 @@ def test_a_licensing_regime_named_by_what_it_requires_is_an_instrument(score) ->
     plain = score("Tokyo said chip tool exports to Korea rose.")
     assert "no formal instrument" not in said_missing(regime)
     assert "no formal instrument" in said_missing(plain)
+
+
+def test_a_state_acted_on_or_granted_a_measure_is_a_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The rule would restrict Chinese funds from buying critical-mineral projects.",
+        "Japan's exemption from the auto tariff is temporary.",
+    ):
+        assert "no destinations" not in said_missing(score(text)), text
+    acting = score("Japan's decision on the auto tariff is temporary.")
+    assert "no destinations" in said_missing(acting)

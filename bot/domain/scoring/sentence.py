@@ -116,12 +116,32 @@ def _title_case(raw: list[str]) -> bool:
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
+_GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+
+
+def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) -> str:
+    """A state named as the object of a move, without a preposition: right after the move's cue
+    or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
+    it ("Japan's exemption")."""
+    actors = {m.i: m for m in layers.get("actor", ())}
+    if not actors:
+        return ""
+    for layer in ("event", "pivot"):
+        for m in layers.get(layer, ()):
+            k = m.j + 1 if m.j < len(norms) and norms[m.j] in ("the", "a", "an") else m.j
+            a = actors.get(k)
+            if a is not None:
+                return render(raw[m.i : a.j])
+    for a in actors.values():  # what a measure grants a state ("Japan's exemption")
+        if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
+            return render(raw[a.i : a.j + 1])
+    return ""
 
 
 def _counterparty(
@@ -317,7 +337,7 @@ class SentenceAnalyser:
                     res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
                     break
             if not res.has_destination and "topic" in layers:
-                phrase = _counterparty(raw, norms, dest_words)
+                phrase = _acted_on(layers, raw, norms) or _counterparty(raw, norms, dest_words)
                 if phrase:
                     res.has_destination = True
                     dest = classes["destination"]
