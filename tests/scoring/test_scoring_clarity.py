@@ -233,3 +233,14 @@ def test_a_state_acted_on_or_granted_a_measure_is_a_counterparty(score) -> None:
         assert "no destinations" not in said_missing(score(text)), text
     acting = score("Japan's decision on the auto tariff is temporary.")
     assert "no destinations" in said_missing(acting)
+
+
+def test_a_named_speaker_is_on_the_record_and_an_unnamed_one_is_not(score) -> None:  # type: ignore[no-untyped-def]
+    named = score(
+        "Tariffs on Korean steel will rise to 25% in June, Greer's deputy Jamieson told reporters."
+    )
+    plain = score("Tariffs on Korean steel will rise to 25% in June, Kowalski said.")
+    unnamed = score("Tariffs on Korean steel will rise to 25% in June, officials said.")
+    assert any(e.note == "on-record attribution" for e in named.evidence)
+    assert any(e.note == "on-record attribution" for e in plain.evidence)
+    assert not any(e.note == "on-record attribution" for e in unnamed.evidence)

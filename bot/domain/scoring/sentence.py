@@ -117,12 +117,25 @@ def _title_case(raw: list[str]) -> bool:
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
+_SPEAKER = load("clarity.toml")["speaker"]
+_SAYING = frozenset(_SPEAKER["verbs"])
+_NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+
+
+def _speaker(raw: list[str], norms: list[str]) -> str:
+    """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
+    not a pronoun or an unnamed source; empty in a headline in title case."""
+    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, norms[1:])):
+        name = raw[k - 1]
+        if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
+            return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
+    return ""
 
 
 def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) -> str:
@@ -310,6 +323,15 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions.append(" ".join(tail))
+        if (
+            "topic" in layers
+            and not _SAYING.isdisjoint(norms)
+            and all(cc.name != "attribution" for cc, _ in res.clarity)
+        ):
+            speaker = _speaker(raw, norms)
+            if speaker:
+                rec = classes["attribution"]
+                res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
         k = -1
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
