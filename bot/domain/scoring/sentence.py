@@ -44,11 +44,12 @@ _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
 _GLUED_AMOUNT = re.compile(
-    "(?:"
+    r"\b(?:"
     + "|".join(
         re.escape(c) for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()
     )
-    + r")\d"
+    + r")\d",
+    re.IGNORECASE,
 )
 """An amount written together with its currency code ("RM1m", "A$1bn")."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
@@ -336,7 +337,7 @@ class SentenceAnalyser:
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
-            if k < 0:
+            if k < 0 and _GLUED_AMOUNT.search(res.text):  # one search before a token walk
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
         if (
             k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
