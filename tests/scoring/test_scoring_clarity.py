@@ -133,3 +133,114 @@ def test_reversion_needs_publication_date_for_relative_dates(score) -> None:  # 
 def said_missing(a: Assessment) -> list[str]:
     """The missing list in the words a reader sees."""
     return [describe_gap(g) for g in a.missing]
+
+
+def test_a_count_in_words_is_a_quantity_but_not_a_period_or_its_sources(score) -> None:  # type: ignore[no-untyped-def]
+    counted = score("Ottawa lifted duties on four Korean steel mills.")
+    period = score("Ottawa lifted duties on Korean steel after two years.")
+    sources = score("Ottawa lifted duties on Korean steel, two officials said.")
+    assert "no volumes" not in said_missing(counted)
+    assert "no volumes" in said_missing(period)
+    assert "no volumes" in said_missing(sources)
+
+
+def test_an_amount_in_a_local_currency_is_a_quantity(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Canberra will fund the nickel stockpile with about A$ 2bn.",
+        "Kuala Lumpur capped chip exports worth more than RM5m.",
+    ):
+        assert "no volumes" not in said_missing(score(text)), text
+
+
+def test_a_count_after_a_market_verb_is_no_price_move(score) -> None:  # type: ignore[no-untyped-def]
+    listed = score("Seoul added 14 suppliers to its export control list.")
+    moved = score("Seoul's chip index added 14% after the export control list was published.")
+    assert "no volumes" not in said_missing(listed)
+    assert "no volumes" in said_missing(moved)
+
+
+def test_a_place_or_firm_after_a_destination_preposition_is_a_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Washington capped chip sales to the Gulf at 500,000 units.",
+        "The regulation sets duties of 20% on Geely.",
+    ):
+        assert "no destinations" not in said_missing(score(text)), text
+
+
+def test_a_day_a_month_or_a_part_of_a_law_is_no_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The tariff on steel rises to 50% on Monday.",
+        "The tariff on steel rises to 50% from August.",
+        "The tariff on steel was raised to 50% under Section 232.",
+    ):
+        assert "no destinations" in said_missing(score(text)), text
+
+
+def test_a_withheld_name_withholds_only_what_is_named(score) -> None:  # type: ignore[no-untyped-def]
+    sectors = score("The deal with Seoul cut tariffs but does not name the sectors covered.")
+    buyers = score("The deal with Seoul cut tariffs but does not name the buyers.")
+    assert "no destinations" not in said_missing(sectors)
+    assert "no destinations" in said_missing(buyers)
+
+
+def test_a_year_a_measure_is_set_for_is_a_date(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Jakarta set nickel export quotas for 2027 at 200 million tonnes.",
+        "Jakarta will cut the 2027 nickel export quota by 10%.",
+    ):
+        assert "no timeline" not in said_missing(score(text)), text
+
+
+def test_a_move_lasting_while_a_condition_holds_is_conditional_and_reversible(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The tariff cut on Korean cars will stand only as long as the ceasefire holds.")
+    notes = {e.note for e in a.evidence}
+    assert {"conditional", "reversible"} <= notes
+    assert any(m.startswith("conditional on") for m in said_missing(a))
+
+
+def test_a_detail_left_open_in_the_perfect_is_withheld(score) -> None:  # type: ignore[no-untyped-def]
+    left = score("Seoul raised tariffs on steel, but the list of products has not been published.")
+    given = score("Seoul raised tariffs on steel and published the list of products.")
+    assert any(e.note == "withheld detail" for e in left.evidence)
+    assert not any(e.note == "withheld detail" for e in given.evidence)
+
+
+def test_a_measure_under_review_is_hedged_wording(score) -> None:  # type: ignore[no-untyped-def]
+    review = score("A tariff cut on Korean cars is under review.")
+    done = score("A tariff cut on Korean cars took effect.")
+    assert any(e.note == "hedged wording" for e in review.evidence)
+    assert not any(e.note == "hedged wording" for e in done.evidence)
+
+
+def test_an_act_in_a_gazette_is_an_instrument_on_the_record(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The Official Journal regulation imposes duties of 20% on steel from India.")
+    assert "no formal instrument" not in said_missing(a)
+    assert any(e.note == "on-record attribution" for e in a.evidence)
+
+
+def test_a_licensing_regime_named_by_what_it_requires_is_an_instrument(score) -> None:  # type: ignore[no-untyped-def]
+    regime = score("Tokyo added 12 chip tools to its list of items requiring a licence for export.")
+    plain = score("Tokyo said chip tool exports to Korea rose.")
+    assert "no formal instrument" not in said_missing(regime)
+    assert "no formal instrument" in said_missing(plain)
+
+
+def test_a_state_acted_on_or_granted_a_measure_is_a_counterparty(score) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "The rule would restrict Chinese funds from buying critical-mineral projects.",
+        "Japan's exemption from the auto tariff is temporary.",
+    ):
+        assert "no destinations" not in said_missing(score(text)), text
+    acting = score("Japan's decision on the auto tariff is temporary.")
+    assert "no destinations" in said_missing(acting)
+
+
+def test_a_named_speaker_is_on_the_record_and_an_unnamed_one_is_not(score) -> None:  # type: ignore[no-untyped-def]
+    named = score(
+        "Tariffs on Korean steel will rise to 25% in June, Greer's deputy Jamieson told reporters."
+    )
+    plain = score("Tariffs on Korean steel will rise to 25% in June, Kowalski said.")
+    unnamed = score("Tariffs on Korean steel will rise to 25% in June, officials said.")
+    assert any(e.note == "on-record attribution" for e in named.evidence)
+    assert any(e.note == "on-record attribution" for e in plain.evidence)
+    assert not any(e.note == "on-record attribution" for e in unnamed.evidence)

@@ -71,7 +71,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("year", re.compile(r"\b(?:in|by|until|before|from|through|end of)\s+(?P<y>20\d\d)\b", re.I)),
+    # a year a measure is set for or named by ("quotas for 2026", "the 2026 quota")
+    (
+        "year",
+        re.compile(r"\b(?:in|by|until|before|from|through|end of|for|the)\s+(?P<y>20\d\d)\b", re.I),
+    ),
 ]
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -245,7 +249,7 @@ _DIGIT = re.compile(r"\d")
 
 
 _YEAR_ONLY = frozenset(("year",))
-_YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"))
+_YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of", "for", "the"))
 """Words before a year that the year pattern reads ("in 2026", "by 2030", "end of 2027")."""
 
 

@@ -3,6 +3,7 @@ pivot verb acts on, background clauses and the first number that counts as a qua
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from itertools import compress
 from operator import itemgetter
@@ -26,6 +27,9 @@ _NOT_UNIT = frozenset(_WORDS["not_unit"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
 _MOVE_LINKS = frozenset(_WORDS["move_links"])
 _CURRENCY = frozenset(_WORDS["currency_signs"])
+NUMBER_WORDS = frozenset(_WORDS["number_words"])
+_NOT_COUNTED = frozenset(_WORDS["not_counted"])
+_MOVE_AMOUNTS = frozenset(_WORDS["move_amounts"])
 
 
 def has_break(breaks: list[int], lo: int, hi: int) -> bool:
@@ -95,10 +99,14 @@ def background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> f
 
 
 def _market_move(norms: list[str], k: int, moves: frozenset[str]) -> bool:
-    """Whether the number at ``k`` says how far a price moved ("rose 2%", "fell by $3")."""
+    """Whether the number at ``k`` says how far a price moved ("rose 2%", "fell by $3"); a count
+    of things after the same verb ("added 23 items") is no price move."""
+    nxt = norms[k + 1] if k + 1 < len(norms) else ""
     k -= 1
     if k >= 0 and norms[k] in _CURRENCY:
         k -= 1
+    elif nxt.isalpha() and nxt not in _MOVE_AMOUNTS:
+        return False
     if k >= 0 and norms[k] in _MOVE_LINKS:
         k -= 1
     return k >= 0 and norms[k] in moves
@@ -124,6 +132,30 @@ def quantity_at(
         unit = k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT)
         if unit and not _market_move(norms, k, moves):
             return k
+    return -1
+
+
+def glued_amount_at(norms: list[str], codes: re.Pattern[str]) -> int:
+    """Index of the first amount written together with its currency ("rm1m", "a$1bn")."""
+    for k, n in enumerate(norms):
+        if codes.match(n):
+            return k
+    return -1
+
+
+def counted_at(norms: list[str]) -> int:
+    """Index of the first number written in words that counts things ("three crews", "twelve
+    Chinese firms"), not periods ("two years") or the people a report cites ("two officials")."""
+    for k, n in enumerate(norms):
+        if n in NUMBER_WORDS and k + 1 < len(norms):
+            nxt = norms[k + 1]
+            if (
+                nxt.isalpha()
+                and nxt not in _DATE_WORDS
+                and nxt not in _NOT_COUNTED
+                and nxt not in _NOT_UNIT
+            ):
+                return k
     return -1
 
 

@@ -25,8 +25,11 @@ from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
+from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
+from .scope import counted_at as _counted_at
 from .scope import drop_inside_names as _drop_inside_names
+from .scope import glued_amount_at as _glued_amount_at
 from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
@@ -40,6 +43,15 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
+_GLUED_AMOUNT = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(c) for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()
+    )
+    + r")\d",
+    re.IGNORECASE,
+)
+"""An amount written together with its currency code ("RM1m", "A$1bn")."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
@@ -102,6 +114,64 @@ def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
     words = [t for t in raw if t[:1].isalpha()]
     return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
+
+
+_NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
+_GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
+_SPEAKER = load("clarity.toml")["speaker"]
+_SAYING = frozenset(_SPEAKER["verbs"])
+_NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
+_CONDITIONS = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "conditional" or "conditional" in spec.get("counts_as", ())
+)
+"""Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+
+
+def _speaker(raw: list[str], norms: list[str]) -> str:
+    """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
+    not a pronoun or an unnamed source; empty in a headline in title case."""
+    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, norms[1:])):
+        name = raw[k - 1]
+        if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
+            return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
+    return ""
+
+
+def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) -> str:
+    """A state named as the object of a move, without a preposition: right after the move's cue
+    or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
+    it ("Japan's exemption")."""
+    actors = {m.i: m for m in layers.get("actor", ())}
+    if not actors:
+        return ""
+    for layer in ("event", "pivot"):
+        for m in layers.get(layer, ()):
+            k = m.j + 1 if m.j < len(norms) and norms[m.j] in ("the", "a", "an") else m.j
+            a = actors.get(k)
+            if a is not None:
+                return render(raw[m.i : a.j])
+    for a in actors.values():  # what a measure grants a state ("Japan's exemption")
+        if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
+            return render(raw[a.i : a.j + 1])
+    return ""
+
+
+def _counterparty(
+    raw: list[str],
+    norms: list[str],
+    dest_words: frozenset[str],
+) -> str:
+    """A destination or counterparty that is no state: a place or firm named after a destination
+    preposition ("sales to the Gulf", "duties on BYD")."""
+    n = len(norms)
+    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):
+        t = k + 2 if norms[k + 1] == "the" else k + 1
+        if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+            # in a headline in title case every word is capitalised
+            return "" if _title_case(raw) else render(raw[k : t + 1])
+    return ""
 
 
 class SentenceAnalyser:
@@ -246,7 +316,7 @@ class SentenceAnalyser:
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
                         res.withheld.add(what)
-            elif cc.name == "conditional":
+            elif cc.name in _CONDITIONS:
                 tail: list[str] = []
                 for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
@@ -254,10 +324,25 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions.append(" ".join(tail))
+        if (
+            "topic" in layers
+            and not _SAYING.isdisjoint(norms)
+            and all(cc.name != "attribution" for cc, _ in res.clarity)
+        ):
+            speaker = _speaker(raw, norms)
+            if speaker:
+                rec = classes["attribution"]
+                res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
         k = -1
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
+            if k < 0 and _GLUED_AMOUNT.search(res.text):  # one search before a token walk
+                k = _glued_amount_at(norms, _GLUED_AMOUNT)
+        if (
+            k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
+        ):  # a count in words ("three crews") is read where a move or the beat is named
+            k = _counted_at(norms)
         if k >= 0:
             res.has_quantity = True
             q = classes["quantity"]
@@ -274,6 +359,12 @@ class SentenceAnalyser:
                     phrase = render(raw[k : m.j])
                     res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
                     break
+            if not res.has_destination and "topic" in layers:
+                phrase = _acted_on(layers, raw, norms) or _counterparty(raw, norms, dest_words)
+                if phrase:
+                    res.has_destination = True
+                    dest = classes["destination"]
+                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
         for f in res.direction:
             if f.material and abs(f.contribution) >= 5:
                 mat = classes["material"]
