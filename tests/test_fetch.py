@@ -196,3 +196,27 @@ async def test_an_unknown_content_encoding_is_a_clear_error() -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
         with pytest.raises(FetchError, match="unsupported Content-Encoding"):
             await fetcher(mock).fetch("https://x.example/feed")
+
+
+async def test_304_answers_leave_the_connection_open_for_the_next_fetch(
+    client: httpx.AsyncClient,
+) -> None:
+    """A warm cycle is mostly 304s: each must reuse the keep-alive connection, not open one."""
+    peers: list[object] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peers.append(writer.get_extra_info("peername"))
+        while (head := await reader.readuntil(b"\r\n\r\n")) and b"if-none-match" in head.lower():
+            writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        feed = fetcher(client)
+        results = [await feed.fetch(f"http://127.0.0.1:{port}/feed", etag='"v1"') for _ in range(5)]
+    finally:
+        server.close()
+    assert all(r.not_modified and r.etag == '"v1"' for r in results)
+    assert len(peers) == 1

@@ -130,6 +130,9 @@ class HttpFeedFetcher:
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code == 304:
+                        # A 304 has no body, but its end must be read for the connection to go
+                        # back to the pool: left unread, the next fetch opens a new connection.
+                        await response.aread()
                         return FetchResult(
                             url=url,
                             not_modified=True,
