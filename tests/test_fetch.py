@@ -1,6 +1,7 @@
 """The feed fetcher against a real HTTP server on loopback, and the feed parser."""
 
 import asyncio
+import contextlib
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -196,3 +197,60 @@ async def test_an_unknown_content_encoding_is_a_clear_error() -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
         with pytest.raises(FetchError, match="unsupported Content-Encoding"):
             await fetcher(mock).fetch("https://x.example/feed")
+
+
+async def test_304_answers_leave_the_connection_open_for_the_next_fetch(
+    client: httpx.AsyncClient,
+) -> None:
+    """A warm cycle is mostly 304s: each must reuse the keep-alive connection, not open one."""
+    peers: list[object] = []
+    writers: list[asyncio.StreamWriter] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peers.append(writer.get_extra_info("peername"))
+        writers.append(writer)
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while b"if-none-match" in (await reader.readuntil(b"\r\n\r\n")).lower():
+                writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        feed = fetcher(client)
+        results = [await feed.fetch(f"http://127.0.0.1:{port}/feed", etag='"v1"') for _ in range(5)]
+    finally:
+        await client.aclose()
+        for writer in writers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+    assert all(r.not_modified and r.etag == '"v1"' for r in results)
+    assert len(peers) == 1
+
+
+def test_a_missing_sniffio_is_not_searched_for_on_every_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """httpcore imports sniffio per request: once known missing, no import searches the path."""
+    import importlib.abc
+    import importlib.util
+    import sys
+
+    from bot.adapters import http_fetch
+
+    searched: list[str] = []
+
+    class Spy(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *_args: object) -> None:
+            searched.append(name)
+
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *_: None)
+    monkeypatch.setattr(sys, "meta_path", [Spy(), *sys.meta_path])
+    http_fetch.skip_missing_sniffio()
+    for _ in range(3):
+        with pytest.raises(ImportError):
+            import sniffio  # noqa: F401
+    assert searched == []

@@ -116,3 +116,43 @@ async def test_a_feed_another_replica_holds_is_left_to_it(
             assert feeds.hits("/wire/1") == 0
         finally:
             await other.close()
+
+
+async def test_recent_stories_are_read_only_by_a_cycle_with_relevant_items(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    """A cycle of unchanged feeds never reads or indexes the recent stories; a cycle whose feeds
+    bring relevant items reads them once, however many feeds bring them, and a copy of an
+    earlier item still joins that item's story."""
+    config = _config(feeds, 3)
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
+        await app.poller.poll_once()  # cold: the backlog joins stories
+        reads: list[object] = []
+        store_read = app.store.story_candidates
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            reads.append(args)
+            return await store_read(*args, **kwargs)
+
+        app.store.story_candidates = counted  # type: ignore[method-assign]
+        warm = await app.poller.poll_once()
+        assert all(o.not_modified for o in warm.outcomes)
+        assert reads == []
+
+        copied = distinct_story(0)  # wire-0's first item, republished by two other feeds
+        for n in (1, 2):
+            items = [
+                rss_item(f"w{n}-{k}", *distinct_story(n * 10 + k), minutes=k) for k in range(3)
+            ]
+            feeds.set(f"/wire/{n}", rss([*items, rss_item(f"copy{n}", *copied)]), etag=f'"c{n}"')
+        changed = await app.poller.poll_once()
+        assert changed.count("new_items") == changed.count("relevant") == 2
+        assert len(reads) == 1
+        recent = await app.store.recent_items(clock.now() - timedelta(hours=1))
+        stories = {item.key: item.story for item, _ in recent}
+        [original] = [
+            item for item, _ in recent if item.title == copied[0] and item.feed == "wire-0"
+        ]
+        copies = [item for item, _ in recent if item.title == copied[0] and item.feed != "wire-0"]
+        assert len(copies) == 2
+        assert all(stories[c.key] == original.story for c in copies)

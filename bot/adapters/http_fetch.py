@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib.util
 import logging
 import random
 import re
+import sys
 import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -30,6 +32,22 @@ USER_AGENT = "signalbot/0.1 (+https://github.com/signalbot; feed reader)"
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)")
 ACCEPT_ENCODING = "gzip, deflate"  # the encodings ``read_capped`` can decompress under its cap
+
+
+def skip_missing_sniffio() -> None:
+    """Make a missing ``sniffio`` fail to import at once.
+
+    httpcore runs ``import sniffio`` several times per request to tell asyncio from trio; when
+    the package is not installed (recent anyio no longer needs it), each attempt searches every
+    directory of ``sys.path`` again, a few milliseconds of CPU per fetch. A ``None`` entry in
+    ``sys.modules`` makes the import raise ``ImportError`` without a search, which httpcore
+    reads as asyncio, as it did before. An installed sniffio is left alone.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+skip_missing_sniffio()
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -130,6 +148,9 @@ class HttpFeedFetcher:
             try:
                 async with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code == 304:
+                        # A 304 has no body, but its end must be read for the connection to go
+                        # back to the pool: left unread, the next fetch opens a new connection.
+                        await response.aread()
                         return FetchResult(
                             url=url,
                             not_modified=True,

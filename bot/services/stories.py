@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, datetime, timedelta
 
@@ -22,13 +23,27 @@ class StoryTracker:
         self._store = store
         self._window = window
         self._ahead = remind_ahead
-        self._candidates = StoryIndex(window=window)
+        self._candidates: StoryIndex | None = StoryIndex(window=window)
+        self._since: datetime | None = None
+        self._loading = asyncio.Lock()
         self._latest: dict[str, tuple[str, Assessment]] = {}  # this cycle's newest item per story
 
     async def begin_cycle(self, now: datetime) -> None:
-        recent = await self._store.story_candidates(now - self._window)
-        self._candidates = StoryIndex(recent, window=self._window)
+        """Start a cycle: the stories seen within the window before ``now`` are read and indexed
+        when the cycle's first relevant item needs them, so a cycle with nothing relevant (every
+        feed unchanged) never pays for them. Only relevant items join stories, and each goes
+        through ``assign`` before it is recorded: the index holds the same stories either way."""
+        self._since = now - self._window
+        self._candidates = None
         self._latest = {}
+
+    async def _index(self) -> StoryIndex:
+        async with self._loading:  # feeds are ingested concurrently: one of them loads it
+            if self._candidates is None:
+                assert self._since is not None
+                recent = await self._store.story_candidates(self._since)
+                self._candidates = StoryIndex(recent, window=self._window)
+            return self._candidates
 
     async def assign(
         self, item: Item, assessment: Assessment, now: datetime, *, follow: bool = True
@@ -45,7 +60,8 @@ class StoryTracker:
             topics=tuple(assessment.topics),
             actors=tuple(assessment.actors),
         )
-        story = self._candidates.match(candidate)
+        index = await self._index()
+        story = index.match(candidate)
         followup = None
         if story and follow:
             # Feeds are ingested concurrently: an item of this cycle may not be recorded yet.
@@ -56,7 +72,7 @@ class StoryTracker:
                 followup = compare(previous[0], previous[1], assessment)
         elif not story:
             story = "s-" + content_hash(item.feed, item.key)[:20]
-        self._candidates.add_front(candidate.model_copy(update={"story_id": story}))
+        index.add_front(candidate.model_copy(update={"story_id": story}))
         # Only what a follow-up compares is kept: a cold cycle holds one per story, and the
         # evidence is most of an assessment's memory.
         self._latest[story] = (item.title, _slim(assessment))
