@@ -100,6 +100,16 @@ class SqlBase:
                 f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
             ) from exc
 
+    async def _run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement run for each parameter set, in one transaction."""
+        try:
+            async with self._begin() as conn:
+                await conn.execute(text(sql), rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}"
+            ) from exc
+
     def _ts(self, value: datetime | None) -> datetime | str | None:
         """``value`` bound for this database's timestamp columns."""
         return bind_ts(self.dialect, value)

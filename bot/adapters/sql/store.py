@@ -304,6 +304,36 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
                 out.append((item, assessment))
         return out
 
+    async def unscored_items(self, since: datetime, limit: int = 500) -> list[Item]:
+        """Items first seen since ``since`` that were recorded without an assessment (a new
+        feed's backlog), newest first."""
+        rows = await self._run(
+            f"SELECT {ITEM_COLUMNS} FROM items i "
+            "WHERE i.assessment IS NULL AND i.seen_at >= :since "
+            "ORDER BY i.seen_at DESC, i.published DESC LIMIT :limit",
+            {"since": self._ts(since), "limit": limit},
+        )
+        return [item_row(row)[0] for row in rows]
+
+    async def save_assessments(self, scored: list[tuple[Item, Assessment]]) -> None:
+        """Record the assessments of items recorded without one (an item assessed meanwhile
+        keeps its first assessment)."""
+        if not scored:
+            return
+        await self._run_many(
+            "UPDATE items SET assessment = :a, relevant = :r "
+            "WHERE feed = :f AND key = :k AND assessment IS NULL",
+            [
+                {
+                    "a": a.model_dump_json(),
+                    "r": int(a.relevant),
+                    "f": item.feed,
+                    "k": item.key,
+                }
+                for item, a in scored
+            ],
+        )
+
     async def feed_states(self) -> list[FeedState]:
         rows = await self._run("SELECT state FROM feed_state ORDER BY name")
         return [FeedState.model_validate_json(r[0]) for r in rows]
