@@ -404,7 +404,10 @@ class Poller:
                     source=parsed.title or spec.name,
                     instrument=entry.instrument,
                 )
-        known = await self._store.known_keys(spec.name, list(items))
+        # A feed's first poll knows no item, unless an earlier one recorded its items and could
+        # not save its state: the insert skips those (and drops their alerts), so the look-up is
+        # left out where it would nearly always find nothing.
+        known = set() if state.first_poll else await self._store.known_keys(spec.name, list(items))
         new = [i for k, i in items.items() if k not in known]
         # Oldest first, so that a channel reads in order; undated items keep feed order.
         new.sort(key=lambda i: i.published.timestamp() if i.published else 0.0)
