@@ -168,7 +168,7 @@ async def build_app(
                 should_stop=stop_event.is_set,
                 observer=meter,
             )
-            digests = Digests(store, clock, render_escalation_chart)
+            digests = Digests(store, clock, render_escalation_chart, pool)
             feed_fetcher = partial(
                 HttpFeedFetcher,
                 max_body_bytes=policy.max_body_bytes,

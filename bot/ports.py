@@ -425,6 +425,15 @@ class Store(Protocol):
         """Relevant items first seen since ``since``, newest first."""
         ...
 
+    async def unscored_items(self, since: datetime, limit: int = 500) -> list[Item]:
+        """Items first seen since ``since`` recorded without an assessment (a new feed's
+        backlog), newest first."""
+        ...
+
+    async def save_assessments(self, scored: list[tuple[Item, Assessment]]) -> None:
+        """Record the assessments of items recorded without one."""
+        ...
+
     async def feed_states(self) -> list[FeedState]: ...
 
     async def story_candidates(self, since: datetime, limit: int = 2000) -> list[StoryCandidate]:

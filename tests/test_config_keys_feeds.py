@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,6 +121,29 @@ def test_backlog_limits_a_new_feeds_first_poll_and_a_feed_can_override_it(
     assert [title(n) in sent for n in range(10, 14)] == [False, True, True, True]
 
 
+def test_a_new_feeds_backlog_is_recorded_unscored_and_scored_once_a_digest_needs_it(
+    bot: Bot, feeds: FeedServer
+) -> None:
+    url = feeds.set("/wire.xml", stories(0, 4))
+    config = {"feeds": [{"name": "wire", "url": url}], "polling": {"backlog": 1}, "routes": route()}
+    result = bot.poll(config)
+    assert result.exit_code == 0, result.output
+    assert "4 new item(s) (3 of them a new feed's backlog, not scored), 1 relevant" in result.output
+    unscored = bot.rows("SELECT title FROM items WHERE assessment IS NULL AND story_id IS NULL")
+    assert sorted(t for (t,) in unscored) == sorted(title(n) for n in range(3))
+    assert [title(n) in texts(bot.posts("C0DESK")) for n in range(4)] == [False] * 3 + [True]
+
+    # A digest of the period covers the backlog too: scored when the digest is built, once.
+    start = f"{datetime.now(UTC) - timedelta(hours=1):%H:%M}"
+    config["routes"] = [{"name": "desk", "to": "slack:CDIGEST", "digest": {"at": start}}]
+    assert bot.poll(config).exit_code == 0
+    [digest] = [p for p in bot.posts("CDIGEST") if p["text"].startswith("Digest")]
+    listed = json.dumps(digest["blocks"], ensure_ascii=False)
+    assert all(title(n) in listed for n in range(4))
+    assert bot.rows("SELECT COUNT(*) FROM items WHERE assessment IS NULL") == [(0,)]
+    assert bot.rows("SELECT COUNT(*) FROM items WHERE relevant = 1") == [(4,)]
+
+
 def test_max_body_bytes_refuses_a_larger_feed(bot: Bot, feeds: FeedServer) -> None:
     big = feeds.set("/big.xml", stories(0, 12))
     small = feeds.set("/small.xml", stories(20, 1))
@@ -208,8 +233,9 @@ def test_per_host_and_concurrency_limit_requests_in_flight(
 def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
     tmp_path: Path, slack: SlackStandIn, feeds: FeedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A first poll of 40 items is scored by two worker processes with ``scoring_workers: 2``,
-    in this process with ``1``; what is recorded and alerted is the same."""
+    """A first poll alerting 20 of its 40 items scores them in two worker processes with
+    ``scoring_workers: 2``, in this process with ``1``; what is recorded and alerted is the
+    same (the other 20, a new feed's backlog, are recorded unscored)."""
     url = feeds.set("/wire.xml", stories(0, 40))
     outcomes = []
     for workers in (1, 2):
@@ -217,7 +243,7 @@ def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
         bot.folder.mkdir()
         config = {
             "feeds": [{"name": "wire", "url": url}],
-            "polling": {"backlog": 3, "scoring_workers": workers},
+            "polling": {"backlog": 20, "scoring_workers": workers},
             "routes": route(f"C0W{workers}"),
         }
         caplog.clear()
@@ -227,7 +253,8 @@ def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
         assert started == ([] if workers == 1 else ["scoring pool started: 2 worker process(es)"])
         rows = bot.rows("SELECT key, relevant, assessment, story_id FROM items ORDER BY key")
         assert len(rows) == 40
+        assert sum(assessment is None for _, _, assessment, _ in rows) == 20
         posts = bot.posts(f"C0W{workers}")
-        assert len(posts) == 3
+        assert posts
         outcomes.append((rows, texts(posts)))
     assert outcomes[0] == outcomes[1]

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -134,3 +135,12 @@ _HTML_TOKENS = st.sampled_from(
 @given(st.lists(_HTML_TOKENS, max_size=20).map("".join))
 def test_simple_html_is_read_as_the_html_parser_reads_it(html: str) -> None:
     assert html_to_text(html) == fold_text(parsed_html_text(html))
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\r\n\f\v\u00a0\u200b\u202e\x00\x85\u3000")))
+def test_fold_text_folds_every_space_run_to_one_space_and_every_line_break_run_to_one(
+    text: str,
+) -> None:
+    control = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e]", "", text)
+    spaced = re.sub(r"[ \t\r\f\v\u00a0]+", " ", control)
+    assert fold_text(text) == re.sub(r"\s*\n\s*", "\n", spaced).strip()

@@ -86,18 +86,21 @@ async def test_a_state_that_could_not_be_saved_costs_a_second_fetch_not_items(
     assert len(slack.posts()) == 0  # the backlog of a first poll is not alerted, twice or once
 
 
-async def test_the_first_poll_backlog_joins_stories_and_digests_without_alerts(
+async def test_the_first_poll_backlog_is_recorded_unscored_without_stories_or_alerts(
     tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
 ) -> None:
     config = _config(feeds, 2)
     async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
         report = await app.poller.poll_once()
-        assert report.count("skipped_backlog") == 6
-        recent = await app.store.recent_items(clock.now() - timedelta(hours=1))
-        assert len(recent) == report.count("relevant") > 0
-        assert all(item.story for item, _ in recent)
+        assert report.count("skipped_backlog") == report.count("new_items") == 6
+        assert report.count("relevant") == 0  # not scored, so not known to be
+        since = clock.now() - timedelta(hours=1)
+        backlog = await app.store.unscored_items(since)
+        assert len(backlog) == 6
+        assert not any(item.story for item in backlog)
+        assert await app.store.recent_items(since) == []
         assert await app.store.due_deliveries(clock.now()) == []
-        assert (await app.store.counts(clock.now() - timedelta(hours=1)))["skipped"] == len(recent)
+        assert (await app.store.counts(since))["skipped"] == 0
     assert slack.posts() == []
 
 
@@ -124,9 +127,9 @@ async def test_recent_stories_are_read_only_by_a_cycle_with_relevant_items(
     """A cycle of unchanged feeds never reads or indexes the recent stories; a cycle whose feeds
     bring relevant items reads them once, however many feeds bring them, and a copy of an
     earlier item still joins that item's story."""
-    config = _config(feeds, 3)
+    config = _config(feeds, 3, backlog=3)
     async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
-        await app.poller.poll_once()  # cold: the backlog joins stories
+        await app.poller.poll_once()  # every item alerted, so each joins its story
         reads: list[object] = []
         store_read = app.store.story_candidates
 

@@ -359,6 +359,23 @@ async def test_recent_items_include_a_recorded_backlog(store: SqlStore) -> None:
     assert [i.key for i, _ in await store.recent_items(NOW - timedelta(hours=1))] == ["guid:1"]
 
 
+async def test_an_unscored_backlog_is_listed_until_its_assessments_are_saved(
+    store: SqlStore,
+) -> None:
+    backlog = [item(n) for n in range(3)]
+    await store.record_items([ItemRecord(item=i, assessment=None) for i in backlog], NOW)
+    since = NOW - timedelta(hours=1)
+    assert await store.recent_items(since) == []  # not relevant until scored
+    pending = await store.unscored_items(since, limit=2)
+    assert [i.key for i in pending] == ["guid:2", "guid:1"]  # newest first
+    quiet = ASSESSMENT.model_copy(update={"relevant": False})
+    await store.save_assessments([(pending[0], ASSESSMENT), (pending[1], quiet)])
+    await store.save_assessments([(pending[0], quiet)])  # the first assessment stays
+    assert [i.key for i in await store.unscored_items(since)] == ["guid:0"]
+    assert [(i.key, a) for i, a in await store.recent_items(since)] == [("guid:2", ASSESSMENT)]
+    assert await store.unscored_items(NOW + timedelta(minutes=1)) == []
+
+
 async def test_replicas_claiming_together_never_share_a_feed(store_url: str) -> None:
     replicas = [SqlStore(store_url, owner=f"h:{n}") for n in range(3)]
     await replicas[0].migrate()

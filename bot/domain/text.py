@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "h1", "h2", "h3", "h4", "tr", "blockquote"})
 _SKIP_TAGS = frozenset({"script", "style", "template", "noscript"})
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACE = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
+"""Runs of spaces other than one plain space (which would only be replaced by itself)."""
 _LINES = re.compile(r"\s*\n\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -61,9 +62,10 @@ def html_to_text(html: str, limit: int = 20_000) -> str:
 
 def fold_text(text: str, limit: int = 20_000) -> str:
     """Control and bidi-override characters removed, spaces and blank lines folded, cut."""
-    text = _CONTROL.sub("", text)
-    text = _LINES.sub("\n", _SPACE.sub(" ", text)).strip()
-    return text[:limit]
+    text = _SPACE.sub(" ", _CONTROL.sub("", text))
+    if "\n" in text:
+        text = _LINES.sub("\n", text)
+    return text.strip()[:limit]
 
 
 def _simple_text(html: str) -> str:

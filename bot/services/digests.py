@@ -18,11 +18,13 @@ from bot.domain.config import Destination, Route
 from bot.domain.models import Assessment, Item
 from bot.domain.routing import route_matches
 from bot.domain.trends import escalation_index
-from bot.ports import Clock, Notice, NoticeLine, Reminder, Store
+from bot.ports import BatchScorer, Clock, Notice, NoticeLine, Reminder, Store
 
 log = logging.getLogger(__name__)
 TOP_BY_ESCALATION = 10
 TOP_BY_CLARITY = 5
+PERIOD_ITEMS = 5000
+"""At most this many of a period's items (the newest) make its digest."""
 
 
 class ChartRenderer(Protocol):
@@ -56,14 +58,22 @@ def period_label(period: timedelta) -> str:
 
 
 class Digests:
-    def __init__(self, store: Store, clock: Clock, chart: ChartRenderer | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        chart: ChartRenderer | None,
+        scorer: BatchScorer | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._chart = chart
+        self._scorer = scorer
 
     async def stories(self, routes: list[Route], since: datetime) -> list[StoryDigest]:
         """The period's stories (for these routes, or all when there are none), latest item each."""
-        items = await self._store.recent_items(since, limit=5000)
+        await self._score_backlog(since)
+        items = await self._store.recent_items(since, limit=PERIOD_ITEMS)
         if routes:
             items = [(i, a) for i, a in items if any(route_matches(r, i, a) for r in routes)]
         by_story: dict[str, StoryDigest] = {}
@@ -76,6 +86,29 @@ class Digests:
             else:
                 by_story[story] = StoryDigest(item, assessment, assessment.clarity, 1)
         return list(by_story.values())
+
+    async def _score_backlog(self, since: datetime) -> None:
+        """Score the period's items recorded unscored (a new feed's backlog, which the poll
+        cycle does not score) and record their assessments, so that the digest counts them.
+        Each is scored once; each joins no story (it was never alerted), so it stands alone."""
+        if self._scorer is None:
+            return
+        pending = await self._store.unscored_items(since, limit=PERIOD_ITEMS)
+        if not pending:
+            return
+        log.info("digest: scoring %d backlog item(s) of the period", len(pending))
+        results = await self._scorer.score_batch([item.article() for item in pending])
+        scored = []
+        for item, result in zip(pending, results, strict=True):
+            if isinstance(result, Exception):
+                log.warning(
+                    "digest: backlog item %r could not be scored: %s",
+                    item.title[:120],
+                    result.__class__.__name__,
+                )
+                continue
+            scored.append((item, result))
+        await self._store.save_assessments(scored)
 
     async def build(
         self, destination: Destination, routes: list[Route], period: timedelta

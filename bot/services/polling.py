@@ -1,7 +1,8 @@
 """The poll cycle: fetch due feeds, parse, dedupe, score, route, queue and deliver.
 
 One failing feed never stops the cycle, and one failing item never costs its feed the others;
-a feed seen for the first time does not flood its channels with its backlog. Alerts go out as
+a feed seen for the first time does not flood its channels with its backlog (which is recorded
+unscored: digests score what they show of it). Alerts go out as
 soon as their feed is done, without waiting for slower feeds of the same cycle.
 """
 
@@ -92,8 +93,13 @@ class CycleReport:
         changed = self.count("changed")
         return (
             f"polled {polled} feed(s): {changed} changed, {polled - changed - len(self.failed)} "
-            f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s), "
-            f"{self.count('relevant')} relevant"
+            f"unchanged, {len(self.failed)} failed · {self.count('new_items')} new item(s)"
+            + (
+                f" ({self.count('skipped_backlog')} of them a new feed's backlog, not scored)"
+                if self.count("skipped_backlog")
+                else ""
+            )
+            + f", {self.count('relevant')} relevant"
             + (f", {self.count('set_aside')} set aside" if self.count("set_aside") else "")
             + f" · {self.delivery.sent} alert(s) sent"
             + (f", {self.delivery.notices} notice(s)" if self.delivery.notices else "")
@@ -398,7 +404,10 @@ class Poller:
                     source=parsed.title or spec.name,
                     instrument=entry.instrument,
                 )
-        known = await self._store.known_keys(spec.name, list(items))
+        # A feed's first poll knows no item, unless an earlier one recorded its items and could
+        # not save its state: the insert skips those (and drops their alerts), so the look-up is
+        # left out where it would nearly always find nothing.
+        known = set() if state.first_poll else await self._store.known_keys(spec.name, list(items))
         new = [i for k, i in items.items() if k not in known]
         # Oldest first, so that a channel reads in order; undated items keep feed order.
         new.sort(key=lambda i: i.published.timestamp() if i.published else 0.0)
@@ -420,23 +429,30 @@ class Poller:
             new[len(new) - allowed :] = await fill_item_text(
                 new[len(new) - allowed :], self._articles
             )
+        # A new feed's backlog is recorded unscored: it is never alerted, and scoring it (a cold
+        # start is thousands of items) would cost more than the rest of the cycle together.
+        # Digests score what they need of it when they are built (see Digests.stories).
+        cut = len(new) - allowed
+        records: list[ItemRecord] = [
+            ItemRecord(item=item, assessment=None, deliver=False) for item in new[:cut]
+        ]
+        fresh = new[cut:]
         now = self._clock.now()
-        # One thread hop scores the whole batch (a new feed's backlog may be hundreds of items),
-        # one transaction records it.
-        if self._batch is not None:  # in worker processes when the batch is big enough
-            scored = await self._batch.score_batch([item.article() for item in new])
+        # One thread hop scores the whole batch, one transaction records it.
+        if not fresh:
+            scored: list[Assessment | Exception] = []
+        elif self._batch is not None:  # in worker processes when the batch is big enough
+            scored = await self._batch.score_batch([item.article() for item in fresh])
         else:
             scored = await asyncio.get_running_loop().run_in_executor(
-                _SCORING, _score_all, self._scorer, new
+                _SCORING, _score_all, self._scorer, fresh
             )
-        records: list[ItemRecord] = []
         failures: list[str] = []
-        for position, (item, assessment) in enumerate(zip(new, scored, strict=True)):
+        for item, assessment in zip(fresh, scored, strict=True):
             try:
                 if isinstance(assessment, Exception):
                     raise assessment
-                deliver = position >= len(new) - allowed
-                records.append(await self._prepare(item, assessment, deliver, now))
+                records.append(await self._prepare(item, assessment, now))
             except Exception as exc:  # one item's failure must not cost the feed its others
                 if isinstance(exc, StoreError):  # the feed fails and is retried whole
                     raise
@@ -458,13 +474,9 @@ class Poller:
             return None
         return f"{len(failures)} item(s) set aside: " + "; ".join(failures[:3])
 
-    async def _prepare(
-        self, item: Item, assessment: Assessment, deliver: bool, now: datetime
-    ) -> ItemRecord:
-        """The item with its story and alerts. Backlog items (``deliver`` False) join stories,
-        for digests and later follow-ups, but their alerts are recorded as skipped without
-        looking up a follow-up or a mute."""
-        item, followup = await self._stories.assign(item, assessment, now, follow=deliver)
+    async def _prepare(self, item: Item, assessment: Assessment, now: datetime) -> ItemRecord:
+        """The item with its story and alerts (none for a story muted at the destination)."""
+        item, followup = await self._stories.assign(item, assessment, now)
         alerts = [
             Alert(
                 item=item,
@@ -476,15 +488,15 @@ class Poller:
                 hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
             )
             for r in matching_routes(self._cycle_routes, item, assessment)
-            if not deliver or not await self._store.muted(item.story or item.key, r.to.key)
+            if not await self._store.muted(item.story or item.key, r.to.key)
         ]
-        return ItemRecord(item=item, assessment=assessment, alerts=alerts, deliver=deliver)
+        return ItemRecord(item=item, assessment=assessment, alerts=alerts)
 
     async def _recorded(self, record: ItemRecord, outcome: FeedOutcome, now: datetime) -> None:
-        assert record.assessment is not None
         outcome.new_items += 1
-        outcome.relevant += int(record.assessment.relevant)
-        self._observer.item_recorded(relevant=record.assessment.relevant)
+        relevant = record.assessment is not None and record.assessment.relevant
+        outcome.relevant += int(relevant)
+        self._observer.item_recorded(relevant=relevant)
         if record.deliver:
             outcome.queued += len(record.alerts)
             for alert in record.alerts:

@@ -46,10 +46,9 @@ class StoryTracker:
             return self._candidates
 
     async def assign(
-        self, item: Item, assessment: Assessment, now: datetime, *, follow: bool = True
+        self, item: Item, assessment: Assessment, now: datetime
     ) -> tuple[Item, FollowUp | None]:
-        """The item with its story set, and the follow-up when it continues an earlier story
-        (not looked up when ``follow`` is False: an item that will not be alerted)."""
+        """The item with its story set, and the follow-up when it continues an earlier story."""
         if not assessment.relevant:
             return item, None
         candidate = StoryCandidate(
@@ -63,7 +62,7 @@ class StoryTracker:
         index = await self._index()
         story = index.match(candidate)
         followup = None
-        if story and follow:
+        if story:
             # Feeds are ingested concurrently: an item of this cycle may not be recorded yet.
             previous = self._latest.get(story)
             if previous is None and (stored := await self._store.story_latest(story)) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable
@@ -10,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import TextClause, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -65,6 +66,17 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
+@functools.lru_cache(maxsize=512)
+def _text(sql: str) -> TextClause:
+    return text(sql)
+
+
+def statement(sql: str | TextClause) -> TextClause:
+    """The statement for ``sql``, built once per text (building one parses its placeholders,
+    which costs more than running a small query)."""
+    return _text(sql) if isinstance(sql, str) else sql
+
+
 class SqlBase:
     """An async engine on SQLite (WAL) or PostgreSQL, with the schema migrated at start."""
 
@@ -90,14 +102,24 @@ class SqlBase:
             async with self._turns, self._engine.begin() as conn:
                 yield conn
 
-    async def _run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+    async def _run(self, sql: str | TextClause, params: dict[str, Any] | None = None) -> list[Any]:
         try:
             async with self._begin() as conn:
-                result = await conn.execute(text(sql), params or {})
+                result = await conn.execute(statement(sql), params or {})
                 return list(result.fetchall()) if result.returns_rows else []
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
+            ) from exc
+
+    async def _run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement run for each parameter set, in one transaction."""
+        try:
+            async with self._begin() as conn:
+                await conn.execute(statement(sql), rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}"
             ) from exc
 
     def _ts(self, value: datetime | None) -> datetime | str | None:

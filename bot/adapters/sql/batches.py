@@ -7,11 +7,12 @@ statement claims every feed of the cycle, one transaction records each changed f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.adapters.sql.claims import FREE, ClaimsMixin
@@ -48,14 +49,17 @@ _DELIVERY_FIELDS = (
 )
 
 
-def _values(fields: Sequence[str], rows: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """``(...), (...)`` placeholders and their parameters for a multi-row INSERT."""
-    params: dict[str, Any] = {}
-    groups = []
-    for n, row in enumerate(rows):
-        groups.append("(" + ", ".join(f":{f}_{n}" for f in fields) + ")")
-        params.update({f"{f}_{n}": row[f] for f in fields})
-    return ", ".join(groups), params
+@functools.lru_cache(maxsize=64)
+def _insert(table: str, fields: tuple[str, ...], rows: int, tail: str) -> TextClause:
+    """``INSERT INTO table (fields) VALUES (...), (...) tail`` for ``rows`` rows (kept: building
+    a statement parses its placeholders, which cost more than running it)."""
+    groups = ", ".join("(" + ", ".join(f":{f}_{n}" for f in fields) + ")" for n in range(rows))
+    return text(f"INSERT INTO {table} ({', '.join(fields)}) VALUES {groups} {tail}")
+
+
+def _params(fields: Sequence[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of ``_insert`` for these rows."""
+    return {f"{f}_{n}": row[f] for n, row in enumerate(rows) for f in fields}
 
 
 def _chunks[T](rows: list[T]) -> list[list[T]]:
@@ -142,13 +146,14 @@ class BatchMixin(ClaimsMixin):
         try:
             async with self._begin() as conn:
                 for chunk in _chunks(items):
-                    marks, params = _values(_ITEM_FIELDS, chunk)
                     result = await conn.execute(
-                        text(
-                            f"INSERT INTO items ({', '.join(_ITEM_FIELDS)}) VALUES {marks} "
-                            "ON CONFLICT (feed, key) DO NOTHING RETURNING key"
+                        _insert(
+                            "items",
+                            _ITEM_FIELDS,
+                            len(chunk),
+                            "ON CONFLICT (feed, key) DO NOTHING RETURNING key",
                         ),
-                        params,
+                        _params(_ITEM_FIELDS, chunk),
                     )
                     inserted.update(r[0] for r in result.fetchall())
                 deliveries: list[dict[str, Any]] = [
@@ -171,13 +176,14 @@ class BatchMixin(ClaimsMixin):
                     for a in r.alerts
                 ]
                 for chunk in _chunks(deliveries):
-                    marks, params = _values(_DELIVERY_FIELDS, chunk)
                     await conn.execute(
-                        text(
-                            f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) "
-                            f"VALUES {marks} ON CONFLICT (feed, item_key, destination) DO NOTHING"
+                        _insert(
+                            "deliveries",
+                            _DELIVERY_FIELDS,
+                            len(chunk),
+                            "ON CONFLICT (feed, item_key, destination) DO NOTHING",
                         ),
-                        params,
+                        _params(_DELIVERY_FIELDS, chunk),
                     )
         except SQLAlchemyError as exc:
             raise StoreError(f"could not record {len(items)} item(s): {exc}") from exc

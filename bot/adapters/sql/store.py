@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, text
+
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts
 from bot.adapters.sql.batches import BatchMixin
 from bot.adapters.sql.claims import BUSY, FREE, default_owner
@@ -19,6 +21,10 @@ from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, ItemRecord, PendingDelivery
+
+_KNOWN_KEYS = text("SELECT key FROM items WHERE feed = :feed AND key IN :keys").bindparams(
+    bindparam("keys", expanding=True)
+)
 
 
 class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
@@ -70,13 +76,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
     async def known_keys(self, feed: str, keys: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            params = {f"k{i}": k for i, k in enumerate(chunk)}
-            marks = ", ".join(f":k{i}" for i in range(len(chunk)))
-            rows = await self._run(
-                f"SELECT key FROM items WHERE feed = :feed AND key IN ({marks})",
-                {"feed": feed, **params},
-            )
+            rows = await self._run(_KNOWN_KEYS, {"feed": feed, "keys": keys[start : start + 500]})
             found.update(r[0] for r in rows)
         return found
 
@@ -303,6 +303,36 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             if assessment is not None:
                 out.append((item, assessment))
         return out
+
+    async def unscored_items(self, since: datetime, limit: int = 500) -> list[Item]:
+        """Items first seen since ``since`` that were recorded without an assessment (a new
+        feed's backlog), newest first."""
+        rows = await self._run(
+            f"SELECT {ITEM_COLUMNS} FROM items i "
+            "WHERE i.assessment IS NULL AND i.seen_at >= :since "
+            "ORDER BY i.seen_at DESC, i.published DESC LIMIT :limit",
+            {"since": self._ts(since), "limit": limit},
+        )
+        return [item_row(row)[0] for row in rows]
+
+    async def save_assessments(self, scored: list[tuple[Item, Assessment]]) -> None:
+        """Record the assessments of items recorded without one (an item assessed meanwhile
+        keeps its first assessment)."""
+        if not scored:
+            return
+        await self._run_many(
+            "UPDATE items SET assessment = :a, relevant = :r "
+            "WHERE feed = :f AND key = :k AND assessment IS NULL",
+            [
+                {
+                    "a": a.model_dump_json(),
+                    "r": int(a.relevant),
+                    "f": item.feed,
+                    "k": item.key,
+                }
+                for item, a in scored
+            ],
+        )
 
     async def feed_states(self) -> list[FeedState]:
         rows = await self._run("SELECT state FROM feed_state ORDER BY name")
