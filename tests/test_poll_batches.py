@@ -3,6 +3,7 @@ feed's items are recorded before its state, so a lost state costs a second fetch
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from bot.app import build_app
 from bot.domain.config import BotConfig
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
+from bot.services.delivery import Deliverer
 from tests.conftest import FakeClock
 from tests.support.apps import slack_settings
 from tests.support.feeds import distinct_story, rss, rss_item
@@ -159,3 +161,44 @@ async def test_recent_stories_are_read_only_by_a_cycle_with_relevant_items(
         copies = [item for item, _ in recent if item.title == copied[0] and item.feed != "wire-0"]
         assert len(copies) == 2
         assert all(stories[c.key] == original.story for c in copies)
+
+
+async def test_feeds_finishing_during_a_delivery_round_share_the_next_one(
+    tmp_path: Path,
+    feeds: FeedServer,
+    slack: SlackStandIn,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each feed's alerts go out when it is done, but feeds that finish while a round is running
+    wait for one round after it together, not for one round each."""
+    config = _config(feeds, 6, backlog=3)
+    recorded = asyncio.Event()
+    rounds = 0
+    deliver_due = Deliverer.deliver_due
+
+    async def first_round_waits(self: Deliverer) -> Any:
+        nonlocal rounds
+        rounds += 1
+        if rounds == 1:  # the other feeds finish while the first round runs
+            await recorded.wait()
+        return await deliver_due(self)
+
+    async with build_app(slack_settings(tmp_path, slack), config, clock=clock) as app:
+        finished = 0
+        poll_feed = app.poller._poll_feed_safely
+
+        async def counted(*args: Any) -> Any:
+            nonlocal finished
+            outcome = await poll_feed(*args)
+            finished += 1
+            if finished == 6:
+                recorded.set()
+            return outcome
+
+        monkeypatch.setattr(app.poller, "_poll_feed_safely", counted)
+        monkeypatch.setattr(Deliverer, "deliver_due", first_round_waits)
+        report = await app.poller.poll_once()
+    assert report.count("queued") == 18
+    assert len(slack.posts()) + report.delivery.folded == 18
+    assert rounds == 2

@@ -199,10 +199,15 @@ class Poller:
         report = CycleReport(not_due=not_due)
         delivering = asyncio.Lock()
         rounds = 0
+        waiting = False  # a round is queued and has not started: it will see every alert queued
 
         async def deliver() -> None:
-            nonlocal rounds
+            nonlocal rounds, waiting
+            if waiting:  # feeds finishing while a round runs share the one queued after it
+                return
+            waiting = True
             async with delivering:
+                waiting = False
                 rounds += 1
                 report.delivery.add(await self._deliverer.deliver_due())
 
