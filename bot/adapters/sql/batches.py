@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.adapters.sql.claims import FREE, ClaimsMixin
+from bot.adapters.sql.driver import DatabaseError
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
 from bot.ports import ItemRecord
@@ -100,18 +98,16 @@ class BatchMixin(ClaimsMixin):
         try:
             async with self._begin() as conn:
                 await conn.execute(
-                    text(
-                        "INSERT INTO feed_state (name, state, next_poll_at) VALUES (:n, :s, :p) "
-                        "ON CONFLICT (name) DO UPDATE SET state = excluded.state, "
-                        "next_poll_at = excluded.next_poll_at, lease_owner = NULL, "
-                        "lease_until = NULL"
-                    ),
+                    "INSERT INTO feed_state (name, state, next_poll_at) VALUES (:n, :s, :p) "
+                    "ON CONFLICT (name) DO UPDATE SET state = excluded.state, "
+                    "next_poll_at = excluded.next_poll_at, lease_owner = NULL, "
+                    "lease_until = NULL",
                     [  # the last state of a feed wins; in name order, like claims
                         {"n": s.name, "s": s.model_dump_json(), "p": self._ts(s.next_poll_at)}
                         for s in sorted({s.name: s for s in states}.values(), key=_name)
                     ],
                 )
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not save {len(states)} feed state(s): {exc}") from exc
 
     async def record_items(self, records: list[ItemRecord], now: datetime) -> set[str]:
@@ -144,10 +140,8 @@ class BatchMixin(ClaimsMixin):
                 for chunk in _chunks(items):
                     marks, params = _values(_ITEM_FIELDS, chunk)
                     result = await conn.execute(
-                        text(
-                            f"INSERT INTO items ({', '.join(_ITEM_FIELDS)}) VALUES {marks} "
-                            "ON CONFLICT (feed, key) DO NOTHING RETURNING key"
-                        ),
+                        f"INSERT INTO items ({', '.join(_ITEM_FIELDS)}) VALUES {marks} "
+                        "ON CONFLICT (feed, key) DO NOTHING RETURNING key",
                         params,
                     )
                     inserted.update(r[0] for r in result.fetchall())
@@ -173,12 +167,10 @@ class BatchMixin(ClaimsMixin):
                 for chunk in _chunks(deliveries):
                     marks, params = _values(_DELIVERY_FIELDS, chunk)
                     await conn.execute(
-                        text(
-                            f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) "
-                            f"VALUES {marks} ON CONFLICT (feed, item_key, destination) DO NOTHING"
-                        ),
+                        f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) "
+                        f"VALUES {marks} ON CONFLICT (feed, item_key, destination) DO NOTHING",
                         params,
                     )
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not record {len(items)} item(s): {exc}") from exc
         return inserted
