@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import httpx
 from rich.console import Console
 
-from bot.adapters.article_fetch import WebArticleFetcher
 from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
@@ -24,15 +23,13 @@ from bot.adapters.console_notify import ConsoleNotifier
 from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
 from bot.adapters.net_guard import AddressGuard, guarded_client, shared_ssl_context
 from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
-from bot.adapters.sources import SourceParser
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
-from bot.adapters.teams_notify import TeamsWebhookNotifier
 from bot.adapters.websub_hub import HttpHubClient
-from bot.domain.config import BotConfig
+from bot.domain.config import BotConfig, FeedSpec
+from bot.domain.models import Article
 from bot.errors import SignalbotError, StoreError
-from bot.ports import Clock, Notifier, Scorer
-from bot.services.chat import ChatService
+from bot.ports import Alert, ArticleFetcher, Clock, Notice, Notifier, ParsedFeed, Scorer
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.feed_health import FeedHealth
@@ -45,13 +42,19 @@ if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    from bot.adapters.article_fetch import WebArticleFetcher
     from bot.adapters.metrics import Metrics
     from bot.adapters.ops_web import Check
+    from bot.adapters.sources import SourceParser
+    from bot.adapters.teams_notify import TeamsWebhookNotifier
+    from bot.services.chat import ChatService
     from bot.web import Registrar
 
 # The chat platforms' libraries (slack_bolt, slack_sdk, aiohttp, the Teams Agents SDK) are imported
 # where a platform is switched on, not here: `poll` and `analyze` never load what they do not use
-# (tests/test_lazy_imports.py).
+# (tests/test_lazy_imports.py). The feed parsers (feedparser, lxml), the article fetcher, the Teams
+# notifier and the chat service are built when first used: a cron `poll --once` with no feed due
+# needs none of them.
 
 log = logging.getLogger("signalbot")
 
@@ -63,18 +66,26 @@ class App:
     store: SqlStore
     poller: Poller
     scorer: Scorer
-    articles: WebArticleFetcher
+    articles: ArticleFetcher
     clock: Clock
     console: Console
-    chat: ChatService
+    chat_service: Callable[[], ChatService]
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
+    _chat: ChatService | None = None
 
     @property
     def websub(self) -> WebSub | None:
         return self.poller.websub
+
+    @property
+    def chat(self) -> ChatService:
+        """The chat commands' service (built on first use: only the chat routes need it)."""
+        if self._chat is None:
+            self._chat = self.chat_service()
+        return self._chat
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
@@ -88,6 +99,57 @@ def chart_files(settings: Settings) -> ChartFiles | None:
     if not settings.public_url:
         return None
     return ChartFiles(settings.data_dir / "charts", settings.public_url)
+
+
+class OnFirstUse[T]:
+    """Builds its object the first time it is needed."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._built: T | None = None
+
+    def get(self) -> T:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+
+class ParserOnUse(OnFirstUse["SourceParser"]):
+    """``bot.ports.FeedParser``: the source parsers, imported with the first body to parse."""
+
+    def parse(self, body: bytes, url: str, spec: FeedSpec | None = None) -> ParsedFeed:
+        return self.get().parse(body, url, spec)
+
+
+def source_parser() -> SourceParser:
+    from bot.adapters.sources import SourceParser
+
+    return SourceParser()
+
+
+class ArticlesOnUse(OnFirstUse["WebArticleFetcher"]):
+    """``bot.ports.ArticleFetcher``, imported with the first article to fetch."""
+
+    async def fetch_article(self, url: str) -> Article:
+        return await self.get().fetch_article(url)
+
+
+class NotifierOnUse(OnFirstUse[Notifier]):
+    """``bot.ports.Notifier``, imported with the first alert or notice to send."""
+
+    async def send(self, alert: Alert) -> str:
+        return await self.get().send(alert)
+
+    async def send_notice(self, notice: Notice) -> str:
+        return await self.get().send_notice(notice)
+
+
+def teams_notifier(
+    client: httpx.AsyncClient, clock: Clock, settings: Settings
+) -> TeamsWebhookNotifier:
+    from bot.adapters.teams_notify import TeamsWebhookNotifier
+
+    return TeamsWebhookNotifier(client, clock, charts=chart_files(settings))
 
 
 def notifiers_for(
@@ -107,7 +169,7 @@ def notifiers_for(
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
-    notifiers["teams"] = TeamsWebhookNotifier(client, clock, charts=chart_files(settings))
+    notifiers["teams"] = NotifierOnUse(partial(teams_notifier, client, clock, settings))
     return notifiers
 
 
@@ -176,12 +238,19 @@ async def build_app(
                 timeout_s=policy.timeout.total_seconds(),
             )
             fetcher, guarded_fetcher = feed_fetcher(client), feed_fetcher(untrusted)
-            articles = WebArticleFetcher(
-                untrusted,
-                guard,
-                max_body_bytes=policy.max_body_bytes,
-                timeout_s=policy.timeout.total_seconds(),
-            )
+
+            def web_articles() -> WebArticleFetcher:
+                from bot.adapters.article_fetch import WebArticleFetcher
+
+                return WebArticleFetcher(
+                    untrusted,
+                    guard,
+                    max_body_bytes=policy.max_body_bytes,
+                    timeout_s=policy.timeout.total_seconds(),
+                )
+
+            articles = ArticlesOnUse(web_articles)
+            parser = ParserOnUse(source_parser)
             websub = (
                 WebSub(store, HttpHubClient(client), clock, settings.public_url)
                 if settings.public_url and settings.websub
@@ -191,7 +260,7 @@ async def build_app(
                 config=config,
                 store=store,
                 fetcher=fetcher,
-                parser=SourceParser(),
+                parser=parser,
                 scorer=timed,
                 batch_scorer=pool,
                 deliverer=deliverer,
@@ -204,17 +273,22 @@ async def build_app(
                 websub=websub,
                 health=FeedHealth(store, config.ops, clock) if config.ops else None,
             )
-            chat = ChatService(
-                store=store,
-                poller=poller,
-                scorer=timed,
-                articles=articles,
-                fetcher=guarded_fetcher,
-                parser=SourceParser(),
-                guard=guard,
-                clock=clock,
-                digests=digests,
-            )
+
+            def chat() -> ChatService:
+                from bot.services.chat import ChatService
+
+                return ChatService(
+                    store=store,
+                    poller=poller,
+                    scorer=timed,
+                    articles=articles,
+                    fetcher=guarded_fetcher,
+                    parser=parser,
+                    guard=guard,
+                    clock=clock,
+                    digests=digests,
+                )
+
             await store.heartbeat(clock.now())
             heartbeat = asyncio.create_task(_heartbeat(store, clock))
             try:

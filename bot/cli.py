@@ -45,6 +45,11 @@ class _Commands(click.Group):
 @click.version_option(package_name="signalbot")
 def main() -> None:
     """Alerts for geopolitical and trade-policy signals: escalation, commitment clarity, evidence."""
+    # httpx imports its own command-line client (rich's progress bars, pygments) whenever click,
+    # rich and pygments are installed, as they are with signalbot: ~50 ms that no command uses.
+    # Without it httpx defines a stub ``httpx.main`` instead.
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
 
 
 @main.command()
