@@ -116,6 +116,7 @@ START_UP_ONLY = {
     "bot.cli_eval",
     "bot.cli_db",
     "bot.cli_doctor",
+    "pydantic_settings",  # the settings are a plain model read from the environment
     "pygments",  # httpx's own command-line client imports it (with rich's progress bars)
     "rich.progress",
 }
