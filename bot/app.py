@@ -13,23 +13,28 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-import httpx
 from rich.console import Console
 
 from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
-from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
-from bot.adapters.net_guard import AddressGuard, guarded_client, shared_ssl_context
 from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
-from bot.adapters.websub_hub import HttpHubClient
-from bot.domain.config import BotConfig, FeedSpec
-from bot.domain.models import Article
+from bot.deferred import (
+    ArticlesOnUse,
+    FetcherOnUse,
+    GuardOnUse,
+    HttpClients,
+    HubsOnUse,
+    NotifierOnUse,
+    ParserOnUse,
+    address_guard,
+)
+from bot.domain.config import BotConfig, Polling
 from bot.errors import SignalbotError, StoreError
-from bot.ports import Alert, ArticleFetcher, Clock, Notice, Notifier, ParsedFeed, Scorer
+from bot.ports import ArticleFetcher, Clock, FeedFetcher, FeedParser, HubClient, Notifier, Scorer
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.feed_health import FeedHealth
@@ -38,22 +43,20 @@ from bot.services.websub import WebSub
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    import httpx
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.adapters.article_fetch import WebArticleFetcher
     from bot.adapters.metrics import Metrics
     from bot.adapters.ops_web import Check
-    from bot.adapters.sources import SourceParser
-    from bot.adapters.teams_notify import TeamsWebhookNotifier
     from bot.services.chat import ChatService
     from bot.web import Registrar
 
 # The chat platforms' libraries (slack_bolt, slack_sdk, aiohttp, the Teams Agents SDK) are imported
 # where a platform is switched on, not here: `poll` and `analyze` never load what they do not use
-# (tests/test_lazy_imports.py). The feed parsers (feedparser, lxml), the article fetcher, the Teams
-# notifier and the chat service are built when first used: a cron `poll --once` with no feed due
+# (tests/test_lazy_imports.py). The HTTP clients, feed parsers, article fetcher, Teams notifier and
+# chat service are built when first used (``bot.deferred``): a cron `poll --once` with no feed due
 # needs none of them.
 
 log = logging.getLogger("signalbot")
@@ -101,55 +104,44 @@ def chart_files(settings: Settings) -> ChartFiles | None:
     return ChartFiles(settings.data_dir / "charts", settings.public_url)
 
 
-class OnFirstUse[T]:
-    """Builds its object the first time it is needed."""
-
-    def __init__(self, build: Callable[[], T]) -> None:
-        self._build = build
-        self._built: T | None = None
-
-    def get(self) -> T:
-        if self._built is None:
-            self._built = self._build()
-        return self._built
-
-
-class ParserOnUse(OnFirstUse["SourceParser"]):
-    """``bot.ports.FeedParser``: the source parsers, imported with the first body to parse."""
-
-    def parse(self, body: bytes, url: str, spec: FeedSpec | None = None) -> ParsedFeed:
-        return self.get().parse(body, url, spec)
-
-
-def source_parser() -> SourceParser:
+def source_parser() -> FeedParser:
     from bot.adapters.sources import SourceParser
 
     return SourceParser()
 
 
-class ArticlesOnUse(OnFirstUse["WebArticleFetcher"]):
-    """``bot.ports.ArticleFetcher``, imported with the first article to fetch."""
-
-    async def fetch_article(self, url: str) -> Article:
-        return await self.get().fetch_article(url)
-
-
-class NotifierOnUse(OnFirstUse[Notifier]):
-    """``bot.ports.Notifier``, imported with the first alert or notice to send."""
-
-    async def send(self, alert: Alert) -> str:
-        return await self.get().send(alert)
-
-    async def send_notice(self, notice: Notice) -> str:
-        return await self.get().send_notice(notice)
-
-
-def teams_notifier(
-    client: httpx.AsyncClient, clock: Clock, settings: Settings
-) -> TeamsWebhookNotifier:
+def teams_notifier(http: HttpClients, clock: Clock, settings: Settings) -> Notifier:
     from bot.adapters.teams_notify import TeamsWebhookNotifier
 
-    return TeamsWebhookNotifier(client, clock, charts=chart_files(settings))
+    return TeamsWebhookNotifier(http.trusted(), clock, charts=chart_files(settings))
+
+
+def feed_fetcher(client: Callable[[], httpx.AsyncClient], policy: Polling) -> FeedFetcher:
+    from bot.adapters.http_fetch import HttpFeedFetcher
+
+    return HttpFeedFetcher(
+        client(),
+        max_body_bytes=policy.max_body_bytes,
+        per_host=policy.per_host,
+        timeout_s=policy.timeout.total_seconds(),
+    )
+
+
+def web_articles(http: HttpClients, guard: GuardOnUse, policy: Polling) -> ArticleFetcher:
+    from bot.adapters.article_fetch import WebArticleFetcher
+
+    return WebArticleFetcher(
+        http.untrusted(),
+        guard.get(),
+        max_body_bytes=policy.max_body_bytes,
+        timeout_s=policy.timeout.total_seconds(),
+    )
+
+
+def hub_client(http: HttpClients) -> HubClient:
+    from bot.adapters.websub_hub import HttpHubClient
+
+    return HttpHubClient(http.trusted())
 
 
 def notifiers_for(
@@ -157,7 +149,7 @@ def notifiers_for(
     console: Console,
     clock: Clock,
     config: BotConfig,
-    client: httpx.AsyncClient,
+    http: HttpClients,
 ) -> dict[str, Notifier]:
     console_notifier = ConsoleNotifier(console, clock)
     notifiers: dict[str, Notifier] = {"console": console_notifier}
@@ -169,7 +161,7 @@ def notifiers_for(
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
-    notifiers["teams"] = NotifierOnUse(partial(teams_notifier, client, clock, settings))
+    notifiers["teams"] = NotifierOnUse(partial(teams_notifier, http, clock, settings))
     return notifiers
 
 
@@ -188,23 +180,9 @@ async def build_app(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = SqlStore(settings.db_url())
     policy = config.polling
-    timeout = httpx.Timeout(policy.timeout.total_seconds(), connect=10.0)
-    limits = httpx.Limits(max_connections=max(20, policy.concurrency), max_keepalive_connections=20)
-    guard = AddressGuard(settings.fetch_allowlist())
-    async with (
-        httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
-            verify=shared_ssl_context(),
-        ) as client,
-        # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
-        # addresses checked.
-        guarded_client(
-            guard, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        ) as untrusted,
-    ):
+    guard = GuardOnUse(partial(address_guard, settings.fetch_allowlist()))
+    http = HttpClients(policy, guard)
+    try:
         try:
             await store.migrate()
             stop_event = asyncio.Event()
@@ -221,7 +199,7 @@ async def build_app(
                 observe=meter.scoring.observe if meter else None,
             )
             timed: Scorer = TimedScorer(scorer, meter) if meter else scorer
-            notifiers = notifiers_for(settings, console, clock, config, client)
+            notifiers = notifiers_for(settings, console, clock, config, http)
             deliverer = Deliverer(
                 store,
                 notifiers,
@@ -231,28 +209,14 @@ async def build_app(
                 observer=meter,
             )
             digests = Digests(store, clock, render_escalation_chart)
-            feed_fetcher = partial(
-                HttpFeedFetcher,
-                max_body_bytes=policy.max_body_bytes,
-                per_host=policy.per_host,
-                timeout_s=policy.timeout.total_seconds(),
-            )
-            fetcher, guarded_fetcher = feed_fetcher(client), feed_fetcher(untrusted)
-
-            def web_articles() -> WebArticleFetcher:
-                from bot.adapters.article_fetch import WebArticleFetcher
-
-                return WebArticleFetcher(
-                    untrusted,
-                    guard,
-                    max_body_bytes=policy.max_body_bytes,
-                    timeout_s=policy.timeout.total_seconds(),
-                )
-
-            articles = ArticlesOnUse(web_articles)
+            fetcher = FetcherOnUse(partial(feed_fetcher, http.trusted, policy))
+            # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
+            # addresses checked.
+            guarded_fetcher = FetcherOnUse(partial(feed_fetcher, http.untrusted, policy))
+            articles = ArticlesOnUse(partial(web_articles, http, guard, policy))
             parser = ParserOnUse(source_parser)
             websub = (
-                WebSub(store, HttpHubClient(client), clock, settings.public_url)
+                WebSub(store, HubsOnUse(partial(hub_client, http)), clock, settings.public_url)
                 if settings.public_url and settings.websub
                 else None
             )
@@ -316,6 +280,8 @@ async def build_app(
                     log.warning("could not release this process's claims: %s", exc)
         finally:
             await store.close()
+    finally:
+        await http.aclose()
 
 
 async def _heartbeat(store: SqlStore, clock: Clock) -> None:
