@@ -77,7 +77,7 @@ class App:
     metrics: Metrics | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
-    _chat: ChatService | None = None
+    _chat: ChatService | None = field(default=None, init=False, repr=False)
 
     @property
     def websub(self) -> WebSub | None:
