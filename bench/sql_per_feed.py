@@ -25,7 +25,6 @@ from typing import Any
 
 import yaml
 from pydantic import SecretStr
-from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -79,9 +78,8 @@ async def _in_process(
 
             return count
 
-        engine = app.store._engine.sync_engine  # the bench counts what the store sends
-        event.listen(engine, "before_cursor_execute", counter("statements"))
-        event.listen(engine, "commit", counter("transactions"))
+        # the bench counts what the store sends
+        app.store.observe(statement=counter("statements"), commit=counter("transactions"))
         for name in ("cold", "warm"):
             await asyncio.sleep(1.5)  # every feed is due (interval 1 s)
             counts.update(statements=0, transactions=0)

@@ -13,26 +13,28 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-import httpx
 from rich.console import Console
 
-from bot.adapters.article_fetch import WebArticleFetcher
 from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
-from bot.adapters.http_fetch import USER_AGENT, HttpFeedFetcher
-from bot.adapters.net_guard import AddressGuard, guarded_client, shared_ssl_context
 from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
-from bot.adapters.sources import SourceParser
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
-from bot.adapters.teams_notify import TeamsWebhookNotifier
-from bot.adapters.websub_hub import HttpHubClient
-from bot.domain.config import BotConfig
+from bot.deferred import (
+    ArticlesOnUse,
+    FetcherOnUse,
+    GuardOnUse,
+    HttpClients,
+    HubsOnUse,
+    NotifierOnUse,
+    ParserOnUse,
+    address_guard,
+)
+from bot.domain.config import BotConfig, Polling
 from bot.errors import SignalbotError, StoreError
-from bot.ports import Clock, Notifier, Scorer
-from bot.services.chat import ChatService
+from bot.ports import ArticleFetcher, Clock, FeedFetcher, FeedParser, HubClient, Notifier, Scorer
 from bot.services.delivery import Deliverer
 from bot.services.digests import Digests
 from bot.services.feed_health import FeedHealth
@@ -41,17 +43,21 @@ from bot.services.websub import WebSub
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    import httpx
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.adapters.metrics import Metrics
     from bot.adapters.ops_web import Check
+    from bot.services.chat import ChatService
     from bot.web import Registrar
 
 # The chat platforms' libraries (slack_bolt, slack_sdk, aiohttp, the Teams Agents SDK) are imported
 # where a platform is switched on, not here: `poll` and `analyze` never load what they do not use
-# (tests/test_lazy_imports.py).
+# (tests/test_lazy_imports.py). The HTTP clients, feed parsers, article fetcher, Teams notifier and
+# chat service are built when first used (``bot.deferred``): a cron `poll --once` with no feed due
+# needs none of them.
 
 log = logging.getLogger("signalbot")
 
@@ -63,18 +69,26 @@ class App:
     store: SqlStore
     poller: Poller
     scorer: Scorer
-    articles: WebArticleFetcher
+    articles: ArticleFetcher
     clock: Clock
     console: Console
-    chat: ChatService
+    chat_service: Callable[[], ChatService]
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     metrics: Metrics | None = None
     polling: bool = False  # this process runs the poll loop (``run``), not only ``serve``
     last_cycle_at: datetime | None = None
+    _chat: ChatService | None = field(default=None, init=False, repr=False)
 
     @property
     def websub(self) -> WebSub | None:
         return self.poller.websub
+
+    @property
+    def chat(self) -> ChatService:
+        """The chat commands' service (built on first use: only the chat routes need it)."""
+        if self._chat is None:
+            self._chat = self.chat_service()
+        return self._chat
 
     def web_app(self) -> web.Application:
         """The inbound web server with the routes of every configured platform."""
@@ -90,12 +104,52 @@ def chart_files(settings: Settings) -> ChartFiles | None:
     return ChartFiles(settings.data_dir / "charts", settings.public_url)
 
 
+def source_parser() -> FeedParser:
+    from bot.adapters.sources import SourceParser
+
+    return SourceParser()
+
+
+def teams_notifier(http: HttpClients, clock: Clock, settings: Settings) -> Notifier:
+    from bot.adapters.teams_notify import TeamsWebhookNotifier
+
+    return TeamsWebhookNotifier(http.trusted(), clock, charts=chart_files(settings))
+
+
+def feed_fetcher(client: Callable[[], httpx.AsyncClient], policy: Polling) -> FeedFetcher:
+    from bot.adapters.http_fetch import HttpFeedFetcher
+
+    return HttpFeedFetcher(
+        client(),
+        max_body_bytes=policy.max_body_bytes,
+        per_host=policy.per_host,
+        timeout_s=policy.timeout.total_seconds(),
+    )
+
+
+def web_articles(http: HttpClients, guard: GuardOnUse, policy: Polling) -> ArticleFetcher:
+    from bot.adapters.article_fetch import WebArticleFetcher
+
+    return WebArticleFetcher(
+        http.untrusted(),
+        guard.get(),
+        max_body_bytes=policy.max_body_bytes,
+        timeout_s=policy.timeout.total_seconds(),
+    )
+
+
+def hub_client(http: HttpClients) -> HubClient:
+    from bot.adapters.websub_hub import HttpHubClient
+
+    return HttpHubClient(http.trusted())
+
+
 def notifiers_for(
     settings: Settings,
     console: Console,
     clock: Clock,
     config: BotConfig,
-    client: httpx.AsyncClient,
+    http: HttpClients,
 ) -> dict[str, Notifier]:
     console_notifier = ConsoleNotifier(console, clock)
     notifiers: dict[str, Notifier] = {"console": console_notifier}
@@ -107,7 +161,7 @@ def notifiers_for(
     elif wants_slack:
         log.warning("SLACK_BOT_TOKEN is not set: Slack alerts are shown in the terminal instead")
         notifiers["slack"] = console_notifier
-    notifiers["teams"] = TeamsWebhookNotifier(client, clock, charts=chart_files(settings))
+    notifiers["teams"] = NotifierOnUse(partial(teams_notifier, http, clock, settings))
     return notifiers
 
 
@@ -126,23 +180,9 @@ async def build_app(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = SqlStore(settings.db_url())
     policy = config.polling
-    timeout = httpx.Timeout(policy.timeout.total_seconds(), connect=10.0)
-    limits = httpx.Limits(max_connections=max(20, policy.concurrency), max_keepalive_connections=20)
-    guard = AddressGuard(settings.fetch_allowlist())
-    async with (
-        httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
-            verify=shared_ssl_context(),
-        ) as client,
-        # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
-        # addresses checked.
-        guarded_client(
-            guard, timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-        ) as untrusted,
-    ):
+    guard = GuardOnUse(partial(address_guard, settings.fetch_allowlist()))
+    http = HttpClients(policy, guard)
+    try:
         try:
             await store.migrate()
             stop_event = asyncio.Event()
@@ -159,7 +199,7 @@ async def build_app(
                 observe=meter.scoring.observe if meter else None,
             )
             timed: Scorer = TimedScorer(scorer, meter) if meter else scorer
-            notifiers = notifiers_for(settings, console, clock, config, client)
+            notifiers = notifiers_for(settings, console, clock, config, http)
             deliverer = Deliverer(
                 store,
                 notifiers,
@@ -169,21 +209,14 @@ async def build_app(
                 observer=meter,
             )
             digests = Digests(store, clock, render_escalation_chart, pool)
-            feed_fetcher = partial(
-                HttpFeedFetcher,
-                max_body_bytes=policy.max_body_bytes,
-                per_host=policy.per_host,
-                timeout_s=policy.timeout.total_seconds(),
-            )
-            fetcher, guarded_fetcher = feed_fetcher(client), feed_fetcher(untrusted)
-            articles = WebArticleFetcher(
-                untrusted,
-                guard,
-                max_body_bytes=policy.max_body_bytes,
-                timeout_s=policy.timeout.total_seconds(),
-            )
+            fetcher = FetcherOnUse(partial(feed_fetcher, http.trusted, policy))
+            # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
+            # addresses checked.
+            guarded_fetcher = FetcherOnUse(partial(feed_fetcher, http.untrusted, policy))
+            articles = ArticlesOnUse(partial(web_articles, http, guard, policy))
+            parser = ParserOnUse(source_parser)
             websub = (
-                WebSub(store, HttpHubClient(client), clock, settings.public_url)
+                WebSub(store, HubsOnUse(partial(hub_client, http)), clock, settings.public_url)
                 if settings.public_url and settings.websub
                 else None
             )
@@ -191,7 +224,7 @@ async def build_app(
                 config=config,
                 store=store,
                 fetcher=fetcher,
-                parser=SourceParser(),
+                parser=parser,
                 scorer=timed,
                 batch_scorer=pool,
                 deliverer=deliverer,
@@ -204,17 +237,22 @@ async def build_app(
                 websub=websub,
                 health=FeedHealth(store, config.ops, clock) if config.ops else None,
             )
-            chat = ChatService(
-                store=store,
-                poller=poller,
-                scorer=timed,
-                articles=articles,
-                fetcher=guarded_fetcher,
-                parser=SourceParser(),
-                guard=guard,
-                clock=clock,
-                digests=digests,
-            )
+
+            def chat() -> ChatService:
+                from bot.services.chat import ChatService
+
+                return ChatService(
+                    store=store,
+                    poller=poller,
+                    scorer=timed,
+                    articles=articles,
+                    fetcher=guarded_fetcher,
+                    parser=parser,
+                    guard=guard,
+                    clock=clock,
+                    digests=digests,
+                )
+
             await store.heartbeat(clock.now())
             heartbeat = asyncio.create_task(_heartbeat(store, clock))
             try:
@@ -242,6 +280,8 @@ async def build_app(
                     log.warning("could not release this process's claims: %s", exc)
         finally:
             await store.close()
+    finally:
+        await http.aclose()
 
 
 async def _heartbeat(store: SqlStore, clock: Clock) -> None:

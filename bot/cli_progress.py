@@ -9,8 +9,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-
 Update = Callable[[str], None]
 
 
@@ -27,6 +25,8 @@ def progress(message: str) -> Iterator[Update]:
     if not terminal.isatty():  # piped or redirected, whatever FORCE_COLOR says
         yield _ignore
         return
+    from rich.console import Console
+
     console = Console(stderr=True)
     with console.status(message) as status:
         # The status redirects sys.stderr so that what is written goes above the spinner; log

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from bot.adapters.sql.store import SqlStore
 from bot.app import build_app
@@ -43,11 +42,11 @@ async def _warm_statements(tmp_path: Path, slack: SlackStandIn, config: BotConfi
         clock.advance(days=2)  # every feed due again; each answers 304
         statements = 0
 
-        def count(*_args: Any) -> None:
+        def count(_sql: str) -> None:
             nonlocal statements
             statements += 1
 
-        event.listen(app.store._engine.sync_engine, "before_cursor_execute", count)
+        app.store.observe(statement=count)
         report = await app.poller.poll_once(only_due=True)
         assert all(o.not_modified for o in report.outcomes)
         assert len(report.outcomes) == len(config.feeds)

@@ -17,19 +17,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.models import Article, Assessment
-from bot.domain.scoring import RuleScorer
 from bot.domain.source_weight import WeightedScorer
 from bot.ports import Scorer
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# The rule scorer and the process pool (multiprocessing) are imported when first needed: a poll
+# cycle that finds nothing new uses neither.
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,8 @@ def cpu_count() -> int:
 
 def weighted_rule_scorer() -> Scorer:
     """The scorer of the poll cycle: rules, then the weight of official sources."""
+    from bot.domain.scoring import RuleScorer
+
     return WeightedScorer(RuleScorer())
 
 
@@ -129,6 +134,9 @@ class ScoringPool:
     def executor(self) -> Executor:
         """The worker pool, started on first use."""
         if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
                 self.workers,
@@ -194,6 +202,8 @@ class ScoringPool:
                 self._thread = ThreadPoolExecutor(1, thread_name_prefix="scoring")
             results = await loop.run_in_executor(self._thread, score_chunk, self.local, articles)
             return self._done(results)
+        from concurrent.futures.process import BrokenProcessPool
+
         for attempt in (1, 2):
             pool = self.executor()
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable
@@ -11,11 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import TextClause, event, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-
 from bot.adapters.sql import schema
+from bot.adapters.sql.driver import Connection, DatabaseError, Hook, open_database
 from bot.domain.models import Assessment, Item
 from bot.errors import StoreError
 
@@ -66,61 +62,52 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-@functools.lru_cache(maxsize=512)
-def _text(sql: str) -> TextClause:
-    return text(sql)
-
-
-def statement(sql: str | TextClause) -> TextClause:
-    """The statement for ``sql``, built once per text (building one parses its placeholders,
-    which costs more than running a small query)."""
-    return _text(sql) if isinstance(sql, str) else sql
-
-
 class SqlBase:
-    """An async engine on SQLite (WAL) or PostgreSQL, with the schema migrated at start."""
+    """SQLite (WAL) or PostgreSQL (see ``driver``), with the schema migrated at start."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
-        self._engine: AsyncEngine = create_async_engine(url, pool_pre_ping=self.dialect != "sqlite")
+        self._db = open_database(url)
+        self.dialect = self._db.dialect.name
         # SQLite has one writer at a time: this process's transactions take turns here, where a
         # wait costs nothing, rather than in the database's busy timeout, which a transaction
         # held across a busy event loop's turns could exhaust.
-        self._turns: asyncio.Lock | None = None
-        if self.dialect == "sqlite":
-            event.listen(self._engine.sync_engine, "connect", _sqlite_pragmas)
-            self._turns = asyncio.Lock()
+        self._turns: asyncio.Lock | None = asyncio.Lock() if self.dialect == "sqlite" else None
+
+    def observe(
+        self, *, statement: Hook | None = None, commit: Callable[[], None] | None = None
+    ) -> None:
+        """Call ``statement`` with the SQL of each statement run, ``commit`` after each commit
+        (benchmarks and tests count them)."""
+        if statement is not None:
+            self._db.statement_hooks.append(statement)
+        if commit is not None:
+            self._db.commit_hooks.append(commit)
 
     @asynccontextmanager
-    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+    async def _begin(self) -> AsyncIterator[Connection]:
         """A transaction (committed when the block ends, rolled back when it raises)."""
         if self._turns is None:
-            async with self._engine.begin() as conn:
+            async with self._db.begin() as conn:
                 yield conn
         else:
-            async with self._turns, self._engine.begin() as conn:
+            async with self._turns, self._db.begin() as conn:
                 yield conn
 
-    async def _run(self, sql: str | TextClause, params: dict[str, Any] | None = None) -> list[Any]:
+    async def _run(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
         try:
             async with self._begin() as conn:
-                result = await conn.execute(statement(sql), params or {})
-                return list(result.fetchall()) if result.returns_rows else []
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
-            ) from exc
+                return (await conn.execute(sql, params or {})).fetchall()
+        except DatabaseError as exc:
+            raise StoreError(f"database error on {redact_url(self.url)}: {exc}") from exc
 
     async def _run_many(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement run for each parameter set, in one transaction."""
         try:
             async with self._begin() as conn:
-                await conn.execute(statement(sql), rows)
-        except SQLAlchemyError as exc:
-            raise StoreError(
-                f"database error on {redact_url(self.url)}: {exc.__class__.__name__}"
-            ) from exc
+                await conn.execute(sql, rows)
+        except DatabaseError as exc:
+            raise StoreError(f"database error on {redact_url(self.url)}: {exc}") from exc
 
     def _ts(self, value: datetime | None) -> datetime | str | None:
         """``value`` bound for this database's timestamp columns."""
@@ -128,17 +115,19 @@ class SqlBase:
 
     async def migrate(self) -> None:
         """Bring the schema to this release's head (see ``schema``): one query when it is there
-        already; otherwise Alembic, in a transaction holding the migration lock."""
+        already, and an empty SQLite database is created at the head directly; otherwise
+        Alembic, in a transaction holding the migration lock."""
         if await self.schema_revision() == schema.HEAD:
             return
         try:
-            async with self._begin() as conn:
-                # Replicas starting together on a fresh database take turns: the lock comes
-                # before anything else (two concurrent CREATE TABLEs collide on PostgreSQL's
-                # catalog), and the revision is read again under it.
-                await schema.lock(conn)
-                await conn.run_sync(schema.upgrade)
-        except SQLAlchemyError as exc:
+            if self.dialect == "sqlite":
+                async with self._begin() as conn:
+                    if await schema.create_at_head(conn):
+                        return
+            # Replicas starting together on a fresh database take turns: the lock comes before
+            # anything else, and the revision is read again under it.
+            await self._sync(schema.upgrade, lock=True)
+        except DatabaseError as exc:
             raise StoreError(f"could not migrate {redact_url(self.url)}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
@@ -146,10 +135,8 @@ class SqlBase:
     async def downgrade(self, target: str) -> None:
         """Take the schema back to revision ``target`` (for running an earlier release)."""
         try:
-            async with self._begin() as conn:
-                await schema.lock(conn)
-                await conn.run_sync(schema.downgrade, target)
-        except SQLAlchemyError as exc:
+            await self._sync(schema.downgrade, target, lock=True)
+        except DatabaseError as exc:
             raise StoreError(f"could not downgrade {redact_url(self.url)}: {exc}") from exc
 
     async def schema_revision(self) -> str | None:
@@ -157,14 +144,20 @@ class SqlBase:
         try:
             async with self._begin() as conn:
                 return await schema.read_revision(conn)
-        except DBAPIError as exc:
+        except DatabaseError as exc:
             # A missing table fails the query (and a PostgreSQL transaction): look whether it
             # is there, in a transaction of its own, and raise what else went wrong.
-            tables = await self._run_sync(schema.has_table, "alembic_version")
-            if tables:
+            if await self.has_table("alembic_version"):
                 raise StoreError(f"could not read the schema revision: {exc}") from exc
             return None
         except OSError as exc:
+            raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
+
+    async def has_table(self, name: str) -> bool:
+        try:
+            async with self._begin() as conn:
+                return await schema.has_table_named(conn, name)
+        except DatabaseError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 
     async def schema_version(self) -> int:
@@ -175,17 +168,23 @@ class SqlBase:
             return int(revision)
         return await self._run_sync(schema.legacy_version) or 0
 
+    async def _sync[T](self, func: Callable[..., T], *args: Any, lock: bool = False) -> T:
+        """``func`` on a SQLAlchemy connection (Alembic's), in a transaction of its own."""
+        if self._turns is None:
+            return await self._db.run_sync(func, *args, lock=lock)
+        async with self._turns:
+            return await self._db.run_sync(func, *args, lock=lock)
+
     async def _run_sync[T](self, func: Callable[..., T], *args: Any) -> T:
         try:
-            async with self._begin() as conn:
-                return await conn.run_sync(func, *args)
-        except SQLAlchemyError as exc:
+            return await self._sync(func, *args)
+        except DatabaseError as exc:
             raise StoreError(f"database error on {redact_url(self.url)}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 
     async def close(self) -> None:
-        await self._engine.dispose()
+        await self._db.close()
 
 
 ITEM_COLUMNS = (
@@ -207,11 +206,3 @@ def item_row(row: Any) -> tuple[Item, Assessment | None]:
         source=source,
     )
     return item, Assessment.model_validate_json(assessment) if assessment else None
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -16,11 +16,8 @@ import socket
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.adapters.sql.base import bind_ts, parse_ts
+from bot.adapters.sql.driver import Connection, DatabaseError
 from bot.adapters.sql.stories import StoriesMixin
 from bot.errors import StoreError
 from bot.ports import Alert, Notice, PendingNotice
@@ -61,16 +58,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def queue_notice_in(conn: AsyncConnection, notice: Notice, now: datetime) -> bool:
+async def queue_notice_in(conn: Connection, notice: Notice, now: datetime) -> bool:
     """Queue a keyed notice within the caller's transaction; False when its key was queued
     before."""
     if not notice.key:
         raise ValueError("a queued notice needs a key")
     result = await conn.execute(
-        text(
-            "INSERT INTO outbox (key, destination, kind, notice, next_attempt_at, created_at) "
-            "VALUES (:k, :d, :kind, :n, :t, :t) ON CONFLICT (key) DO NOTHING RETURNING key"
-        ),
+        "INSERT INTO outbox (key, destination, kind, notice, next_attempt_at, created_at) "
+        "VALUES (:k, :d, :kind, :n, :t, :t) ON CONFLICT (key) DO NOTHING RETURNING key",
         {
             "k": notice.key,
             "d": notice.destination.key,
@@ -148,7 +143,7 @@ class ClaimsMixin(StoriesMixin):
         try:
             async with self._begin() as conn:
                 return await queue_notice_in(conn, notice, now)
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not queue notice {notice.key}: {exc}") from exc
 
     async def notice_queued(self, key: str) -> bool:
@@ -161,13 +156,11 @@ class ClaimsMixin(StoriesMixin):
             async with self._begin() as conn:
                 for alert in alerts:
                     done = await conn.execute(
-                        text(
-                            "UPDATE deliveries SET status = 'folded', message_id = :m, "
-                            "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
-                            "WHERE feed = :f AND item_key = :k AND destination = :d "
-                            "AND lease_owner = :owner AND status IN ('pending', 'held') "
-                            "RETURNING item_key"
-                        ),
+                        "UPDATE deliveries SET status = 'folded', message_id = :m, "
+                        "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
+                        "WHERE feed = :f AND item_key = :k AND destination = :d "
+                        "AND lease_owner = :owner AND status IN ('pending', 'held') "
+                        "RETURNING item_key",
                         {
                             **params,
                             "f": alert.item.feed,
@@ -181,7 +174,7 @@ class ClaimsMixin(StoriesMixin):
                 return True
         except _ClaimLostError:
             return False
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not fold {len(alerts)} alert(s): {exc}") from exc
 
     async def due_notices(self, now: datetime, limit: int = 100) -> list[PendingNotice]:

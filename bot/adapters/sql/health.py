@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.adapters.sql.base import SqlBase
 from bot.adapters.sql.claims import queue_notice_in
+from bot.adapters.sql.driver import DatabaseError
 from bot.domain.feed_health import HealthRecord
 from bot.errors import StoreError
 from bot.ports import Notice
@@ -52,12 +50,12 @@ class HealthMixin(SqlBase):
         changed it first."""
         try:
             async with self._begin() as conn:
-                saved = await conn.execute(text(_SAVE), _params(record, expect))
+                saved = await conn.execute(_SAVE, _params(record, expect))
                 if not saved.fetchall():
                     raise _AnnouncedElsewhereError
                 await queue_notice_in(conn, notice, now)
                 return True
         except _AnnouncedElsewhereError:
             return False
-        except SQLAlchemyError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"could not announce the health of feed {record.feed}: {exc}") from exc

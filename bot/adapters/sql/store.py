@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
-
 from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts
 from bot.adapters.sql.batches import BatchMixin
 from bot.adapters.sql.claims import BUSY, FREE, default_owner
@@ -21,10 +19,6 @@ from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, ItemRecord, PendingDelivery
-
-_KNOWN_KEYS = text("SELECT key FROM items WHERE feed = :feed AND key IN :keys").bindparams(
-    bindparam("keys", expanding=True)
-)
 
 
 class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
@@ -76,7 +70,12 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
     async def known_keys(self, feed: str, keys: list[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(keys), 500):
-            rows = await self._run(_KNOWN_KEYS, {"feed": feed, "keys": keys[start : start + 500]})
+            chunk = keys[start : start + 500]
+            marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+            rows = await self._run(
+                f"SELECT key FROM items WHERE feed = :feed AND key IN ({marks})",
+                {"feed": feed, **{f"k{i}": k for i, k in enumerate(chunk)}},
+            )
             found.update(r[0] for r in rows)
         return found
 
