@@ -4,8 +4,8 @@ python bench/sql_per_feed.py [--feeds 200] [--items 30]
 
 Serves ``--feeds`` RSS feeds of ``--items`` items each (ETag, 304 on match) from a loopback
 server and polls them into SQLite in a temporary directory, with one route to a Slack Web API
-stand-in. First in this process, counting every SQL statement the store sends (a SQLAlchemy
-``before_cursor_execute`` listener): a cold cycle (every feed new, its backlog recorded), then a
+stand-in. First in this process, counting every SQL statement the store sends (the store's
+``observe`` hooks): a cold cycle (every feed new, its backlog recorded), then a
 warm one (every feed answers 304). Then ``signalbot poll --once --config FILE`` as cron runs it,
 cold and warm, on a fresh database, timed from outside. Prints statements per feed and seconds.
 """
