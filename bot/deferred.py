@@ -107,20 +107,23 @@ class HttpClients:
 
     def trusted(self) -> httpx.AsyncClient:
         if self._trusted is None:
+            import httpcore
             import httpx
 
+            from bot.adapters.http_pool import pooled_client
             from bot.adapters.net_guard import shared_ssl_context
 
             timeout, headers = self._options()
             limits = httpx.Limits(
                 max_connections=max(20, self._policy.concurrency), max_keepalive_connections=20
             )
-            self._trusted = httpx.AsyncClient(
+            self._trusted = pooled_client(
+                httpcore.AnyIOBackend(),
+                shared_ssl_context(),
+                limits,
                 timeout=timeout,
-                limits=limits,
                 follow_redirects=True,
                 headers=headers,
-                verify=shared_ssl_context(),
             )
         return self._trusted
 

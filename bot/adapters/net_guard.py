@@ -174,12 +174,9 @@ def guarded_client(guard: AddressGuard, **kwargs: Any) -> httpx.AsyncClient:
     """An HTTP client that reaches only addresses ``guard`` allows, on every hop.
 
     It ignores proxy settings from the environment (a proxy would connect on our behalf)."""
-    transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
-    # httpx takes no network backend; its transport wraps this pool
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=shared_ssl_context(),
-        max_connections=20,
-        max_keepalive_connections=10,
-        network_backend=GuardedBackend(guard),
+    from bot.adapters.http_pool import pooled_client
+
+    limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+    return pooled_client(
+        GuardedBackend(guard), shared_ssl_context(), limits, trust_env=False, **kwargs
     )
-    return httpx.AsyncClient(transport=transport, trust_env=False, **kwargs)
