@@ -20,22 +20,24 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bot.adapters.http_pool import pooled_client, socket_readable
+from bot.adapters.http_pool import Readable, pooled_client
 
 LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4)
 
 
-def test_socket_readable_tells_data_and_a_closed_peer_from_an_idle_socket() -> None:
+def test_readable_tells_data_and_a_closed_peer_from_an_idle_socket() -> None:
     a, b = socket.socketpair()
     with a, b:
-        assert not socket_readable(a)
+        readable = Readable(a)
+        assert not readable()
         b.sendall(b"x")
-        assert socket_readable(a)
+        assert readable()
         a.recv(1)
-        assert not socket_readable(a)
+        assert not readable()
         b.close()
-        assert socket_readable(a)  # end of stream: the connection is gone
-    assert socket_readable(None)
+        assert readable()  # end of stream: the connection is gone
+    assert readable()  # closed here too
+    assert Readable(None)()
 
 
 class Server:

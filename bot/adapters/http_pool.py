@@ -19,20 +19,27 @@ import httpcore
 import httpx
 
 
-def socket_readable(sock: socket.socket | None) -> bool:
-    """Whether reading ``sock`` would not block (data, or the peer closed it); a socket that is
-    gone counts as readable, so that its connection is dropped."""
-    if sock is None or sock.fileno() < 0:
-        return True
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
+class Readable:
+    """Whether reading a socket would not block (data, or the peer closed it); a socket that is
+    gone counts as readable, so that its connection is dropped. One poll object per socket,
+    registered once: each check is one system call."""
+
+    def __init__(self, sock: socket.socket | None) -> None:
+        self._sock = sock
+        self._poll = select.poll()
+        if sock is not None and sock.fileno() >= 0:
+            self._poll.register(sock, select.POLLIN)
+
+    def __call__(self) -> bool:
+        if self._sock is None or self._sock.fileno() < 0:
+            return True
+        return bool(self._poll.poll(0))
 
 
 class _Stream(httpcore.AsyncNetworkStream):
-    def __init__(self, stream: httpcore.AsyncNetworkStream, sock: socket.socket | None) -> None:
+    def __init__(self, stream: httpcore.AsyncNetworkStream, readable: Readable) -> None:
         self._stream = stream
-        self._sock = sock
+        self._readable = readable
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109 -- httpcore's interface
         return await self._stream.read(max_bytes, timeout)
@@ -50,11 +57,11 @@ class _Stream(httpcore.AsyncNetworkStream):
         timeout: float | None = None,  # noqa: ASYNC109 -- httpcore's interface
     ) -> httpcore.AsyncNetworkStream:
         tls = await self._stream.start_tls(ssl_context, server_hostname, timeout)
-        return _Stream(tls, self._sock)  # TLS runs over the same socket
+        return _Stream(tls, self._readable)  # TLS runs over the same socket
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            return socket_readable(self._sock)
+            return self._readable()
         return self._stream.get_extra_info(info)
 
 
@@ -75,7 +82,7 @@ class IdleCheckBackend(httpcore.AsyncNetworkBackend):
         stream = await self._backend.connect_tcp(
             host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
-        return _Stream(stream, stream.get_extra_info("socket"))
+        return _Stream(stream, Readable(stream.get_extra_info("socket")))
 
     async def connect_unix_socket(
         self,
