@@ -1,4 +1,5 @@
-"""The scorer's shortcuts must not change what it finds (date windows, lazy date resolution)."""
+"""The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, the
+digit scan before the glued-amount pattern)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.scoring.dates import _month_windows, find_dates
+from bot.domain.scoring.sentence import _CODES, _GLUED_AMOUNT, _GLUED_TAIL
 
 _PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
 
@@ -55,3 +57,21 @@ def test_unresolved_dates_are_the_same_mentions(sentence: str) -> None:
     ]
     assert all(d.date is None for d in bare)
     assert any(d.date is not None for d in resolved)
+
+
+_AMOUNT_PIECES = st.sampled_from(
+    [*_CODES, *(c.upper() for c in _CODES), "$", "1", "5bn", " ", "x", "-", ".", "ſ", "K", "٣"]
+)
+
+
+@given(st.lists(_AMOUNT_PIECES, max_size=12).map("".join))
+def test_glued_amount_precheck_never_misses_an_amount(text: str) -> None:
+    """The digit scan before the glued-amount pattern passes every text the pattern matches."""
+    if _GLUED_AMOUNT.search(text):
+        assert _GLUED_TAIL.search(text)
+
+
+@pytest.mark.parametrize("text", ["RM1m in aid", "a fine of A$1bn", "HK$3.2bn", "krw100bn"])
+def test_glued_amounts_pass_the_precheck(text: str) -> None:
+    assert _GLUED_AMOUNT.search(text)
+    assert _GLUED_TAIL.search(text)

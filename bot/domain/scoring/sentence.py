@@ -43,15 +43,22 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
-_GLUED_AMOUNT = re.compile(
-    r"\b(?:"
-    + "|".join(
-        re.escape(c) for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()
-    )
-    + r")\d",
+_CODES = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
+_GLUED_AMOUNT = re.compile(r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE)
+"""An amount written together with its currency code ("RM1m", "A$1bn")."""
+_ENDS = "".join(sorted({re.escape(c[-1]) for c in _CODES if c[-1].isalnum()}))
+_SIGNED = {
+    sign: "".join(sorted({re.escape(c[-2]) for c in _CODES if c[-1] == sign}))
+    for sign in sorted({c[-1] for c in _CODES if not c[-1].isalnum()})
+}
+_GLUED_TAIL = re.compile(
+    rf"\d(?:(?<=[{_ENDS}]\d)"
+    + "".join(rf"|(?<=[{before}]{re.escape(sign)}\d)" for sign, before in _SIGNED.items())
+    + ")",
     re.IGNORECASE,
 )
-"""An amount written together with its currency code ("RM1m", "A$1bn")."""
+"""A digit right after the end of a currency code: what every glued amount has, found by a scan
+for digits (the amount's own pattern is tried at every character)."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
@@ -337,7 +344,7 @@ class SentenceAnalyser:
         if _DIGIT.search(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
-            if k < 0 and _GLUED_AMOUNT.search(res.text):  # one search before a token walk
+            if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
         if (
             k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
