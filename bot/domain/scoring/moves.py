@@ -145,7 +145,7 @@ def weigh_moves(
     bg = layers.get("background")
     # a leading public statement (denied, declined to comment) reports what follows
     secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
-    direction = res.direction
+    direction: list[Finding] = []
     esc, desc = res.escalation, res.deescalation
     coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
@@ -201,5 +201,5 @@ def weigh_moves(
                 target,
             )
         )
-    res.escalation, res.deescalation = esc, desc
+    res.direction, res.escalation, res.deescalation = direction, esc, desc
     res.both_ways = main_sides == 3

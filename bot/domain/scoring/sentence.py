@@ -322,7 +322,7 @@ class SentenceAnalyser:
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
-                        res.withheld.add(what)
+                        res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
                 tail: list[str] = []
                 for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
@@ -330,7 +330,7 @@ class SentenceAnalyser:
                         break
                     tail.append(tok)
                 if tail:
-                    res.conditions.append(" ".join(tail))
+                    res.conditions = [*res.conditions, " ".join(tail)]
         if (
             "topic" in layers
             and not _SAYING.isdisjoint(norms)
@@ -381,13 +381,16 @@ class SentenceAnalyser:
     def _entities(
         self, res: SentenceResult, layers: dict[str, list[Match]], acts: list[Match]
     ) -> None:
+        actors: list[str] = []
         for m in acts:
             code: str = m.payload.code
-            if code not in res.actors:
-                res.actors.append(code)
+            if code not in actors:
+                actors.append(code)
+        topics: list[str] = []
         for m in layers.get("topic", ()):
-            if m.payload not in res.topics:
-                res.topics.append(str(m.payload))
+            if m.payload not in topics:
+                topics.append(str(m.payload))
+        res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
