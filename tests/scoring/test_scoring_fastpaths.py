@@ -1,5 +1,5 @@
 """The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, the
-digit scan before the glued-amount pattern)."""
+digit scan before the glued-amount pattern, sentences spaced by single spaces)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.domain.scoring.dates import _month_windows, find_dates
 from bot.domain.scoring.sentence import _CODES, _GLUED_AMOUNT, _GLUED_TAIL
+from bot.domain.scoring.text import split_sentences
 
 _PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
 
@@ -75,3 +76,17 @@ def test_glued_amount_precheck_never_misses_an_amount(text: str) -> None:
 def test_glued_amounts_pass_the_precheck(text: str) -> None:
     assert _GLUED_AMOUNT.search(text)
     assert _GLUED_TAIL.search(text)
+
+
+_TEXT_PIECES = st.sampled_from(
+    ["Mr.", " ", "  ", "\t", "\xa0", "\u2009", "\u200b", "\x85", "A", "b", ".", "?", '"', "\n", "5"]
+)
+
+
+@given(st.lists(_TEXT_PIECES, max_size=40).map("".join))
+def test_sentences_come_out_with_single_spaces(text: str) -> None:
+    """Paragraphs spaced only by single spaces skip the split and join of each sentence's words;
+    every sentence still comes out as that split and join gives it."""
+    for sentence in split_sentences(text):
+        assert sentence == " ".join(sentence.split())
+        assert sentence

@@ -67,6 +67,9 @@ def split_sentences(text: str) -> list[str]:
     """Sentences of ``text`` (at most MAX_SENTENCES, from its first MAX_CHARS characters)."""
     out: list[str] = []
     for para in text[:MAX_CHARS].split("\n"):
+        # every whitespace but the space is unprintable: without those and without double spaces,
+        # stripping the edges of a piece is what splitting and joining its words gives
+        spaced = para.isprintable() and "  " not in para
         pos = 0
         for m in _BOUNDARY.finditer(para):
             end = m.end(1)
@@ -77,15 +80,15 @@ def split_sentences(text: str) -> list[str]:
                     word = word.lstrip('("“').lower()
                     if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                         continue
-            piece = para[pos:end].split()
+            piece = para[pos:end].strip(" ") if spaced else " ".join(para[pos:end].split())
             pos = m.end()
             if piece:
-                out.append(" ".join(piece)[:MAX_SENTENCE_CHARS])
+                out.append(piece[:MAX_SENTENCE_CHARS])
                 if len(out) >= MAX_SENTENCES:
                     return out
-        last = para[pos:].split()
+        last = para[pos:].strip(" ") if spaced else " ".join(para[pos:].split())
         if last:
-            out.append(" ".join(last)[:MAX_SENTENCE_CHARS])
+            out.append(last[:MAX_SENTENCE_CHARS])
             if len(out) >= MAX_SENTENCES:
                 return out
     return out
