@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -255,7 +256,10 @@ _YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"
 
 def _year_mention(norms: list[str]) -> bool:
     """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
-    return any(k and norms[k - 1] in _YEAR_BEFORE for k, t in enumerate(norms) if t in YEAR_LIKE)
+    for k in compress(range(1, len(norms)), map(YEAR_LIKE.__contains__, norms[1:])):
+        if norms[k - 1] in _YEAR_BEFORE:
+            return True
+    return False
 
 
 def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:

@@ -328,4 +328,4 @@ def _summary(results: list[SentenceResult], salience: list[float], has_title: bo
     # strongest first, ties in text order (the reversed sort is stable)
     ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
     keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
-    return " ".join(body[k].text for k in keep[:MAX_SUMMARY_SENTENCES])
+    return " ".join([body[k].text for k in keep[:MAX_SUMMARY_SENTENCES]])

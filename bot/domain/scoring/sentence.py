@@ -120,7 +120,7 @@ def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: l
 def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
     words = [t for t in raw if t[:1].isalpha()]
-    return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
+    return len(words) >= 3 and len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words)
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
@@ -334,7 +334,7 @@ class SentenceAnalyser:
         if (
             "topic" in layers
             and not _SAYING.isdisjoint(norms)
-            and all(cc.name != "attribution" for cc, _ in res.clarity)
+            and "attribution" not in [cc.name for cc, _ in res.clarity]
         ):
             speaker = _speaker(raw, norms)
             if speaker:
@@ -399,9 +399,9 @@ class SentenceAnalyser:
         raw: list[str],
         dates: list[DateMention],
     ) -> None:
-        cue = next((m for m in matches if m.payload), matches[0])
+        cue = ([m for m in matches if m.payload] or matches)[0]
         resolved = min(
-            (d for d in dates if d.date is not None),
+            [d for d in dates if d.date is not None],
             key=lambda d: (_DATE_PRIORITY.get(d.kind, 9), d.start),
             default=None,
         )
