@@ -90,3 +90,16 @@ def test_sentences_come_out_with_single_spaces(text: str) -> None:
     for sentence in split_sentences(text):
         assert sentence == " ".join(sentence.split())
         assert sentence
+
+
+def test_sentence_ends_of_every_mark_come_in_text_order() -> None:
+    """Full stops are found by one search and "!" or "?" by another; the ends are read in order."""
+    text = 'Will tariffs rise? Officials said so. "No!" Beijing replied. Mr. Li left! Talks end.'
+    assert split_sentences(text) == [
+        "Will tariffs rise?",
+        "Officials said so.",
+        '"No!"',
+        "Beijing replied.",
+        "Mr. Li left!",
+        "Talks end.",
+    ]
