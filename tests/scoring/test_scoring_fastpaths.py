@@ -1,5 +1,5 @@
-"""The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, the
-digit scan before the glued-amount pattern, sentences spaced by single spaces)."""
+"""The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, year
+windows, the digit scan before the glued-amount pattern, sentences spaced by single spaces)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.scoring.dates import _month_windows, find_dates
+from bot.domain.scoring.dates import _PATTERNS, _month_windows, _year_windows, find_dates
 from bot.domain.scoring.sentence import _CODES, _GLUED_AMOUNT, _GLUED_TAIL
 from bot.domain.scoring.text import split_sentences
 
@@ -103,3 +103,17 @@ def test_sentence_ends_of_every_mark_come_in_text_order() -> None:
         "Mr. Li left!",
         "Talks end.",
     ]
+
+
+_YEAR_PIECES = st.sampled_from(
+    ["in", "IN", "by", "through", "end of", "the", " ", "  ", "\t", "\xa0", "2026", "20", "1", "x"]
+)
+
+
+@given(st.lists(_YEAR_PIECES, max_size=25).map("".join))
+def test_year_windows_find_what_the_whole_sentence_search_finds(sentence: str) -> None:
+    year = dict(_PATTERNS)["year"]
+    windowed = [
+        m.span() for lo, hi in _year_windows(sentence) for m in year.finditer(sentence, lo, hi)
+    ]
+    assert windowed == [m.span() for m in year.finditer(sentence)]

@@ -19,6 +19,9 @@ _MONTH = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
 
+_YEAR_WORDS = ("in", "by", "until", "before", "from", "through", "end of", "for", "the")
+"""What a year is set for or named by: the words before it that the year pattern reads."""
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     (
@@ -75,7 +78,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # a year a measure is set for or named by ("quotas for 2026", "the 2026 quota")
     (
         "year",
-        re.compile(r"\b(?:in|by|until|before|from|through|end of|for|the)\s+(?P<y>20\d\d)\b", re.I),
+        re.compile(r"\b(?:" + "|".join(_YEAR_WORDS) + r")\s+(?P<y>20\d\d)\b", re.I),
     ),
 ]
 _NUMBER_WORDS = {
@@ -165,6 +168,30 @@ def _month_windows(sentence: str) -> list[tuple[int, int]]:
     return merged
 
 
+_YEAR_DIGITS = re.compile(r"20\d\d")
+_YEAR_REACH = max(map(len, _YEAR_WORDS))
+
+
+def _year_windows(sentence: str) -> list[tuple[int, int]]:
+    """Character windows around years written after whitespace: the year pattern only runs there
+    (tried at every character, its case-insensitive alternation costs more than the rest of the
+    date search). A window reaches the longest word before the year and one character past it,
+    where the word boundary after the year is read."""
+    merged: list[tuple[int, int]] = []
+    for m in _YEAR_DIGITS.finditer(sentence):
+        at = q = m.start()
+        while q and sentence[q - 1].isspace():
+            q -= 1
+        if q == at:
+            continue  # no whitespace before it: the pattern cannot end here
+        lo, hi = max(0, q - _YEAR_REACH), at + 5
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def find_dates(
     sentence: str,
     published: date | None,
@@ -186,6 +213,10 @@ def find_dates(
         if kind in _NAMED:
             windows = _month_windows(sentence) if windows is None else windows
             found = [m for lo, hi in windows for m in pattern.finditer(sentence, lo, hi)]
+        elif kind == "year":
+            found = [
+                m for lo, hi in _year_windows(sentence) for m in pattern.finditer(sentence, lo, hi)
+            ]
         else:
             found = list(pattern.finditer(sentence))
         for m in found:
