@@ -1,9 +1,11 @@
 """The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, year
-windows, the digit scan before the glued-amount pattern, sentences spaced by single spaces)."""
+windows, the digit scan before the glued-amount pattern, digits told
+without a regex, sentences spaced by single spaces)."""
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.domain.scoring.dates import _PATTERNS, _month_windows, _year_windows, find_dates
 from bot.domain.scoring.sentence import _CODES, _GLUED_AMOUNT, _GLUED_TAIL
-from bot.domain.scoring.text import split_sentences
+from bot.domain.scoring.text import has_digit, split_sentences
 
 _PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
 
@@ -117,3 +119,8 @@ def test_year_windows_find_what_the_whole_sentence_search_finds(sentence: str) -
         m.span() for lo, hi in _year_windows(sentence) for m in year.finditer(sentence, lo, hi)
     ]
     assert windowed == [m.span() for m in year.finditer(sentence)]
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "5", "0", "9", "٣", "é", "x", "/", "²"])))
+def test_has_digit_agrees_with_the_digit_class(text: str) -> None:
+    assert has_digit(text) == (re.search(r"\d", text) is not None)

@@ -9,6 +9,8 @@ from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
+from .text import has_digit
+
 _MONTHS = {
     name.lower(): i
     for i in range(1, 13)
@@ -277,7 +279,6 @@ _PLAIN_MONTHS = frozenset(
 """Month names as written: a date without a digit ("by August") needs one of these."""
 _UNIT_WORDS = frozenset(("day", "days", "week", "weeks", "month", "months"))
 YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
-_DIGIT = re.compile(r"\d")
 
 
 _YEAR_ONLY = frozenset(("year",))
@@ -297,7 +298,7 @@ def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests."""
     if DATE_WORDS.isdisjoint(norms):
         return _YEAR_ONLY if _year_mention(norms) else frozenset()
-    digit = _DIGIT.search(text) is not None
+    digit = has_digit(text)
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):
         kinds.add("month")

@@ -34,7 +34,7 @@ from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
-from .text import Tokens, render
+from .text import Tokens, has_digit, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
@@ -63,7 +63,6 @@ _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_DIGIT = re.compile(r"\d")
 _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
@@ -341,7 +340,7 @@ class SentenceAnalyser:
                 rec = classes["attribution"]
                 res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
         k = -1
-        if _DIGIT.search(res.text):
+        if has_digit(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):

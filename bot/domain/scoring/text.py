@@ -160,6 +160,19 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
+
+
+def has_digit(text: str) -> bool:
+    """Whether ``text`` has a digit (``\\d``). ASCII text has one when deleting the ten ASCII digits
+    from its bytes shortens it: several times cheaper than a regex search, which tests every
+    character against the class."""
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_DIGITS)) != len(text)
+    return _DIGIT.search(text) is not None
+
+
 def render(tokens: list[str]) -> str:
     """Tokens joined back into readable text (no space before %, commas and closing marks)."""
     text = " ".join(tokens)
