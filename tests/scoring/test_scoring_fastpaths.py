@@ -1,6 +1,6 @@
 """The scorer's shortcuts must not change what it finds (date windows, lazy date resolution, year
-windows, the digit scan before the glued-amount pattern, digits told
-without a regex, sentences spaced by single spaces)."""
+windows and date hints, the digit scan before the glued-amount pattern, digits told without a
+regex, sentences spaced by single spaces)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.scoring.dates import _PATTERNS, _month_windows, _year_windows, find_dates
+from bot.domain.scoring.dates import (
+    _HINTS,
+    _PATTERNS,
+    _month_windows,
+    _year_windows,
+    find_dates,
+)
 from bot.domain.scoring.sentence import _CODES, _GLUED_AMOUNT, _GLUED_TAIL
 from bot.domain.scoring.text import has_digit, split_sentences
 
@@ -124,3 +130,15 @@ def test_year_windows_find_what_the_whole_sentence_search_finds(sentence: str) -
 @given(st.text(alphabet=st.sampled_from(["a", " ", "5", "0", "9", "٣", "é", "x", "/", "²"])))
 def test_has_digit_agrees_with_the_digit_class(text: str) -> None:
     assert has_digit(text) == (re.search(r"\d", text) is not None)
+
+
+_HINTED_PIECES = st.sampled_from(
+    ["2025", "-", "07", "31", "1", " ", "day", "DAY", "days", "Week", "month", "x", "\u212a"]
+)
+
+
+@given(st.lists(_HINTED_PIECES, max_size=20).map("".join))
+def test_a_date_pattern_matches_only_where_its_hint_does(sentence: str) -> None:
+    for kind, hint in _HINTS.items():
+        if dict(_PATTERNS)[kind].search(sentence):
+            assert hint.search(sentence)
