@@ -134,9 +134,13 @@ class PhraseIndex:
 
     def _entry(self, word: str) -> _Entry | None:
         keys = [word]
-        keys.extend(
-            p for p in self._prefixes.get(word[:3], ()) if word.startswith(p[:-1]) and p != word
-        )
+        if prefixes := self._prefixes.get(word[:3]):
+            keys.extend([p for p in prefixes if word.startswith(p[:-1]) and p != word])
+        if len(keys) == 1 and word not in self._first and word not in self._back:
+            # no phrase starts with the word or with a prefix of it (most of a text's words)
+            if len(self._cache) < _CACHE_LIMIT:
+                self._cache[word] = None
+            return None
         single: dict[str, Any] | None = None
         by_second: dict[str, list[_Candidate]] = {}
         loose: list[_Candidate] = []
@@ -267,7 +271,7 @@ def _lead(seq: tuple[str, ...]) -> int:
 
 
 def _rest(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    return tuple((w.rstrip("*"), w.endswith("*")) for w in words)
+    return tuple([(w.rstrip("*"), w.endswith("*")) for w in words])
 
 
 def _fits(norms: list[str], t: int, rest: tuple[tuple[str, bool], ...], n: int) -> bool:
