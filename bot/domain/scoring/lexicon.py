@@ -207,7 +207,7 @@ class PhraseIndex:
                     if (
                         start >= 0
                         and tuple(norms[start:k]) == lead
-                        and _fits(norms, k + 1, rest, n)
+                        and (not rest or _fits(norms, k + 1, rest, n))
                     ):
                         hits_at = hits_at or []
                         hits_at.append((start, length, hits))
@@ -215,9 +215,17 @@ class PhraseIndex:
                 cands = by_second.get(norms[k + 1]) if by_second else None
                 if cands:
                     for rest, length, hits in cands:
-                        if not rest or _fits(norms, k + 2, rest, n):
-                            hits_at = hits_at or []
-                            hits_at.append((k, length, hits))
+                        if rest:  # the third word is compared here first: it mostly differs
+                            if k + 2 >= n:
+                                continue
+                            third, prefix = rest[0]
+                            tok = norms[k + 2]
+                            if not (tok.startswith(third) if prefix else tok == third):
+                                continue
+                            if not _fits(norms, k + 2, rest, n):
+                                continue
+                        hits_at = hits_at or []
+                        hits_at.append((k, length, hits))
                 nxt = norms[k + 1]
                 for rest, length, hits in loose:
                     if nxt.startswith(rest[0][0]) and _fits(norms, k + 1, rest, n):
