@@ -62,6 +62,8 @@ for digits (the amount's own pattern is tried at every character)."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
+_DATED = _DATE_WORDS | _YEAR_LIKE
+"""A sentence without any of these has no date expression (one pass over its tokens)."""
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
@@ -244,7 +246,7 @@ class SentenceAnalyser:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
             _NO_DATES
-            if _DATE_WORDS.isdisjoint(norms) and _YEAR_LIKE.isdisjoint(norms)
+            if _DATED.isdisjoint(norms)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
