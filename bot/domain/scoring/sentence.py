@@ -198,7 +198,7 @@ class SentenceAnalyser:
         layers = eng.index.scan(norms)
         if not layers:
             return res
-        if "May" in raw or "March" in raw:
+        if not _CAPITAL_MONTHS.isdisjoint(raw):
             months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
