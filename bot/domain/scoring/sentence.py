@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from itertools import compress
 
 from bot.domain.models import EvidenceKind
 
@@ -140,7 +139,7 @@ _CONDITIONS = frozenset(
 def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
     not a pronoun or an unnamed source; empty in a headline in title case."""
-    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, norms[1:])):
+    for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
@@ -174,7 +173,7 @@ def _counterparty(
     """A destination or counterparty that is no state: a place or firm named after a destination
     preposition ("sales to the Gulf", "duties on BYD")."""
     n = len(norms)
-    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):
+    for k in [k for k, t in enumerate(norms) if t in dest_words and k < n - 1]:
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
             # in a headline in title case every word is capitalised
@@ -227,7 +226,7 @@ class SentenceAnalyser:
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
-            breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
+            breaks = [k for k, t in enumerate(norms) if t in cb]
         else:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
