@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import NamedTuple
 
+from .text import has_digit
+
 _MONTHS = {
     name.lower(): i
     for i in range(1, 13)
@@ -17,6 +19,9 @@ _MONTHS["sept"] = 9
 _MONTH = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+
+_YEAR_WORDS = ("in", "by", "until", "before", "from", "through", "end of", "for", "the")
+"""What a year is set for or named by: the words before it that the year pattern reads."""
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
@@ -74,7 +79,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # a year a measure is set for or named by ("quotas for 2026", "the 2026 quota")
     (
         "year",
-        re.compile(r"\b(?:in|by|until|before|from|through|end of|for|the)\s+(?P<y>20\d\d)\b", re.I),
+        re.compile(r"\b(?:" + "|".join(_YEAR_WORDS) + r")\s+(?P<y>20\d\d)\b", re.I),
     ),
 ]
 _NUMBER_WORDS = {
@@ -164,6 +169,38 @@ def _month_windows(sentence: str) -> list[tuple[int, int]]:
     return merged
 
 
+_YEAR_DIGITS = re.compile(r"20\d\d")
+_YEAR_REACH = max(map(len, _YEAR_WORDS))
+
+
+def _year_windows(sentence: str) -> list[tuple[int, int]]:
+    """Character windows around years written after whitespace: the year pattern only runs there
+    (tried at every character, its case-insensitive alternation costs more than the rest of the
+    date search). A window reaches the longest word before the year and one character past it,
+    where the word boundary after the year is read."""
+    merged: list[tuple[int, int]] = []
+    for m in _YEAR_DIGITS.finditer(sentence):
+        at = q = m.start()
+        while q and sentence[q - 1].isspace():
+            q -= 1
+        if q == at:
+            continue  # no whitespace before it: the pattern cannot end here
+        lo, hi = max(0, q - _YEAR_REACH), at + 5
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+_HINTS = {
+    "iso": re.compile(r"-[01]\d-[0-3]\d\b"),
+    "span": re.compile(r"\d[- ](?:day|week|month)\b", re.IGNORECASE),
+}
+"""What every match of these patterns holds, found far more cheaply (from a first character, or
+a string) than the pattern, whose word boundary comes first and is tried at every character."""
+
+
 def find_dates(
     sentence: str,
     published: date | None,
@@ -185,6 +222,12 @@ def find_dates(
         if kind in _NAMED:
             windows = _month_windows(sentence) if windows is None else windows
             found = [m for lo, hi in windows for m in pattern.finditer(sentence, lo, hi)]
+        elif kind == "year":
+            found = [
+                m for lo, hi in _year_windows(sentence) for m in pattern.finditer(sentence, lo, hi)
+            ]
+        elif kind in _HINTS and not _HINTS[kind].search(sentence):
+            continue
         else:
             found = list(pattern.finditer(sentence))
         for m in found:
@@ -245,7 +288,6 @@ _PLAIN_MONTHS = frozenset(
 """Month names as written: a date without a digit ("by August") needs one of these."""
 _UNIT_WORDS = frozenset(("day", "days", "week", "weeks", "month", "months"))
 YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
-_DIGIT = re.compile(r"\d")
 
 
 _YEAR_ONLY = frozenset(("year",))
@@ -255,14 +297,17 @@ _YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"
 
 def _year_mention(norms: list[str]) -> bool:
     """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
-    return any(k and norms[k - 1] in _YEAR_BEFORE for k, t in enumerate(norms) if t in YEAR_LIKE)
+    for k in [k for k, t in enumerate(norms) if k and t in YEAR_LIKE]:
+        if norms[k - 1] in _YEAR_BEFORE:
+            return True
+    return False
 
 
 def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests."""
     if DATE_WORDS.isdisjoint(norms):
         return _YEAR_ONLY if _year_mention(norms) else frozenset()
-    digit = _DIGIT.search(text) is not None
+    digit = has_digit(text)
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):
         kinds.add("month")

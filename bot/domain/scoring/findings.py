@@ -11,7 +11,10 @@ from .reversion import Reversion
 
 _NO_CUES: list[str] = []
 _NO_FRAMES: list[tuple[str, str]] = []
-"""Shared, never mutated: what a sentence without scope cues holds."""
+_NO_WITHHELD: set[str] = set()
+_NO_MOVES: list[Finding] = []
+"""Shared, never mutated: what a sentence without moves, entities, conditions, withheld details
+or scope cues holds (the analysis assigns a new list or set when it has one)."""
 
 
 @dataclass(slots=True)
@@ -57,15 +60,15 @@ class SentenceResult:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.direction: list[Finding] = []
+        self.direction: list[Finding] = _NO_MOVES
         self.clarity: list[tuple[ClarityCue, Finding]] = []
         self.hedge = 0.0
         self.hedged = False
-        self.actors: list[str] = []
-        self.topics: list[str] = []
+        self.actors: list[str] = _NO_CUES
+        self.topics: list[str] = _NO_CUES
         self.reversion: Reversion | None = None
-        self.conditions: list[str] = []
-        self.withheld: set[str] = set()
+        self.conditions: list[str] = _NO_CUES
+        self.withheld: set[str] = _NO_WITHHELD
         self.has_quantity = False
         self.has_date = False
         self.has_destination = False

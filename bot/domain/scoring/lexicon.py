@@ -134,9 +134,13 @@ class PhraseIndex:
 
     def _entry(self, word: str) -> _Entry | None:
         keys = [word]
-        keys.extend(
-            p for p in self._prefixes.get(word[:3], ()) if word.startswith(p[:-1]) and p != word
-        )
+        if prefixes := self._prefixes.get(word[:3]):
+            keys.extend([p for p in prefixes if word.startswith(p[:-1]) and p != word])
+        if len(keys) == 1 and word not in self._first and word not in self._back:
+            # no phrase starts with the word or with a prefix of it (most of a text's words)
+            if len(self._cache) < _CACHE_LIMIT:
+                self._cache[word] = None
+            return None
         single: dict[str, Any] | None = None
         by_second: dict[str, list[_Candidate]] = {}
         loose: list[_Candidate] = []
@@ -203,7 +207,7 @@ class PhraseIndex:
                     if (
                         start >= 0
                         and tuple(norms[start:k]) == lead
-                        and _fits(norms, k + 1, rest, n)
+                        and (not rest or _fits(norms, k + 1, rest, n))
                     ):
                         hits_at = hits_at or []
                         hits_at.append((start, length, hits))
@@ -211,9 +215,17 @@ class PhraseIndex:
                 cands = by_second.get(norms[k + 1]) if by_second else None
                 if cands:
                     for rest, length, hits in cands:
-                        if not rest or _fits(norms, k + 2, rest, n):
-                            hits_at = hits_at or []
-                            hits_at.append((k, length, hits))
+                        if rest:  # the third word is compared here first: it mostly differs
+                            if k + 2 >= n:
+                                continue
+                            third, prefix = rest[0]
+                            tok = norms[k + 2]
+                            if not (tok.startswith(third) if prefix else tok == third):
+                                continue
+                            if not _fits(norms, k + 2, rest, n):
+                                continue
+                        hits_at = hits_at or []
+                        hits_at.append((k, length, hits))
                 nxt = norms[k + 1]
                 for rest, length, hits in loose:
                     if nxt.startswith(rest[0][0]) and _fits(norms, k + 1, rest, n):
@@ -267,7 +279,7 @@ def _lead(seq: tuple[str, ...]) -> int:
 
 
 def _rest(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
-    return tuple((w.rstrip("*"), w.endswith("*")) for w in words)
+    return tuple([(w.rstrip("*"), w.endswith("*")) for w in words])
 
 
 def _fits(norms: list[str], t: int, rest: tuple[tuple[str, bool], ...], n: int) -> bool:

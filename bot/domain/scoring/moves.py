@@ -9,6 +9,8 @@ de-escalates, suspending *talks* escalates).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from .engine import Engine, EventCue
 from .findings import Finding, SentenceResult
 from .lexicon import Match, load
@@ -68,6 +70,12 @@ def _complements_govern(
                 continue  # (a refusal, "declined to resign", keeps its own sign)
         out.append(cue)
     return out
+
+
+def _starts_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a clause starts in (lo, hi] (``starts`` is sorted)."""
+    k = bisect_right(starts, lo)
+    return k < len(starts) and starts[k] <= hi
 
 
 def _cue_start(c: Cue) -> int:
@@ -145,13 +153,13 @@ def weigh_moves(
     bg = layers.get("background")
     # a leading public statement (denied, declined to comment) reports what follows
     secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
-    direction = res.direction
+    direction: list[Finding] = []
     esc, desc = res.escalation, res.deescalation
     coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
     main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
     for k, (m, weight, mode, label) in enumerate(cues):
-        if coords and k and any(cues[k - 1][0].i < c <= m.i for c in coords):
+        if coords and k and _starts_between(coords, cues[k - 1][0].i, m.i):
             main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
         f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
         if main_free:
@@ -201,5 +209,5 @@ def weigh_moves(
                 target,
             )
         )
-    res.escalation, res.deescalation = esc, desc
+    res.direction, res.escalation, res.deescalation = direction, esc, desc
     res.both_ways = main_sides == 3

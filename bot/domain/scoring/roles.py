@@ -57,10 +57,18 @@ def roles(actors: list[Match], i: int, j: int, norms: list[str]) -> tuple[str | 
     target: str | None
     if agent is not None:
         actor = agent
-        target = governed_before or subject or next((c for c in after if c != agent), None)
+        target = governed_before or subject or (_other(after, agent, None) if after else None)
     else:
         actor = subject
-        target = next((c for c in after if c != actor), partner)
+        target = _other(after, actor, partner) if after else partner
     if target == actor:
         target = None
     return actor, target
+
+
+def _other(codes: list[str], actor: str | None, default: str | None) -> str | None:
+    """The first of ``codes`` that is not ``actor``, else ``default``."""
+    for code in codes:
+        if code != actor:
+            return code
+    return default

@@ -9,9 +9,9 @@ commitment would need and the item lacks (codes of the ``[missing]`` table).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 
 from bot.domain.models import (
     Article,
@@ -152,8 +152,8 @@ def _hedged(t: Tally, results: list[SentenceResult]) -> bool:
     return t.n_hedged / len(results) >= HEDGED_SHARE
 
 
-def _first(e: _Ev) -> float:
-    return e[0]
+_first = itemgetter(0)
+"""The sort key of an evidence entry (its strength)."""
 
 
 def _distinct(evidence: list[_Ev]) -> list[_Ev]:
@@ -252,10 +252,8 @@ def _label(esc: float, desc: float, net: float, n_esc: int, n_desc: int) -> Labe
 
 
 def _ranked(items: list[str]) -> list[str]:
-    """Most frequent first, ties in order of first mention (a Counter keeps that order and the
-    sort is stable)."""
-    counts = Counter(items)
-    return sorted(counts, key=lambda x: -counts[x])
+    """Most frequent first, ties in order of first mention (the sort is stable, reversed too)."""
+    return sorted(dict.fromkeys(items), key=items.count, reverse=True)
 
 
 def _missing(t: Tally) -> list[_EvDict]:
@@ -330,4 +328,4 @@ def _summary(results: list[SentenceResult], salience: list[float], has_title: bo
     # strongest first, ties in text order (the reversed sort is stable)
     ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
     keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
-    return " ".join(body[k].text for k in keep[:MAX_SUMMARY_SENTENCES])
+    return " ".join([body[k].text for k in keep[:MAX_SUMMARY_SENTENCES]])

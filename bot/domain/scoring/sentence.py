@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from itertools import compress
 
 from bot.domain.models import EvidenceKind
 
@@ -34,7 +33,7 @@ from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
-from .text import Tokens, render
+from .text import Tokens, has_digit, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
@@ -43,20 +42,28 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
-_GLUED_AMOUNT = re.compile(
-    r"\b(?:"
-    + "|".join(
-        re.escape(c) for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()
-    )
-    + r")\d",
+_CODES = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
+_GLUED_AMOUNT = re.compile(r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE)
+"""An amount written together with its currency code ("RM1m", "A$1bn")."""
+_ENDS = "".join(sorted({re.escape(c[-1]) for c in _CODES if c[-1].isalnum()}))
+_SIGNED = {
+    sign: "".join(sorted({re.escape(c[-2]) for c in _CODES if c[-1] == sign}))
+    for sign in sorted({c[-1] for c in _CODES if not c[-1].isalnum()})
+}
+_GLUED_TAIL = re.compile(
+    rf"\d(?:(?<=[{_ENDS}]\d)"
+    + "".join(rf"|(?<=[{before}]{re.escape(sign)}\d)" for sign, before in _SIGNED.items())
+    + ")",
     re.IGNORECASE,
 )
-"""An amount written together with its currency code ("RM1m", "A$1bn")."""
+"""A digit right after the end of a currency code: what every glued amount has, found by a scan
+for digits (the amount's own pattern is tried at every character)."""
 _CAPITAL_MONTHS = frozenset({"May", "March"})
 _VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
 _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
+_DATED = _DATE_WORDS | _YEAR_LIKE
+"""A sentence without any of these has no date expression (one pass over its tokens)."""
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_DIGIT = re.compile(r"\d")
 _NO_MATCHES: list[Match] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
@@ -113,7 +120,7 @@ def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: l
 def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
     words = [t for t in raw if t[:1].isalpha()]
-    return len(words) >= 3 and sum(1 for t in words if t[:1].isupper()) >= 0.8 * len(words)
+    return len(words) >= 3 and len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words)
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
@@ -132,7 +139,7 @@ _CONDITIONS = frozenset(
 def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
     not a pronoun or an unnamed source; empty in a headline in title case."""
-    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, norms[1:])):
+    for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
@@ -166,7 +173,7 @@ def _counterparty(
     """A destination or counterparty that is no state: a place or firm named after a destination
     preposition ("sales to the Gulf", "duties on BYD")."""
     n = len(norms)
-    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):
+    for k in [k for k, t in enumerate(norms) if t in dest_words and k < n - 1]:
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
             # in a headline in title case every word is capitalised
@@ -190,7 +197,7 @@ class SentenceAnalyser:
         layers = eng.index.scan(norms)
         if not layers:
             return res
-        if "May" in raw or "March" in raw:
+        if not _CAPITAL_MONTHS.isdisjoint(raw):
             months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
@@ -219,7 +226,7 @@ class SentenceAnalyser:
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
         if "neg" in layers or "irrealis" in layers or "pivot" in layers:
             cb = eng.clause_breaks
-            breaks = list(compress(range(len(norms)), map(cb.__contains__, norms)))
+            breaks = [k for k, t in enumerate(norms) if t in cb]
         else:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
@@ -238,7 +245,7 @@ class SentenceAnalyser:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
             _NO_DATES
-            if _DATE_WORDS.isdisjoint(norms) and _YEAR_LIKE.isdisjoint(norms)
+            if _DATED.isdisjoint(norms)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
@@ -315,7 +322,7 @@ class SentenceAnalyser:
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
-                        res.withheld.add(what)
+                        res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
                 tail: list[str] = []
                 for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
@@ -323,21 +330,21 @@ class SentenceAnalyser:
                         break
                     tail.append(tok)
                 if tail:
-                    res.conditions.append(" ".join(tail))
+                    res.conditions = [*res.conditions, " ".join(tail)]
         if (
             "topic" in layers
             and not _SAYING.isdisjoint(norms)
-            and all(cc.name != "attribution" for cc, _ in res.clarity)
+            and "attribution" not in [cc.name for cc, _ in res.clarity]
         ):
             speaker = _speaker(raw, norms)
             if speaker:
                 rec = classes["attribution"]
                 res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
         k = -1
-        if _DIGIT.search(res.text):
+        if has_digit(res.text):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
-            if k < 0 and _GLUED_AMOUNT.search(res.text):  # one search before a token walk
+            if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
         if (
             k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
@@ -374,13 +381,16 @@ class SentenceAnalyser:
     def _entities(
         self, res: SentenceResult, layers: dict[str, list[Match]], acts: list[Match]
     ) -> None:
+        actors: list[str] = []
         for m in acts:
             code: str = m.payload.code
-            if code not in res.actors:
-                res.actors.append(code)
+            if code not in actors:
+                actors.append(code)
+        topics: list[str] = []
         for m in layers.get("topic", ()):
-            if m.payload not in res.topics:
-                res.topics.append(str(m.payload))
+            if m.payload not in topics:
+                topics.append(str(m.payload))
+        res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
@@ -389,9 +399,9 @@ class SentenceAnalyser:
         raw: list[str],
         dates: list[DateMention],
     ) -> None:
-        cue = next((m for m in matches if m.payload), matches[0])
+        cue = ([m for m in matches if m.payload] or matches)[0]
         resolved = min(
-            (d for d in dates if d.date is not None),
+            [d for d in dates if d.date is not None],
             key=lambda d: (_DATE_PRIORITY.get(d.kind, 9), d.start),
             default=None,
         )
