@@ -122,6 +122,7 @@ class BatchMixin(ClaimsMixin):
         feeds = {r.item.feed for r in records}
         if len(feeds) > 1:
             raise ValueError("record_items takes the items of one feed")
+        seen = self._ts(now)
         items: list[dict[str, Any]] = [
             {
                 "feed": r.item.feed,
@@ -134,7 +135,7 @@ class BatchMixin(ClaimsMixin):
                 "relevant": int(bool(r.assessment and r.assessment.relevant)),
                 "assessment": r.assessment.model_dump_json() if r.assessment else None,
                 "story_id": r.item.story or None,
-                "seen_at": self._ts(now),
+                "seen_at": seen,
             }
             for r in {r.item.key: r for r in records}.values()
         ]
@@ -164,8 +165,8 @@ class BatchMixin(ClaimsMixin):
                         ),
                         "story_id": a.item.story or None,
                         "followup": a.followup.model_dump_json() if a.followup else None,
-                        "next_attempt_at": self._ts(a.hold_until or now),
-                        "created_at": self._ts(now),
+                        "next_attempt_at": self._ts(a.hold_until) if a.hold_until else seen,
+                        "created_at": seen,
                     }
                     for r in records
                     if r.item.key in inserted
