@@ -43,11 +43,11 @@ from bot.services.websub import WebSub
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    import httpx
     from aiohttp import web
     from slack_bolt.async_app import AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
+    from bot.adapters.http_fetch import Exchange
     from bot.adapters.metrics import Metrics
     from bot.adapters.ops_web import Check
     from bot.services.chat import ChatService
@@ -116,11 +116,26 @@ def teams_notifier(http: HttpClients, clock: Clock, settings: Settings) -> Notif
     return TeamsWebhookNotifier(http.trusted(), clock, charts=chart_files(settings))
 
 
-def feed_fetcher(client: Callable[[], httpx.AsyncClient], policy: Polling) -> FeedFetcher:
+def feed_fetcher(http: HttpClients, policy: Polling) -> FeedFetcher:
+    """The configured feeds' fetcher."""
+    from bot.adapters.aiohttp_exchange import AiohttpExchange
+
+    return fetcher_over(AiohttpExchange(http.feeds()), policy)
+
+
+def guarded_feed_fetcher(http: HttpClients, policy: Polling) -> FeedFetcher:
+    """Chat-added feeds' fetcher: every hop checked, connections pinned to the addresses
+    checked."""
+    from bot.adapters.httpx_exchange import HttpxExchange
+
+    return fetcher_over(HttpxExchange(http.untrusted()), policy)
+
+
+def fetcher_over(exchange: Exchange, policy: Polling) -> FeedFetcher:
     from bot.adapters.http_fetch import HttpFeedFetcher
 
     return HttpFeedFetcher(
-        client(),
+        exchange,
         max_body_bytes=policy.max_body_bytes,
         per_host=policy.per_host,
         timeout_s=policy.timeout.total_seconds(),
@@ -209,10 +224,8 @@ async def build_app(
                 observer=meter,
             )
             digests = Digests(store, clock, render_escalation_chart, pool)
-            fetcher = FetcherOnUse(partial(feed_fetcher, http.trusted, policy))
-            # Chat-added feeds and analyze URLs: every hop checked, connections pinned to the
-            # addresses checked.
-            guarded_fetcher = FetcherOnUse(partial(feed_fetcher, http.untrusted, policy))
+            fetcher = FetcherOnUse(partial(feed_fetcher, http, policy))
+            guarded_fetcher = FetcherOnUse(partial(guarded_feed_fetcher, http, policy))
             articles = ArticlesOnUse(partial(web_articles, http, guard, policy))
             parser = ParserOnUse(source_parser)
             websub = (

@@ -27,6 +27,7 @@ from bot.ports import (
 )
 
 if TYPE_CHECKING:
+    import aiohttp
     import httpx
 
     from bot.adapters.net_guard import AddressGuard
@@ -87,20 +88,22 @@ def address_guard(allow: list[str]) -> AddressGuard:
 
 
 class HttpClients:
-    """The process's two HTTP clients, each opened when first asked for: ``trusted`` for the
-    configured feeds, webhooks and hubs; ``untrusted`` for chat-added feeds and analyze URLs
-    (every hop checked by ``guard``, connections pinned to the addresses checked)."""
+    """The process's HTTP clients, each opened when first asked for: ``feeds`` (aiohttp) for
+    the configured feeds; ``trusted`` for webhooks and hubs; ``untrusted`` for chat-added feeds
+    and analyze URLs (every hop checked by ``guard``, connections pinned to the addresses
+    checked)."""
 
     def __init__(self, policy: Polling, guard: GuardOnUse) -> None:
         self._policy = policy
         self._guard = guard
         self._trusted: httpx.AsyncClient | None = None
         self._untrusted: httpx.AsyncClient | None = None
+        self._feeds: aiohttp.ClientSession | None = None
 
     def _options(self) -> tuple[httpx.Timeout, dict[str, str]]:
         import httpx
 
-        from bot.adapters.http_fetch import USER_AGENT
+        from bot.adapters.http_body import USER_AGENT
 
         timeout = httpx.Timeout(self._policy.timeout.total_seconds(), connect=10.0)
         return timeout, {"User-Agent": USER_AGENT}
@@ -111,7 +114,7 @@ class HttpClients:
             import httpx
 
             from bot.adapters.http_pool import pooled_client
-            from bot.adapters.net_guard import shared_ssl_context
+            from bot.adapters.tls import shared_ssl_context
 
             timeout, headers = self._options()
             limits = httpx.Limits(
@@ -127,6 +130,18 @@ class HttpClients:
             )
         return self._trusted
 
+    def feeds(self) -> aiohttp.ClientSession:
+        if self._feeds is None:
+            from bot.adapters.aiohttp_exchange import feed_session
+            from bot.adapters.tls import shared_ssl_context
+
+            self._feeds = feed_session(
+                shared_ssl_context(),
+                connections=max(20, self._policy.concurrency),
+                connect_timeout_s=10.0,
+            )
+        return self._feeds
+
     def untrusted(self) -> httpx.AsyncClient:
         if self._untrusted is None:
             from bot.adapters.net_guard import guarded_client
@@ -139,15 +154,15 @@ class HttpClients:
 
     async def aclose(self) -> None:
         """Close the clients that were opened."""
-        trusted, untrusted, self._trusted, self._untrusted = (
-            self._trusted,
-            self._untrusted,
-            None,
-            None,
-        )
+        trusted, untrusted, feeds = self._trusted, self._untrusted, self._feeds
+        self._trusted = self._untrusted = self._feeds = None
         try:
-            if trusted is not None:
-                await trusted.aclose()
+            if feeds is not None:
+                await feeds.close()
         finally:
-            if untrusted is not None:
-                await untrusted.aclose()
+            try:
+                if trusted is not None:
+                    await trusted.aclose()
+            finally:
+                if untrusted is not None:
+                    await untrusted.aclose()

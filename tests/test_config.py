@@ -71,6 +71,13 @@ def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
     assert "line" in caught.value.problems[0][0]
 
 
+def test_yaml_that_would_build_python_objects_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(write(tmp_path, f"feeds: !!python/object/apply:os.system ['touch {marker}']\n"))
+    assert not marker.exists()
+
+
 def test_unknown_keys_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, "feeds: []\nrouts: []\n"))

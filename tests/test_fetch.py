@@ -1,16 +1,21 @@
-"""The feed fetcher against a real HTTP server on loopback, and the feed parser."""
+"""The feed fetcher against a real HTTP server on loopback, over both of its exchanges (aiohttp
+for configured feeds, httpx for chat-added ones), and the feed parser."""
 
 import asyncio
 import contextlib
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.adapters.aiohttp_exchange import AiohttpExchange, environment_steers_requests, feed_session
 from bot.adapters.feed_parse import FeedparserParser
-from bot.adapters.http_fetch import HttpFeedFetcher, parse_retry_after
+from bot.adapters.http_body import parse_retry_after
+from bot.adapters.http_fetch import Exchange, HttpFeedFetcher
+from bot.adapters.httpx_exchange import HttpxExchange
+from bot.adapters.tls import shared_ssl_context
 from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError, ParseError
 from tests.support.feeds import rss, rss_item
 from tests.support.servers import FeedServer
@@ -18,19 +23,25 @@ from tests.support.servers import FeedServer
 BODY = rss([rss_item("a1", "Title", "Body")])
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as c:
-        yield c
+@pytest.fixture(params=["aiohttp", "httpx"])
+async def client(request: pytest.FixtureRequest) -> AsyncIterator[Exchange]:
+    """An exchange of each kind, closed after the test."""
+    if request.param == "httpx":
+        async with httpx.AsyncClient(timeout=5, follow_redirects=True) as c:
+            yield HttpxExchange(c)
+    else:
+        session = feed_session(shared_ssl_context(), connections=20, connect_timeout_s=5)
+        try:
+            yield AiohttpExchange(session)
+        finally:
+            await session.close()
 
 
-def fetcher(client: httpx.AsyncClient, **kwargs: object) -> HttpFeedFetcher:
+def fetcher(client: Exchange, **kwargs: object) -> HttpFeedFetcher:
     return HttpFeedFetcher(client, backoff_initial=0.01, backoff_max=0.05, **kwargs)  # type: ignore[arg-type]
 
 
-async def test_conditional_get_gets_304_when_unchanged(
-    feeds: FeedServer, client: httpx.AsyncClient
-) -> None:
+async def test_conditional_get_gets_304_when_unchanged(feeds: FeedServer, client: Exchange) -> None:
     url = feeds.set("/feed", BODY, etag='"v1"')
     first = await fetcher(client).fetch(url)
     assert first.body == BODY.encode()
@@ -40,16 +51,14 @@ async def test_conditional_get_gets_304_when_unchanged(
     assert feeds.requests[-1][1]["if-none-match"] == '"v1"'
 
 
-async def test_transient_errors_are_retried(feeds: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_transient_errors_are_retried(feeds: FeedServer, client: Exchange) -> None:
     url = feeds.set("/flaky", BODY, fail_times=2, fail_status=503)
     result = await fetcher(client).fetch(url)
     assert result.body == BODY.encode()
     assert feeds.hits("/flaky") == 3
 
 
-async def test_permanent_errors_are_not_retried(
-    feeds: FeedServer, client: httpx.AsyncClient
-) -> None:
+async def test_permanent_errors_are_not_retried(feeds: FeedServer, client: Exchange) -> None:
     url = feeds.base + "/missing"
     with pytest.raises(HTTPStatusError) as caught:
         await fetcher(client).fetch(url)
@@ -58,7 +67,7 @@ async def test_permanent_errors_are_not_retried(
 
 
 async def test_retry_after_is_reported_when_retries_run_out(
-    feeds: FeedServer, client: httpx.AsyncClient
+    feeds: FeedServer, client: Exchange
 ) -> None:
     url = feeds.set("/busy", BODY, fail_times=5, fail_status=429, fail_headers={"Retry-After": "0"})
     with pytest.raises(HTTPStatusError) as caught:
@@ -68,18 +77,18 @@ async def test_retry_after_is_reported_when_retries_run_out(
     assert feeds.hits("/busy") == 2
 
 
-async def test_oversized_bodies_are_refused(feeds: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_oversized_bodies_are_refused(feeds: FeedServer, client: Exchange) -> None:
     url = feeds.set("/huge", b"x" * 50_000)
     with pytest.raises(BodyTooLargeError):
         await fetcher(client, max_body_bytes=10_000).fetch(url)
 
 
-async def test_connection_refused_is_a_fetch_error(client: httpx.AsyncClient) -> None:
+async def test_connection_refused_is_a_fetch_error(client: Exchange) -> None:
     with pytest.raises(FetchError):
         await fetcher(client, attempts=1).fetch("http://127.0.0.1:9/feed")
 
 
-async def test_file_urls_are_read(tmp_path: Path, client: httpx.AsyncClient) -> None:
+async def test_file_urls_are_read(tmp_path: Path, client: Exchange) -> None:
     path = tmp_path / "f.xml"
     path.write_text(BODY)
     assert (await fetcher(client).fetch(path.as_uri())).body == BODY.encode()
@@ -116,14 +125,14 @@ def test_parser_refuses_what_is_not_a_feed() -> None:
         FeedparserParser().parse(b"\x00\x01garbage", "https://x.org/")
 
 
-async def test_a_retry_never_comes_sooner_than_retry_after(client: httpx.AsyncClient) -> None:
+async def test_a_retry_never_comes_sooner_than_retry_after(client: Exchange) -> None:
     error = HTTPStatusError("https://x.example/feed", 503, retry_after=7.0)
     waits = [fetcher(client).retry_wait(attempt, error) for attempt in (1, 2, 3)]
     assert min(waits) >= 7.0
 
 
 async def test_a_retry_after_longer_than_the_deadline_is_left_to_the_schedule(
-    feeds: FeedServer, client: httpx.AsyncClient
+    feeds: FeedServer, client: Exchange
 ) -> None:
     url = feeds.set(
         "/busy", BODY, fail_times=5, fail_status=429, fail_headers={"Retry-After": "3600"}
@@ -134,27 +143,41 @@ async def test_a_retry_after_longer_than_the_deadline_is_left_to_the_schedule(
     assert feeds.hits("/busy") == 1  # not re-requested within the cycle
 
 
-async def test_one_deadline_covers_a_body_that_trickles() -> None:
-    async def trickle() -> AsyncIterator[bytes]:
+@contextlib.asynccontextmanager
+async def raw_server(
+    answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> AsyncIterator[str]:
+    """A loopback server that answers each connection with ``answer``; yields its base URL."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await answer(reader, writer)
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        for writer in writers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_one_deadline_covers_a_body_that_trickles(client: Exchange) -> None:
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
         while True:
-            yield b"<"
+            writer.write(b"<")
+            await writer.drain()
             await asyncio.sleep(0.2)
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, stream=_Stream(trickle()))
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
+    async with raw_server(trickle) as base:
         with pytest.raises(FetchError, match="no complete answer within 1s"):
-            await fetcher(mock, timeout_s=1).fetch("https://slow.example/feed")
-
-
-class _Stream(httpx.AsyncByteStream):
-    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
-        self._chunks = chunks
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._chunks:
-            yield chunk
+            await fetcher(client, timeout_s=1).fetch(f"{base}/feed")
 
 
 def _compressed(data: bytes, wbits: int) -> bytes:
@@ -167,40 +190,43 @@ def _compressed(data: bytes, wbits: int) -> bytes:
     [("gzip", 16 + zlib.MAX_WBITS), ("deflate", zlib.MAX_WBITS), ("deflate", -zlib.MAX_WBITS)],
 )
 async def test_compressed_bodies_are_decoded_and_bombs_cut_at_the_cap(
-    encoding: str, wbits: int
+    feeds: FeedServer, client: Exchange, encoding: str, wbits: int
 ) -> None:
-    bodies = {
-        "/feed": _compressed(BODY.encode(), wbits),
-        "/bomb": _compressed(bytes(50_000_000), wbits),
-    }
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            200,
-            stream=httpx.ByteStream(bodies[request.url.path]),
-            headers={"Content-Encoding": encoding},
-        )
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
-        got = await fetcher(mock, max_body_bytes=1_000_000).fetch("https://x.example/feed")
-        assert got.body == BODY.encode()
-        with pytest.raises(BodyTooLargeError, match="once decompressed"):
-            await fetcher(mock, max_body_bytes=1_000_000).fetch("https://x.example/bomb")
+    coded = {"Content-Encoding": encoding}
+    feed = feeds.set("/feed", _compressed(BODY.encode(), wbits), headers=coded)
+    bomb = feeds.set("/bomb", _compressed(bytes(50_000_000), wbits), headers=coded)
+    got = await fetcher(client, max_body_bytes=1_000_000).fetch(feed)
+    assert got.body == BODY.encode()
+    with pytest.raises(BodyTooLargeError, match="once decompressed"):
+        await fetcher(client, max_body_bytes=1_000_000).fetch(bomb)
 
 
-async def test_an_unknown_content_encoding_is_a_clear_error() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            200, stream=httpx.ByteStream(b"..."), headers={"Content-Encoding": "compress"}
-        )
+async def test_an_unknown_content_encoding_is_a_clear_error(
+    feeds: FeedServer, client: Exchange
+) -> None:
+    url = feeds.set("/feed", b"...", headers={"Content-Encoding": "compress"})
+    with pytest.raises(FetchError, match="unsupported Content-Encoding"):
+        await fetcher(client).fetch(url)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as mock:
-        with pytest.raises(FetchError, match="unsupported Content-Encoding"):
-            await fetcher(mock).fetch("https://x.example/feed")
+
+async def test_a_redirected_feed_reports_where_it_was_found(
+    feeds: FeedServer, client: Exchange
+) -> None:
+    target = feeds.set("/new", BODY, etag='"v2"')
+    moved = feeds.set("/old", b"", status=301, headers={"Location": target})
+    got = await fetcher(client).fetch(moved)
+    assert (got.url, got.body, got.etag) == (target, BODY.encode(), '"v2"')
+
+
+async def test_a_redirect_loop_is_a_clear_error(feeds: FeedServer, client: Exchange) -> None:
+    loop = feeds.set("/loop", b"", status=302)
+    feeds.resources["/loop"].headers["Location"] = loop
+    with pytest.raises(FetchError, match="too many redirects"):
+        await fetcher(client, attempts=1).fetch(loop)
 
 
 async def test_304_answers_leave_the_connection_open_for_the_next_fetch(
-    client: httpx.AsyncClient,
+    client: Exchange,
 ) -> None:
     """A warm cycle is mostly 304s: each must reuse the keep-alive connection, not open one."""
     peers: list[object] = []
@@ -221,7 +247,6 @@ async def test_304_answers_leave_the_connection_open_for_the_next_fetch(
         feed = fetcher(client)
         results = [await feed.fetch(f"http://127.0.0.1:{port}/feed", etag='"v1"') for _ in range(5)]
     finally:
-        await client.aclose()
         for writer in writers:
             writer.close()
         server.close()
@@ -238,7 +263,7 @@ def test_a_missing_sniffio_is_not_searched_for_on_every_request(
     import importlib.util
     import sys
 
-    from bot.adapters import http_fetch
+    from bot.adapters import httpx_exchange
 
     searched: list[str] = []
 
@@ -249,8 +274,47 @@ def test_a_missing_sniffio_is_not_searched_for_on_every_request(
     monkeypatch.delitem(sys.modules, "sniffio", raising=False)
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *_: None)
     monkeypatch.setattr(sys, "meta_path", [Spy(), *sys.meta_path])
-    http_fetch.skip_missing_sniffio()
+    httpx_exchange.skip_missing_sniffio()
     for _ in range(3):
         with pytest.raises(ImportError):
             import sniffio  # noqa: F401
     assert searched == []
+
+
+async def test_configured_feeds_go_through_the_proxy_the_environment_names(
+    feeds: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loopback server stands in for the proxy: it is asked for the feed's absolute URL."""
+    feeds.set("http://feeds.example/wire", BODY)
+    monkeypatch.setenv("HTTP_PROXY", feeds.base)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = feed_session(shared_ssl_context(), connections=4, connect_timeout_s=5)
+    try:
+        got = await fetcher(AiohttpExchange(session)).fetch("http://feeds.example/wire")
+    finally:
+        await session.close()
+    assert got.body == BODY.encode()
+    assert feeds.requests[-1][0] == "http://feeds.example/wire"
+
+
+def test_without_proxy_or_netrc_the_environment_is_not_read_per_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
+    assert not environment_steers_requests()
+    (tmp_path / "netrc").write_text("machine feeds.example login a password b\n")
+    monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
+    assert environment_steers_requests()
+    monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    assert environment_steers_requests()

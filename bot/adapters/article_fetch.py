@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.adapters.feed_parse import RssAtomParser
-from bot.adapters.http_fetch import ACCEPT_ENCODING, read_capped
+from bot.adapters.http_body import ACCEPT_ENCODING
+from bot.adapters.httpx_exchange import read_capped
 from bot.adapters.net_guard import AddressGuard
 from bot.domain.models import Article
 from bot.domain.text import html_to_text, one_line

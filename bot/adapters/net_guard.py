@@ -15,9 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import ssl
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -163,18 +161,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-@cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """One TLS context (system trust store) for every client of the process: loading the
-    certificate authorities costs tens of milliseconds each time."""
-    return httpx.create_ssl_context()
-
-
 def guarded_client(guard: AddressGuard, **kwargs: Any) -> httpx.AsyncClient:
     """An HTTP client that reaches only addresses ``guard`` allows, on every hop.
 
     It ignores proxy settings from the environment (a proxy would connect on our behalf)."""
     from bot.adapters.http_pool import pooled_client
+    from bot.adapters.tls import shared_ssl_context
 
     limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
     return pooled_client(

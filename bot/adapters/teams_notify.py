@@ -34,7 +34,7 @@ from tenacity import (
 )
 
 from bot.adapters.chart_files import ChartFiles
-from bot.adapters.http_fetch import parse_retry_after
+from bot.adapters.http_body import parse_retry_after
 from bot.domain.config import webhook_label
 from bot.domain.text import one_line, shorten
 from bot.errors import DeliveryError, RateLimitedError
