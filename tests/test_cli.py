@@ -266,3 +266,28 @@ def test_poll_once_polls_only_due_feeds_and_honours_a_long_retry_after(
     forced = signalbot(tmp_path, "poll", "--once", "--all", "--config", str(config))
     assert "polled 2 feed(s)" in forced.stderr
     assert feeds.hits("/busy") == 2
+
+
+def test_poll_once_fetches_configured_feeds_through_the_proxy_the_environment_names(
+    tmp_path: Path, feeds: FeedServer
+) -> None:
+    """The loopback feed server stands in for the proxy: it is asked for the absolute URL."""
+    feeds.set("http://wire.example/rss", rss([rss_item("p1", TARIFF_TITLE, TARIFF_TEXT)]))
+    config = tmp_path / "signalbot.yaml"
+    config.write_text(
+        "feeds:\n  - {name: wire, url: 'http://wire.example/rss'}\n"
+        "polling: {backlog: 5}\nroutes:\n  - {name: desk, to: console}\n"
+    )
+    result = signalbot(
+        tmp_path,
+        "poll",
+        "--once",
+        "--config",
+        str(config),
+        HTTP_PROXY=feeds.base,
+        NO_PROXY="",
+        no_proxy="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert [path for path, _ in feeds.requests] == ["http://wire.example/rss"]
+    assert "1 alert(s) sent" in result.stderr
