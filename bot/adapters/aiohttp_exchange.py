@@ -14,8 +14,8 @@ import urllib.request
 
 import aiohttp
 
-from bot.adapters.http_body import USER_AGENT, max_age, parse_retry_after, read_capped_chunks
-from bot.errors import FetchError, HTTPStatusError
+from bot.adapters.http_body import USER_AGENT, fetched, not_modified, read_capped_chunks, refused
+from bot.errors import FetchError
 from bot.ports import FetchResult
 
 MAX_REDIRECTS = 20  # as httpx, which fetched feeds before
@@ -63,17 +63,9 @@ class AiohttpExchange:
         try:
             async with self._session.get(url, headers=headers, max_redirects=MAX_REDIRECTS) as got:
                 if got.status == 304:
-                    return FetchResult(
-                        url=url,
-                        not_modified=True,
-                        etag=got.headers.get("ETag", etag),
-                        last_modified=got.headers.get("Last-Modified", last_modified),
-                        max_age_s=max_age(got.headers.get("Cache-Control")),
-                    )
+                    return not_modified(url, got.headers, etag, last_modified)
                 if got.status >= 400:
-                    raise HTTPStatusError(
-                        url, got.status, parse_retry_after(got.headers.get("Retry-After"))
-                    )
+                    raise refused(url, got.status, got.headers)
                 body = await read_capped_chunks(
                     url,
                     got.content.iter_any(),
@@ -81,14 +73,7 @@ class AiohttpExchange:
                     got.headers.get("Content-Length", ""),
                     cap,
                 )
-                return FetchResult(
-                    url=str(got.url),
-                    body=body,
-                    etag=got.headers.get("ETag"),
-                    last_modified=got.headers.get("Last-Modified"),
-                    max_age_s=max_age(got.headers.get("Cache-Control")),
-                    link_header=got.headers.get("Link"),
-                )
+                return fetched(str(got.url), body, got.headers)
         except aiohttp.TooManyRedirects as exc:
             raise FetchError(url, "too many redirects") from exc
         except aiohttp.ServerTimeoutError as exc:

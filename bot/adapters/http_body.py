@@ -10,10 +10,11 @@ from __future__ import annotations
 import email.utils
 import re
 import zlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Mapping
 from datetime import UTC, datetime
 
-from bot.errors import BodyTooLargeError, FetchError
+from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError
+from bot.ports import FetchResult
 
 USER_AGENT = "signalbot/0.1 (+https://github.com/signalbot; feed reader)"
 FEED_ACCEPT = (
@@ -32,6 +33,37 @@ def feed_request_headers(etag: str | None, last_modified: str | None) -> dict[st
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+# Answer headers are httpx's or aiohttp's case-insensitive mappings.
+def not_modified(
+    url: str, headers: Mapping[str, str], etag: str | None, last_modified: str | None
+) -> FetchResult:
+    """A 304: the validators it names, else the ones sent."""
+    return FetchResult(
+        url=url,
+        not_modified=True,
+        etag=headers.get("ETag", etag),
+        last_modified=headers.get("Last-Modified", last_modified),
+        max_age_s=max_age(headers.get("Cache-Control")),
+    )
+
+
+def refused(url: str, status: int, headers: Mapping[str, str]) -> HTTPStatusError:
+    """The error for an answer from 400 on, with its ``Retry-After``."""
+    return HTTPStatusError(url, status, parse_retry_after(headers.get("Retry-After")))
+
+
+def fetched(final_url: str, body: bytes, headers: Mapping[str, str]) -> FetchResult:
+    """A feed body from ``final_url`` (where the redirects ended), with its validators."""
+    return FetchResult(
+        url=final_url,
+        body=body,
+        etag=headers.get("ETag"),
+        last_modified=headers.get("Last-Modified"),
+        max_age_s=max_age(headers.get("Cache-Control")),
+        link_header=headers.get("Link"),
+    )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

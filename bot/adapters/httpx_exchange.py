@@ -8,8 +8,8 @@ import sys
 
 import httpx
 
-from bot.adapters.http_body import max_age, parse_retry_after, read_capped_chunks
-from bot.errors import BodyTooLargeError, FetchError, HTTPStatusError
+from bot.adapters.http_body import fetched, not_modified, read_capped_chunks, refused
+from bot.errors import BodyTooLargeError, FetchError
 from bot.ports import FetchResult
 
 
@@ -49,28 +49,11 @@ class HttpxExchange:
                     # A 304 has no body, but its end must be read for the connection to go
                     # back to the pool: left unread, the next fetch opens a new connection.
                     await response.aread()
-                    return FetchResult(
-                        url=url,
-                        not_modified=True,
-                        etag=response.headers.get("ETag", etag),
-                        last_modified=response.headers.get("Last-Modified", last_modified),
-                        max_age_s=max_age(response.headers.get("Cache-Control")),
-                    )
+                    return not_modified(url, response.headers, etag, last_modified)
                 if response.status_code >= 400:
-                    raise HTTPStatusError(
-                        url,
-                        response.status_code,
-                        parse_retry_after(response.headers.get("Retry-After")),
-                    )
+                    raise refused(url, response.status_code, response.headers)
                 body = await read_capped(url, response, cap)
-                return FetchResult(
-                    url=str(response.url),
-                    body=body,
-                    etag=response.headers.get("ETag"),
-                    last_modified=response.headers.get("Last-Modified"),
-                    max_age_s=max_age(response.headers.get("Cache-Control")),
-                    link_header=response.headers.get("Link"),
-                )
+                return fetched(str(response.url), body, response.headers)
         except httpx.TimeoutException as exc:
             raise FetchError(url, f"timed out ({exc.__class__.__name__})") from exc
         except httpx.TooManyRedirects as exc:
