@@ -61,7 +61,9 @@ class SentenceResult:
     def __init__(self, text: str) -> None:
         self.text = text
         self.direction: list[Finding] = _NO_MOVES
-        self.clarity: list[tuple[ClarityCue, Finding]] = []
+        self.clarity: list[tuple[ClarityCue, str]] = []
+        """Clarity cues as (class, cue as written): the class gives the points, the note and the
+        kind (``clarity+`` for positive points, else ``clarity-``)."""
         self.hedge = 0.0
         self.hedged = False
         self.actors: list[str] = _NO_CUES

@@ -12,13 +12,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.domain.models import EvidenceKind
-
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine
-from .findings import Finding, SentenceResult
+from .findings import SentenceResult
 from .lexicon import PUNCT, Match, load
 from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
@@ -257,7 +255,7 @@ class SentenceAnalyser:
                 if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
-                    res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
+                    res.clarity.append((tl, d.text))
                     break
         if (
             dates
@@ -316,8 +314,7 @@ class SentenceAnalyser:
                 continue
             if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
                 continue
-            kind: EvidenceKind = "clarity+" if cc.points > 0 else "clarity-"
-            res.clarity.append((cc, Finding(m.phrase, kind, cc.points, cc.note)))
+            res.clarity.append((cc, m.phrase))
             if cc.name == "withheld":
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
@@ -339,7 +336,7 @@ class SentenceAnalyser:
             speaker = _speaker(raw, norms)
             if speaker:
                 rec = classes["attribution"]
-                res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
+                res.clarity.append((rec, speaker))
         k = -1
         if has_digit(res.text):
             units = {m.i for m in layers.get("unit", [])}
@@ -355,7 +352,7 @@ class SentenceAnalyser:
             q = classes["quantity"]
             if k and norms[k - 1] in _CURRENCY_SIGNS:
                 k -= 1  # "$ 3bn" -> "$3bn"
-            res.clarity.append((q, Finding(render(raw[k : k + 2]), "clarity+", q.points, q.note)))
+            res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
         if layers.get("topic") or res.direction:
             for m in layers.get("actor", []):
@@ -364,18 +361,18 @@ class SentenceAnalyser:
                     res.has_destination = True
                     dest = classes["destination"]
                     phrase = render(raw[k : m.j])
-                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
+                    res.clarity.append((dest, phrase))
                     break
             if not res.has_destination and "topic" in layers:
                 phrase = _acted_on(layers, raw, norms) or _counterparty(raw, norms, dest_words)
                 if phrase:
                     res.has_destination = True
                     dest = classes["destination"]
-                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
+                    res.clarity.append((dest, phrase))
         for f in res.direction:
             if f.material and abs(f.contribution) >= 5:
                 mat = classes["material"]
-                res.clarity.append((mat, Finding(f.cue, "clarity+", mat.points, mat.note)))
+                res.clarity.append((mat, f.cue))
                 break
 
     def _entities(
