@@ -9,10 +9,11 @@ into one index keyed by first word, so a sentence is scanned once whatever the n
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 PUNCT = frozenset('.,;:!?()"“”')
@@ -180,8 +181,15 @@ class PhraseIndex:
         found: dict[str, list[Match]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
-        # cached words without cues map to None and are skipped by compress() in C
-        entries: list[Any] = list(map(self._cache.get, norms, repeat(_UNSEEN, n)))
+        if not n:
+            return found
+        # cached words without cues map to None and are skipped by compress() in C; once every
+        # word is cached, one itemgetter call looks them all up (a failed one raises KeyError)
+        entries: Sequence[Any]
+        try:
+            entries = itemgetter(*norms)(self._cache) if n > 1 else (self._cache[norms[0]],)
+        except KeyError:
+            entries = list(map(self._cache.get, norms, repeat(_UNSEEN, n)))
         for k in compress(range(n), entries):
             entry: _Entry | None = entries[k]
             word = norms[k]
