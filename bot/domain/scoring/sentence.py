@@ -195,7 +195,8 @@ class SentenceAnalyser:
         layers = eng.index.scan(norms)
         if not layers:
             return res
-        if not _CAPITAL_MONTHS.isdisjoint(raw):
+        if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
+            # (a token is a piece of the text: a substring search rules most sentences out)
             months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
