@@ -17,6 +17,22 @@ _NO_MOVES: list[Finding] = []
 or scope cues holds (the analysis assigns a new list or set when it has one)."""
 
 
+ROUNDED: dict[float, float] = {}
+"""``round(x, 2)`` of the contributions seen so far: the moves of any text carry one of a few
+lexicon weights times a few factors, and a dictionary lookup costs a fraction of the rounding."""
+_ROUNDED_LIMIT = 65_536
+
+
+def rounded(x: float) -> float:
+    """``round(x, 2)``, remembered in ``ROUNDED`` (callers look there first:
+    ``ROUNDED.get(x) or rounded(x)``, which rounds again where the result is zero). Zero is not
+    remembered: 0.0 and -0.0 are one key, and each rounds to itself."""
+    r = round(x, 2)
+    if x and len(ROUNDED) < _ROUNDED_LIMIT:
+        ROUNDED[x] = r
+    return r
+
+
 @dataclass(slots=True)
 class Finding:
     """One cue in a sentence with its kind, signed contribution and a short note."""

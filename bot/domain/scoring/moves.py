@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from .engine import Engine, EventCue
-from .findings import Finding, SentenceResult
+from .findings import ROUNDED, Finding, SentenceResult, rounded
 from .lexicon import Match, load
 from .roles import roles
 from .scope import background_factor as _background_factor
@@ -202,7 +202,7 @@ def weigh_moves(
             Finding(
                 m.phrase,
                 "escalation" if w > 0 else "de-escalation",
-                round(w, 2),
+                ROUNDED.get(w) or rounded(w),
                 "; ".join(notes) if notes else label,
                 mode == "material" and notes is None,
                 actor,

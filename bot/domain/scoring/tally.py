@@ -11,7 +11,7 @@ from bot.domain.models import EvidenceKind
 
 from .certainty import SENTENCE_POINTS, certainty_factor
 from .engine import ClarityCue
-from .findings import SentenceResult
+from .findings import ROUNDED, SentenceResult, rounded
 from .lexicon import load
 
 _ITEM = load("settings.toml")["item"]
@@ -169,7 +169,8 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
         if r.direction:
             text = r.text
             for f in r.direction:
-                c = round(f.contribution * w, 2)
+                c = f.contribution * w
+                c = ROUNDED.get(c) or rounded(c)
                 direction_evidence.append(
                     (abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target))
                 )
