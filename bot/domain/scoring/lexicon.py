@@ -68,10 +68,13 @@ _Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
 """A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
 _Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
 _Hits = tuple[tuple[str, Any], ...]
-_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], bool]
+_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], int]
 """What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
 second word is a ``*`` prefix, phrases it continues after function words (by the word before it),
-and whether it starts single-word cues only; hits are (layer, payload) pairs."""
+and what kind of entry it is (below); hits are (layer, payload) pairs."""
+_GENERAL, _SIMPLE, _BACK_ONLY = 0, 1, 2
+"""What a word's entry holds: phrases of any kind, single-word cues only, or only phrases that
+it continues after function words."""
 _CACHE_LIMIT = 200_000
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
@@ -167,7 +170,9 @@ class PhraseIndex:
         out: _Entry | None = None
         if single or by_second or loose or back:
             items = tuple(single.items()) if single else ()
-            simple = not (by_second or loose or back)
+            simple = _SIMPLE if not (by_second or loose or back) else _GENERAL
+            if not (single or by_second or loose):
+                simple = _BACK_ONLY
             out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), simple)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
@@ -198,7 +203,12 @@ class PhraseIndex:
             if entry is None:
                 continue
             single, by_second, loose, back, simple = entry
-            if simple:  # the common case: single-word cues only
+            if simple is _BACK_ONLY:
+                # a word that only continues phrases begun by the word before it ("the Hague",
+                # "said to"): most often that word is another one
+                if not k or norms[k - 1] not in back:
+                    continue
+            elif simple:  # the common case: single-word cues only
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
