@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
-from itertools import compress, repeat
+from itertools import compress
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -188,20 +188,17 @@ class PhraseIndex:
         n = len(norms)
         if not n:
             return found
-        # cached words without cues map to None and are skipped by compress() in C; once every
-        # word is cached, one itemgetter call looks them all up (a failed one raises KeyError)
-        entries: Sequence[Any]
+        # words without cues map to None and are skipped by compress() in C; once every word is
+        # cached, one itemgetter call looks them all up (a failed one raises KeyError)
+        entries: Sequence[_Entry | None]
         try:
             entries = itemgetter(*norms)(self._cache) if n > 1 else (self._cache[norms[0]],)
         except KeyError:
-            entries = list(map(self._cache.get, norms, repeat(_UNSEEN, n)))
+            get, entry_of = self._cache.get, self._entry
+            entries = [e if (e := get(w, _UNSEEN)) is not _UNSEEN else entry_of(w) for w in norms]
         for k in compress(range(n), entries):
-            entry: _Entry | None = entries[k]
+            entry: _Entry = entries[k]  # type: ignore[assignment]
             word = norms[k]
-            if entry is _UNSEEN:
-                entry = self._entry(word)
-            if entry is None:
-                continue
             single, by_second, loose, back, simple = entry
             if simple is _BACK_ONLY:
                 # a word that only continues phrases begun by the word before it ("the Hague",
