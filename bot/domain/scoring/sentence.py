@@ -31,7 +31,7 @@ from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
-from .text import Tokens, has_digit, render
+from .text import ASCII_DIGITS, Tokens, has_digit, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
@@ -230,7 +230,14 @@ class SentenceAnalyser:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
-            self._direction(res, layers, raw, norms, breaks, neg, acts)
+            # the moves (moves.py): pivots read through their objects, then the event cues left
+            if "pivot" in layers:
+                cues, consumed = pivot_moves(eng, layers, norms, breaks)
+            else:
+                cues, consumed = [], None
+            cues = event_moves(layers, norms, consumed, cues)
+            if cues:
+                weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -278,25 +285,6 @@ class SentenceAnalyser:
                 self._reversion(res, current, raw, dates)
         return res
 
-    def _direction(
-        self,
-        res: SentenceResult,
-        layers: dict[str, list[Match]],
-        raw: list[str],
-        norms: list[str],
-        breaks: list[int],
-        neg: list[Match],
-        acts: list[Match],
-    ) -> None:
-        eng = self.eng
-        if "pivot" in layers:
-            cues, consumed = pivot_moves(eng, layers, norms, breaks)
-        else:
-            cues, consumed = [], None
-        cues = event_moves(layers, norms, consumed, cues)
-        if cues:
-            weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
-
     def _clarity(
         self,
         res: SentenceResult,
@@ -339,7 +327,13 @@ class SentenceAnalyser:
                 rec = classes["attribution"]
                 res.clarity.append((rec, speaker))
         k = -1
-        if has_digit(res.text):
+        text = res.text
+        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
+        if (
+            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+            if text.isascii()
+            else has_digit(text)
+        ):
             units = {m.i for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):

@@ -161,7 +161,7 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
 
 
 _DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = b"0123456789"
+ASCII_DIGITS = b"0123456789"
 
 
 def has_digit(text: str) -> bool:
@@ -169,7 +169,7 @@ def has_digit(text: str) -> bool:
     from its bytes shortens it: several times cheaper than a regex search, which tests every
     character against the class."""
     if text.isascii():
-        return len(text.encode().translate(None, _ASCII_DIGITS)) != len(text)
+        return len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
     return _DIGIT.search(text) is not None
 
 
