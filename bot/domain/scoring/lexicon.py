@@ -76,6 +76,7 @@ _GENERAL, _SIMPLE, _BACK_ONLY = 0, 1, 2
 """What a word's entry holds: phrases of any kind, single-word cues only, or only phrases that
 it continues after function words."""
 _CACHE_LIMIT = 200_000
+_new = tuple.__new__
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
 _FUNCTION_WORDS = frozenset(
@@ -182,7 +183,6 @@ class PhraseIndex:
         """Longest matches per layer, left to right, grouped by layer; a layer's never overlap."""
         if self._dirty:
             self.freeze()
-        new = tuple.__new__
         found: dict[str, list[Match]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
@@ -209,7 +209,7 @@ class PhraseIndex:
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m: Match = new(Match, (layer, payload, k, k + 1, word))
+                    m: Match = _new(Match, (layer, payload, k, k + 1, word))
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -250,7 +250,7 @@ class PhraseIndex:
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m = new(Match, (layer, payload, k, k + 1, word))
+                    m = _new(Match, (layer, payload, k, k + 1, word))
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -271,7 +271,7 @@ class PhraseIndex:
                     if length > 1:
                         busy[layer] = start + length
                     phrase = word if length == 1 else " ".join(norms[start : start + length])
-                    m = new(Match, (layer, payload, start, start + length, phrase))
+                    m = _new(Match, (layer, payload, start, start + length, phrase))
                     if layer in found:
                         found[layer].append(m)
                     else:
