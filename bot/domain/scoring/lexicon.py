@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from itertools import compress
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 PUNCT = frozenset('.,;:!?()"“”')
 
@@ -54,8 +54,21 @@ def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
     return forms - _NOT_INFLECTIONS
 
 
+Span = tuple[str, Any, int, int, str]
+"""A cue found in a sentence, as the scorer reads it: (layer, payload, start, end, phrase), the
+lexicon layer, its payload, the token span [start, end) and the phrase matched. A plain tuple:
+some hundreds are built for every article, and a plain tuple is built and read several times
+faster than a named one."""
+LAYER: Final = 0
+PAYLOAD: Final = 1
+START: Final = 2
+END: Final = 3
+PHRASE: Final = 4
+"""Where each part of a ``Span`` stands."""
+
+
 class Match(NamedTuple):
-    """A cue found in a sentence: the lexicon layer, its payload and the token span [i, j)."""
+    """A cue found in a sentence (``PhraseIndex.scan``): a ``Span`` with named parts."""
 
     layer: str
     payload: Any
@@ -76,7 +89,6 @@ _GENERAL, _SIMPLE, _BACK_ONLY = 0, 1, 2
 """What a word's entry holds: phrases of any kind, single-word cues only, or only phrases that
 it continues after function words."""
 _CACHE_LIMIT = 200_000
-_new = tuple.__new__
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
 _FUNCTION_WORDS = frozenset(
@@ -181,9 +193,13 @@ class PhraseIndex:
 
     def scan(self, norms: list[str]) -> dict[str, list[Match]]:
         """Longest matches per layer, left to right, grouped by layer; a layer's never overlap."""
+        return {layer: [Match._make(m) for m in ms] for layer, ms in self.find(norms).items()}
+
+    def find(self, norms: list[str]) -> dict[str, list[Span]]:
+        """What ``scan`` finds, as plain tuples (``Span``)."""
         if self._dirty:
             self.freeze()
-        found: dict[str, list[Match]] = {}
+        found: dict[str, list[Span]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
         if not n:
@@ -209,7 +225,7 @@ class PhraseIndex:
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m: Match = _new(Match, (layer, payload, k, k + 1, word))
+                    m: Span = (layer, payload, k, k + 1, word)
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -250,7 +266,7 @@ class PhraseIndex:
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m = _new(Match, (layer, payload, k, k + 1, word))
+                    m = (layer, payload, k, k + 1, word)
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -271,7 +287,7 @@ class PhraseIndex:
                     if length > 1:
                         busy[layer] = start + length
                     phrase = word if length == 1 else " ".join(norms[start : start + length])
-                    m = _new(Match, (layer, payload, start, start + length, phrase))
+                    m = (layer, payload, start, start + length, phrase)
                     if layer in found:
                         found[layer].append(m)
                     else:

@@ -24,7 +24,7 @@ from bot.domain.models import (
 
 from .engine import Engine, engine
 from .findings import SentenceResult
-from .lexicon import load
+from .lexicon import PAYLOAD, PHRASE, load
 from .relevance import Scope, judge
 from .sentence import SentenceAnalyser
 from .tally import Ev as _Ev
@@ -74,11 +74,11 @@ class RuleScorer:
         analyse = self._analyser.analyse
         tokens = tokenize_all(sentences)
         results = [analyse(s, toks, published) for s, toks in zip(sentences, tokens, strict=True)]
-        scan = self._engine.frame_index.scan
+        find = self._engine.frame_index.find
         for r, (_, norms) in zip(results[: lead_of(bool(title))], tokens, strict=False):
             # what the item is about when it is no move: read in its heading and lead
-            if found := scan(norms).get("frame"):
-                r.frames = [(m.payload, m.phrase) for m in found]
+            if found := find(norms).get("frame"):
+                r.frames = [(m[PAYLOAD], m[PHRASE]) for m in found]
         return self._assess(results, bool(title))
 
     def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:

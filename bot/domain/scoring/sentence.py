@@ -15,9 +15,9 @@ from datetime import date
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import ClarityCue, Engine
+from .engine import Engine
 from .findings import SentenceResult
-from .lexicon import PUNCT, Match, load
+from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
@@ -62,13 +62,13 @@ _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATED = _DATE_WORDS | _YEAR_LIKE
 """A sentence without any of these has no date expression (one pass over its tokens)."""
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_NO_MATCHES: list[Match] = []
+_NO_MATCHES: list[Span] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
 
 
-def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
+def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
     """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
     resolution may raise, which must still happen)."""
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
@@ -95,22 +95,19 @@ def _months(raw: list[str]) -> set[int]:
     return out
 
 
-_FUTURE_TO = Match("irrealis", True, 0, 0, "to")
-
-
-def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: list[str]) -> None:
+def _headline_future(layers: dict[str, list[Span]], acts: list[Span], norms: list[str]) -> None:
     """A headline drops the auxiliary of its future: "China to ban gallium exports" is "China is
     to ban …", a plan not (yet) enacted; "to" right after the acting state and before a move reads
     as irrealis and as a hedge."""
     n = len(norms)
-    after = [m.j for m in acts if m.j + 1 < n and norms[m.j] == "to"]
+    after = [m[END] for m in acts if m[END] + 1 < n and norms[m[END]] == "to"]
     if not after:
         return
-    starts = {m.i for layer in ("event", "pivot") for m in layers.get(layer, ())}
+    starts = {m[START] for layer in ("event", "pivot") for m in layers.get(layer, ())}
     for k in after:
         if k + 1 in starts:
-            layers.setdefault("irrealis", []).append(_FUTURE_TO._replace(i=k, j=k + 1))
-            hedge = Match("hedge", 1.0, k, k + 1, "to (future)")
+            layers.setdefault("irrealis", []).append(("irrealis", True, k, k + 1, "to"))
+            hedge: Span = ("hedge", 1.0, k, k + 1, "to (future)")
             layers.setdefault("hedge", []).append(hedge)
             return
 
@@ -144,22 +141,24 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) -> str:
+def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -> str:
     """A state named as the object of a move, without a preposition: right after the move's cue
     or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
     it ("Japan's exemption")."""
-    actors = {m.i: m for m in layers.get("actor", ())}
+    actors = {m[START]: m for m in layers.get("actor", ())}
     if not actors:
         return ""
     for layer in ("event", "pivot"):
         for m in layers.get(layer, ()):
-            k = m.j + 1 if m.j < len(norms) and norms[m.j] in ("the", "a", "an") else m.j
+            j = m[END]
+            k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
             a = actors.get(k)
             if a is not None:
-                return render(raw[m.i : a.j])
+                return render(raw[m[START] : a[END]])
     for a in actors.values():  # what a measure grants a state ("Japan's exemption")
-        if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
-            return render(raw[a.i : a.j + 1])
+        j = a[END]
+        if j < len(norms) and norms[j] in _GRANTED and raw[j - 1][-2:] in ("'s", "’s"):
+            return render(raw[a[START] : j + 1])
     return ""
 
 
@@ -192,7 +191,7 @@ class SentenceAnalyser:
         res = SentenceResult(text)
         if not norms:
             return res
-        layers = eng.index.scan(norms)
+        layers = eng.index.find(norms)
         if not layers:
             return res
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
@@ -200,13 +199,13 @@ class SentenceAnalyser:
             months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
-                layers[layer] = [m for m in layers[layer] if m.i not in months]
+                layers[layer] = [m for m in layers[layer] if m[START] not in months]
         if "name" in layers:
             _drop_inside_names(layers)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
             for m in acts:
-                if norms[m.i] in starts and _is_venue(m, norms, eng):
+                if norms[m[START]] in starts and _is_venue(m, norms, eng):
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
@@ -216,8 +215,8 @@ class SentenceAnalyser:
         if acts and "to" in norms and ("event" in layers or "pivot" in layers):
             _headline_future(layers, acts, norms)
         if "lever" in layers:
-            res.levers = [m.phrase for m in layers["lever"]]
-        if not res.levers and (len(acts) < 2 or len({m.payload.code for m in acts}) < 2):
+            res.levers = [m[PHRASE] for m in layers["lever"]]
+        if not res.levers and (len(acts) < 2 or len({m[PAYLOAD].code for m in acts}) < 2):
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
             if not scope.sectors.isdisjoint(norms):
                 res.sectors = [t for t in norms if t in scope.sectors]
@@ -241,7 +240,7 @@ class SentenceAnalyser:
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
-            strengths = list({m.phrase: m.payload for m in hedges}.values())
+            strengths = list({m[PHRASE]: m[PAYLOAD] for m in hedges}.values())
             score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
@@ -279,7 +278,7 @@ class SentenceAnalyser:
             current = [
                 m
                 for m in layers["reversion"]
-                if not bg or _background_factor(bg, m.i, raw, eng) == 1
+                if not bg or _background_factor(bg, m[START], raw, eng) == 1
             ]
             if current:
                 self._reversion(res, current, raw, dates)
@@ -288,22 +287,21 @@ class SentenceAnalyser:
     def _clarity(
         self,
         res: SentenceResult,
-        layers: dict[str, list[Match]],
+        layers: dict[str, list[Span]],
         raw: list[str],
         norms: list[str],
         breaks: list[int],
-        neg: list[Match],
+        neg: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
         bg = layers.get("background")
-        for m in layers.get("clarity", ()):
-            cc: ClarityCue = m.payload
-            if cc.points > 0 and neg and _in_scope(neg, m.i, eng.negation_window, breaks):
+        for _, cc, i, j, phrase in layers.get("clarity", ()):
+            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
-            if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
+            if cc.name == "reversible" and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
-            res.clarity.append((cc, m.phrase))
+            res.clarity.append((cc, phrase))
             if cc.name == "withheld":
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
@@ -311,7 +309,7 @@ class SentenceAnalyser:
                         res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
                 tail: list[str] = []
-                for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
+                for tok in raw[j : j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
                         break
                     tail.append(tok)
@@ -334,7 +332,7 @@ class SentenceAnalyser:
             if text.isascii()
             else has_digit(text)
         ):
-            units = {m.i for m in layers.get("unit", [])}
+            units = {m[START] for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
@@ -350,12 +348,12 @@ class SentenceAnalyser:
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
         if layers.get("topic") or res.direction:
-            for m in layers.get("actor", []):
-                k = m.i - 1 if m.i and norms[m.i - 1] not in ("the", "a") else m.i - 2
+            for _, _, i, j, _ in layers.get("actor", []):
+                k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
                 if k >= 0 and norms[k] in dest_words:
                     res.has_destination = True
                     dest = classes["destination"]
-                    phrase = render(raw[k : m.j])
+                    phrase = render(raw[k:j])
                     res.clarity.append((dest, phrase))
                     break
             if not res.has_destination and "topic" in layers:
@@ -371,32 +369,33 @@ class SentenceAnalyser:
                 break
 
     def _entities(
-        self, res: SentenceResult, layers: dict[str, list[Match]], acts: list[Match]
+        self, res: SentenceResult, layers: dict[str, list[Span]], acts: list[Span]
     ) -> None:
         actors: list[str] = []
         for m in acts:
-            code: str = m.payload.code
+            code: str = m[PAYLOAD].code
             if code not in actors:
                 actors.append(code)
         topics: list[str] = []
         for m in layers.get("topic", ()):
-            if m.payload not in topics:
-                topics.append(str(m.payload))
+            topic = m[PAYLOAD]
+            if topic not in topics:
+                topics.append(str(topic))
         res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
         res: SentenceResult,
-        matches: list[Match],
+        matches: list[Span],
         raw: list[str],
         dates: list[DateMention],
     ) -> None:
-        cue = ([m for m in matches if m.payload] or matches)[0]
+        cue = ([m for m in matches if m[PAYLOAD]] or matches)[0]
         resolved = min(
             [d for d in dates if d.date is not None],
             key=lambda d: (_DATE_PRIORITY.get(d.kind, 9), d.start),
             default=None,
         )
-        if not (cue.payload or resolved):
+        if not (cue[PAYLOAD] or resolved):
             return
         res.reversion = Reversion(cue, raw, resolved)
