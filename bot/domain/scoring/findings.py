@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Final
 
 from bot.domain.models import EvidenceKind
 
@@ -33,18 +33,14 @@ def rounded(x: float) -> float:
     return r
 
 
-@dataclass(slots=True)
-class Finding:
-    """One cue in a sentence with its kind, signed contribution and a short note."""
-
-    cue: str
-    kind: EvidenceKind
-    contribution: float
-    note: str = ""
-    material: bool = False
-    actor: str | None = None
-    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
-    target: str | None = None
+Finding = tuple[str, EvidenceKind, float, str, bool, str | None, str | None]
+"""A move in a sentence: (cue, kind, contribution, note, material, actor, target), its kind and
+signed contribution, a short note, whether it is an enacted material move, and the state that
+makes it and the state it is aimed at (ISO or bloc codes, or None). A plain tuple, like ``Span``."""
+CUE: Final = 0
+CONTRIBUTION: Final = 2
+MATERIAL: Final = 4
+"""Where the parts of a ``Finding`` read one by one stand."""
 
 
 class SentenceResult:

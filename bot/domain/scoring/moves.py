@@ -199,7 +199,7 @@ def weigh_moves(
             desc -= w
         actor, target = roles(acts, i, m[END], norms) if acts else _NO_ROLES
         direction.append(
-            Finding(
+            (
                 m[PHRASE],
                 "escalation" if w > 0 else "de-escalation",
                 ROUNDED.get(w) or rounded(w),

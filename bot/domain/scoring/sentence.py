@@ -16,7 +16,7 @@ from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine
-from .findings import SentenceResult
+from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
@@ -363,9 +363,9 @@ class SentenceAnalyser:
                     dest = classes["destination"]
                     res.clarity.append((dest, phrase))
         for f in res.direction:
-            if f.material and abs(f.contribution) >= 5:
+            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:
                 mat = classes["material"]
-                res.clarity.append((mat, f.cue))
+                res.clarity.append((mat, f[CUE]))
                 break
 
     def _entities(

@@ -175,14 +175,12 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
         )
         if r.direction:
             text = r.text
-            for f in r.direction:
-                c = f.contribution * w
+            for cue, kind, contribution, note, _, actor, target in r.direction:
+                c = contribution * w
                 c = ROUNDED.get(c) or rounded(c)
-                direction_evidence.append(
-                    (abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target))
-                )
-                if f.actor and abs(c) > t.mover[0]:
-                    t.mover = (abs(c), f.actor, f.target)
+                direction_evidence.append((abs(c), cue, text, kind, c, note, (actor, target)))
+                if actor and abs(c) > t.mover[0]:
+                    t.mover = (abs(c), actor, target)
         earned = _count_clarity(t, r) if clarity or r.actors else 0.0
         # the sentence's certainty factor (certainty.py), weighed by its place and by the share of
         # the item's elements it states: a hedge qualifies what its own sentence says, so an
