@@ -64,6 +64,9 @@ _PAD = (
     ("…", " … "),
     ("-", " "),
 )
+_PADDING = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
+"""``_PAD`` with, for a pattern of two characters, its character other than the space: searched
+for first, like a string (the two-character search tests every character of the text)."""
 _NORM = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
 _TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
 PUNCT = frozenset('.,;:!?()"“”')
@@ -142,8 +145,8 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     joined = f" {_SENT} ".join(sentences) + " "
     if _DOT in joined or joined.count(_SENT) != len(sentences) - 1:
         return [_tokenize_slow(s) for s in sentences]
-    for old, new in _PAD:
-        if old in joined:
+    for old, new, hint in _PADDING:
+        if (not hint or hint in joined) and old in joined:
             joined = joined.replace(old, new)
     low = joined.lower()
     for old, new in _NORM:
