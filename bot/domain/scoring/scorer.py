@@ -93,7 +93,22 @@ class RuleScorer:
         evidence.extend(t.direction_evidence)
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
-        top = [_ev(*e[1:]) for e in _distinct(evidence)]
+        top: list[_EvDict] = []
+        for _, cue, sentence, kind, contribution, note, roles in _distinct(evidence):
+            # _ev() written out: the dictionary pydantic validates (a move's roles when known)
+            ev: _EvDict = {
+                "cue": cue,
+                "sentence": sentence,
+                "kind": kind,
+                "contribution": float(contribution),
+                "note": note,
+            }
+            if roles is not None:
+                if roles[0]:
+                    ev["actor"] = roles[0]
+                if roles[1]:
+                    ev["target"] = roles[1]
+            top.append(ev)
         if len(top) < MAX_EVIDENCE:
             top.extend(_relevance_evidence(scope)[: MAX_EVIDENCE - len(top)])
         mover = t.mover
