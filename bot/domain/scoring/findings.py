@@ -20,7 +20,7 @@ or scope cues holds (the analysis assigns a new list or set when it has one)."""
 ROUNDED: dict[float, float] = {}
 """``round(x, 2)`` of the contributions seen so far: the moves of any text carry one of a few
 lexicon weights times a few factors, and a dictionary lookup costs a fraction of the rounding."""
-_ROUNDED_LIMIT = 65_536
+_ROUNDED_LIMIT = 16_384
 
 
 def rounded(x: float) -> float:
