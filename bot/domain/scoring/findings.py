@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Final
 
 from bot.domain.models import EvidenceKind
 
@@ -17,18 +17,30 @@ _NO_MOVES: list[Finding] = []
 or scope cues holds (the analysis assigns a new list or set when it has one)."""
 
 
-@dataclass(slots=True)
-class Finding:
-    """One cue in a sentence with its kind, signed contribution and a short note."""
+ROUNDED: dict[float, float] = {}
+"""``round(x, 2)`` of the contributions seen so far: the moves of any text carry one of a few
+lexicon weights times a few factors, and a dictionary lookup costs a fraction of the rounding."""
+_ROUNDED_LIMIT = 16_384
 
-    cue: str
-    kind: EvidenceKind
-    contribution: float
-    note: str = ""
-    material: bool = False
-    actor: str | None = None
-    """For a move: the state that makes it, and the state it is aimed at (ISO or bloc codes)."""
-    target: str | None = None
+
+def rounded(x: float) -> float:
+    """``round(x, 2)``, remembered in ``ROUNDED`` (callers look there first:
+    ``ROUNDED.get(x) or rounded(x)``, which rounds again where the result is zero). Zero is not
+    remembered: 0.0 and -0.0 are one key, and each rounds to itself."""
+    r = round(x, 2)
+    if x and len(ROUNDED) < _ROUNDED_LIMIT:
+        ROUNDED[x] = r
+    return r
+
+
+Finding = tuple[str, EvidenceKind, float, str, bool, str | None, str | None]
+"""A move in a sentence: (cue, kind, contribution, note, material, actor, target), its kind and
+signed contribution, a short note, whether it is an enacted material move, and the state that
+makes it and the state it is aimed at (ISO or bloc codes, or None). A plain tuple, like ``Span``."""
+CUE: Final = 0
+CONTRIBUTION: Final = 2
+MATERIAL: Final = 4
+"""Where the parts of a ``Finding`` read one by one stand."""
 
 
 class SentenceResult:
@@ -61,7 +73,9 @@ class SentenceResult:
     def __init__(self, text: str) -> None:
         self.text = text
         self.direction: list[Finding] = _NO_MOVES
-        self.clarity: list[tuple[ClarityCue, Finding]] = []
+        self.clarity: list[tuple[ClarityCue, str]] = []
+        """Clarity cues as (class, cue as written): the class gives the points, the note and the
+        kind (``clarity+`` for positive points, else ``clarity-``)."""
         self.hedge = 0.0
         self.hedged = False
         self.actors: list[str] = _NO_CUES

@@ -9,11 +9,12 @@ into one index keyed by first word, so a sentence is scanned once whatever the n
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
-from itertools import compress, repeat
-from typing import Any, NamedTuple
+from itertools import compress
+from operator import itemgetter
+from typing import Any, Final, NamedTuple
 
 PUNCT = frozenset('.,;:!?()"“”')
 
@@ -53,8 +54,21 @@ def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
     return forms - _NOT_INFLECTIONS
 
 
+Span = tuple[str, Any, int, int, str]
+"""A cue found in a sentence, as the scorer reads it: (layer, payload, start, end, phrase), the
+lexicon layer, its payload, the token span [start, end) and the phrase matched. A plain tuple:
+some hundreds are built for every article, and a plain tuple is built and read several times
+faster than a named one."""
+LAYER: Final = 0
+PAYLOAD: Final = 1
+START: Final = 2
+END: Final = 3
+PHRASE: Final = 4
+"""Where each part of a ``Span`` stands."""
+
+
 class Match(NamedTuple):
-    """A cue found in a sentence: the lexicon layer, its payload and the token span [i, j)."""
+    """A cue found in a sentence (``PhraseIndex.scan``): a ``Span`` with named parts."""
 
     layer: str
     payload: Any
@@ -67,10 +81,13 @@ _Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
 """A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
 _Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
 _Hits = tuple[tuple[str, Any], ...]
-_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], bool]
+_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], int]
 """What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
 second word is a ``*`` prefix, phrases it continues after function words (by the word before it),
-and whether it starts single-word cues only; hits are (layer, payload) pairs."""
+and what kind of entry it is (below); hits are (layer, payload) pairs."""
+_GENERAL, _SIMPLE, _BACK_ONLY = 0, 1, 2
+"""What a word's entry holds: phrases of any kind, single-word cues only, or only phrases that
+it continues after function words."""
 _CACHE_LIMIT = 200_000
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
@@ -166,7 +183,9 @@ class PhraseIndex:
         out: _Entry | None = None
         if single or by_second or loose or back:
             items = tuple(single.items()) if single else ()
-            simple = not (by_second or loose or back)
+            simple = _SIMPLE if not (by_second or loose or back) else _GENERAL
+            if not (single or by_second or loose):
+                simple = _BACK_ONLY
             out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), simple)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
@@ -174,27 +193,39 @@ class PhraseIndex:
 
     def scan(self, norms: list[str]) -> dict[str, list[Match]]:
         """Longest matches per layer, left to right, grouped by layer; a layer's never overlap."""
+        return {layer: [Match._make(m) for m in ms] for layer, ms in self.find(norms).items()}
+
+    def find(self, norms: list[str]) -> dict[str, list[Span]]:
+        """What ``scan`` finds, as plain tuples (``Span``)."""
         if self._dirty:
             self.freeze()
-        new = tuple.__new__
-        found: dict[str, list[Match]] = {}
+        found: dict[str, list[Span]] = {}
         busy: dict[str, int] = {}
         n = len(norms)
-        # cached words without cues map to None and are skipped by compress() in C
-        entries: list[Any] = list(map(self._cache.get, norms, repeat(_UNSEEN, n)))
+        if not n:
+            return found
+        # words without cues map to None and are skipped by compress() in C; once every word is
+        # cached, one itemgetter call looks them all up (a failed one raises KeyError)
+        entries: Sequence[_Entry | None]
+        try:
+            entries = itemgetter(*norms)(self._cache) if n > 1 else (self._cache[norms[0]],)
+        except KeyError:
+            get, entry_of = self._cache.get, self._entry
+            entries = [e if (e := get(w, _UNSEEN)) is not _UNSEEN else entry_of(w) for w in norms]
         for k in compress(range(n), entries):
-            entry: _Entry | None = entries[k]
+            entry: _Entry = entries[k]  # type: ignore[assignment]
             word = norms[k]
-            if entry is _UNSEEN:
-                entry = self._entry(word)
-            if entry is None:
-                continue
             single, by_second, loose, back, simple = entry
-            if simple:  # the common case: single-word cues only
+            if simple is _BACK_ONLY:
+                # a word that only continues phrases begun by the word before it ("the Hague",
+                # "said to"): most often that word is another one
+                if not k or norms[k - 1] not in back:
+                    continue
+            elif simple:  # the common case: single-word cues only
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m: Match = new(Match, (layer, payload, k, k + 1, word))
+                    m: Span = (layer, payload, k, k + 1, word)
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -235,7 +266,7 @@ class PhraseIndex:
                 for layer, payload in single:
                     if busy and busy.get(layer, -1) > k:
                         continue
-                    m = new(Match, (layer, payload, k, k + 1, word))
+                    m = (layer, payload, k, k + 1, word)
                     if layer in found:
                         found[layer].append(m)
                     else:
@@ -256,7 +287,7 @@ class PhraseIndex:
                     if length > 1:
                         busy[layer] = start + length
                     phrase = word if length == 1 else " ".join(norms[start : start + length])
-                    m = new(Match, (layer, payload, start, start + length, phrase))
+                    m = (layer, payload, start, start + length, phrase)
                     if layer in found:
                         found[layer].append(m)
                     else:

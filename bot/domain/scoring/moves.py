@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from .engine import Engine, EventCue
-from .findings import Finding, SentenceResult
-from .lexicon import Match, load
+from .engine import Engine
+from .findings import ROUNDED, Finding, SentenceResult, rounded
+from .lexicon import END, PHRASE, START, Span, load
 from .roles import roles
 from .scope import background_factor as _background_factor
 from .scope import coordinate_starts as _coordinate_starts
@@ -31,10 +31,9 @@ SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
 BOTH_WAYS_MIN = float(_S["both_ways_min"])
 _ABSENCE = frozenset(_SETTINGS["words"]["absence"])
 
-Cue = tuple[Match, float, str, str]
+Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
-_new = tuple.__new__
-_NO_MATCHES: list[Match] = []
+_NO_MATCHES: list[Span] = []
 _NO_BREAKS: list[int] = []
 _NO_ROLES: tuple[None, None] = (None, None)
 
@@ -64,9 +63,9 @@ def _complements_govern(
     out: list[Cue] = []
     for k, cue in enumerate(cues):
         m, weight, mode, _ = cue
-        if mode == "verbal" and weight and m.phrase.endswith(" to") and k + 1 < len(cues):
+        if mode == "verbal" and weight and m[PHRASE].endswith(" to") and k + 1 < len(cues):
             nm, nweight, nmode, _ = cues[k + 1]
-            if nmode == "material" and nm.i <= m.j + 1 and weight < 0 < nweight:
+            if nmode == "material" and nm[START] <= m[END] + 1 and weight < 0 < nweight:
                 continue  # (a refusal, "declined to resign", keeps its own sign)
         out.append(cue)
     return out
@@ -79,11 +78,11 @@ def _starts_between(starts: list[int], lo: int, hi: int) -> bool:
 
 
 def _cue_start(c: Cue) -> int:
-    return c[0].i
+    return c[0][START]
 
 
 def pivot_moves(
-    eng: Engine, layers: dict[str, list[Match]], norms: list[str], breaks: list[int]
+    eng: Engine, layers: dict[str, list[Span]], norms: list[str], breaks: list[int]
 ) -> tuple[list[Cue], set[int] | None]:
     """Step 1: each pivot verb read through its object ("lifted … sanctions"), and the tokens
     they take up (no event cue inside them counts again)."""
@@ -99,35 +98,35 @@ def pivot_moves(
             continue
         # noun compounds take their head: "export-control dialogue" is a dialogue
         for o in objects:
-            if o.i == obj.j and o.i > p.i:
+            if o[START] == obj[END] and o[START] > p[START]:
                 obj = o
                 break
-        klass = obj.payload
-        if klass == "cooperation" and p.phrase.startswith(eng.restrictive_pivots):
+        layer, direction, pi, pj, verb = p
+        _, klass, oi, oj, noun = obj
+        if klass == "cooperation" and verb.startswith(eng.restrictive_pivots):
             klass = "restriction"  # "tightened export licences": a stiffer regime
-        weight = weights[f"{p.payload}_{klass}"]
-        lo, hi = min(p.i, obj.i), max(p.j, obj.j)
+        weight = weights[f"{direction}_{klass}"]
+        lo, hi = min(pi, oi), max(pj, oj)
         if consumed is None:
             consumed = set(range(lo, hi))
         else:
             consumed.update(range(lo, hi))
         # the verb first ("lifted … sanctions"), or the object before it ("sanctions … lifted")
-        label = f"{p.phrase} … {obj.phrase}" if obj.i >= p.j else f"{obj.phrase} … {p.phrase}"
-        pm: Match = _new(Match, (p.layer, p.payload, p.i, p.j, label))
-        cues.append((pm, weight, "material", f"{p.payload} {klass}"))
+        label = f"{verb} … {noun}" if oi >= pj else f"{noun} … {verb}"
+        cues.append(((layer, direction, pi, pj, label), weight, "material", f"{direction} {klass}"))
     return cues, consumed
 
 
 def event_moves(
-    layers: dict[str, list[Match]], norms: list[str], consumed: set[int] | None, cues: list[Cue]
+    layers: dict[str, list[Span]], norms: list[str], consumed: set[int] | None, cues: list[Cue]
 ) -> list[Cue]:
     """Step 2: the event cues outside the pivots' spans that report an event (not a participle
     describing a noun), added to ``cues``; then all in text order, complements governing."""
     for e in layers.get("event", ()):
-        cue: EventCue = e.payload
-        if consumed and not consumed.isdisjoint(range(e.i, e.j)):
+        _, cue, i, j, _ = e
+        if consumed and not consumed.isdisjoint(range(i, j)):
             continue
-        if e.j - e.i == 1 and _attributive(norms, e.i):
+        if j - i == 1 and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
@@ -140,12 +139,12 @@ def weigh_moves(
     eng: Engine,
     res: SentenceResult,
     cues: list[Cue],
-    layers: dict[str, list[Match]],
+    layers: dict[str, list[Span]],
     raw: list[str],
     norms: list[str],
     breaks: list[int],
-    neg: list[Match],
-    acts: list[Match],
+    neg: list[Span],
+    acts: list[Span],
 ) -> None:
     """Step 3: each cue weighed in its clause (main or secondary, negated, not enacted, in a
     background clause) and recorded as a finding with who acts on whom."""
@@ -159,9 +158,10 @@ def weigh_moves(
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
     main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
     for k, (m, weight, mode, label) in enumerate(cues):
-        if coords and k and _starts_between(coords, cues[k - 1][0].i, m.i):
+        i = m[START]
+        if coords and k and _starts_between(coords, cues[k - 1][0][START], i):
             main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
-        f = _background_factor(bg, m.i, raw, eng) if bg else 1.0
+        f = _background_factor(bg, i, raw, eng) if bg else 1.0
         if main_free:
             # a background cue ("While talks continue, X imposed …") leaves the main to come
             main_free = f != 1.0
@@ -176,14 +176,14 @@ def weigh_moves(
         if is_secondary:
             w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
             notes = [label, "secondary"]
-        if neg and (t := _in_scope(neg, m.i, eng.negation_window, breaks, True)):
+        if neg and (t := _in_scope(neg, i, eng.negation_window, breaks, True)):
             # "did not lift" flips a move; "no agreement" only denies that one exists
-            if t.phrase in _ABSENCE:
+            if t[PHRASE] in _ABSENCE:
                 continue
             w *= NEGATION_FACTOR
             notes = notes or [label]
             notes.append("negated")
-        elif irr and mode == "material" and _in_scope(irr, m.i, eng.irrealis_window, breaks):
+        elif irr and mode == "material" and _in_scope(irr, i, eng.irrealis_window, breaks):
             w *= eng.irrealis_factor
             notes = notes or [label]
             notes.append("not enacted")
@@ -197,12 +197,12 @@ def weigh_moves(
             esc += w
         else:
             desc -= w
-        actor, target = roles(acts, m.i, m.j, norms) if acts else _NO_ROLES
+        actor, target = roles(acts, i, m[END], norms) if acts else _NO_ROLES
         direction.append(
-            Finding(
-                m.phrase,
+            (
+                m[PHRASE],
                 "escalation" if w > 0 else "de-escalation",
-                round(w, 2),
+                ROUNDED.get(w) or rounded(w),
                 "; ".join(notes) if notes else label,
                 mode == "material" and notes is None,
                 actor,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .engine import ScopeSettings
-from .findings import SentenceResult
+from .findings import CUE, SentenceResult
 from .lexicon import load
 
 NO_ACTOR = "no state actor named"
@@ -79,7 +79,7 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
             if r.levers:
                 hit = (r.levers[0], r.text, "policy lever", w)
             else:
-                move = r.direction[0].cue if r.direction else ""
+                move = r.direction[0][CUE] if r.direction else ""
                 if not move and r.policy_verbs:
                     move = r.policy_verbs[0]
                 elif not move and len(states) > 1:

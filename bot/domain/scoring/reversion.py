@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .dates import DateMention, span_days
-from .lexicon import PUNCT, Match, load
+from .lexicon import END, PAYLOAD, PUNCT, START, Span, load
 from .text import render
 
 
@@ -16,17 +16,17 @@ class Reversion:
 
     __slots__ = ("_cue", "_raw", "_resolved", "date", "strong")
 
-    def __init__(self, cue: Match, raw: list[str], resolved: DateMention | None) -> None:
+    def __init__(self, cue: Span, raw: list[str], resolved: DateMention | None) -> None:
         self._cue, self._raw, self._resolved = cue, raw, resolved
         self.date: date | None = resolved.date if resolved else None
-        self.strong = bool(cue.payload)
+        self.strong = bool(cue[PAYLOAD])
 
     @property
     def phrase(self) -> str:
         """The cue in its clause (up to three tokens either side, not starting or ending on a
         function word), completed by or followed by the date expression."""
         cue, resolved, raw = self._cue, self._resolved, self._raw
-        lo, hi = _clause_span(raw, cue.i, cue.j)
+        lo, hi = _clause_span(raw, cue[START], cue[END])
         phrase = render(raw[lo:hi])
         if resolved is not None and resolved.text.lower() not in phrase.lower():
             end = _date_end(raw, resolved.text.lower(), lo, hi)
@@ -87,6 +87,6 @@ def temporary_span(
             return None
         start = next((x.date for x in dates if x.kind in _START_KINDS and x.date), published)
         when = start + timedelta(days=days) if start is not None else None
-        cue = Match("reversion", True, k, k + 3, " ".join(norms[k : k + 3]))
+        cue: Span = ("reversion", True, k, k + 3, " ".join(norms[k : k + 3]))
         return Reversion(cue, raw, DateMention(d.text, d.start, "span", when))
     return None

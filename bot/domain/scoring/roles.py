@@ -9,46 +9,45 @@ in a passive, one governed by a preposition before it ("Sanctions on Russia were
 
 from __future__ import annotations
 
-from .engine import ActorCue
-from .lexicon import Match, is_acronym, load
+from .lexicon import Span, is_acronym, load
 
 _GOVERNING = frozenset(load("settings.toml")["words"]["governing"])
 """Words before an actor that make it something other than the subject of what follows."""
 
 
-def named_actors(matches: list[Match], raw: list[str]) -> list[Match]:
+def named_actors(matches: list[Span], raw: list[str]) -> list[Span]:
     """The actor matches that stand: acronyms in capitals, ISO country names with a capital."""
-    out: list[Match] = []
+    out: list[Span] = []
     for m in matches:
-        a: ActorCue = m.payload
-        if a.caps and not all(is_acronym(t) for t in raw[m.i : m.j]):
+        _, a, i, j, _ = m
+        if a.caps and not all(is_acronym(t) for t in raw[i:j]):
             continue
-        if a.proper and not raw[m.i][:1].isupper():
+        if a.proper and not raw[i][:1].isupper():
             continue
         out.append(m)
     return out
 
 
-def roles(actors: list[Match], i: int, j: int, norms: list[str]) -> tuple[str | None, str | None]:
+def roles(actors: list[Span], i: int, j: int, norms: list[str]) -> tuple[str | None, str | None]:
     """(acting state, state acted on) for the cue at tokens [i, j), as actor codes or None."""
     subject: str | None = None
     governed_before: str | None = None
     partner: str | None = None
     agent: str | None = None
     after: list[str] = []
-    for a in actors:
-        code: str = a.payload.code
-        prev = norms[a.i - 1] if a.i else ""
-        if prev == "the" and a.i > 1:
-            prev = norms[a.i - 2]  # "by the EU", "on the United States"
-        if a.j <= i:
+    for _, cue, ai, aj, _ in actors:
+        code: str = cue.code
+        prev = norms[ai - 1] if ai else ""
+        if prev == "the" and ai > 1:
+            prev = norms[ai - 2]  # "by the EU", "on the United States"
+        if aj <= i:
             if prev == "and" and subject is not None and code != subject:
                 partner = code  # "Beijing and Washington agreed …": each acts on the other
-            elif prev in _GOVERNING and a.i:
+            elif prev in _GOVERNING and ai:
                 governed_before = code
             else:
                 subject = code
-        elif a.i >= j:
+        elif ai >= j:
             if prev == "by" and agent is None:
                 agent = code
             else:

@@ -11,7 +11,7 @@ from operator import itemgetter
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine, ScopeSettings
-from .lexicon import Match, load
+from .lexicon import END, START, Span, load
 
 _SETTINGS = load("settings.toml")
 FORWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["forward_object"])
@@ -41,40 +41,43 @@ def has_break(breaks: list[int], lo: int, hi: int) -> bool:
 
 
 def in_scope(
-    triggers: list[Match], i: int, window: int, breaks: list[int], allow_inside: bool = False
-) -> Match | None:
+    triggers: list[Span], i: int, window: int, breaks: list[int], allow_inside: bool = False
+) -> Span | None:
     """The trigger (negation, modality) whose scope covers token ``i``, if any."""
     for t in triggers:
-        tj = t.j
+        tj = t[END]
         if tj <= i and i - tj <= window:
             if not breaks:
                 return t
             k = bisect_left(breaks, tj)  # inlined has_break(breaks, tj, i)
             if not (k < len(breaks) and breaks[k] < i):
                 return t
-        if allow_inside and t.i <= i < tj:
+        if allow_inside and t[START] <= i < tj:
             return t
     return None
 
 
-def is_passive(p: Match, norms: list[str]) -> bool:
+def is_passive(p: Span, norms: list[str]) -> bool:
     """Whether pivot ``p`` follows a form of *be* (one adverb may come between: "were partly")."""
-    i = p.i
+    i = p[START]
     return (i > 0 and norms[i - 1] in _PASSIVE_AUX) or (i > 1 and norms[i - 2] in _PASSIVE_AUX)
 
 
 def object_of(
-    p: Match, objects: list[Match], breaks: list[int], passive: bool = False
-) -> Match | None:
+    p: Span, objects: list[Span], breaks: list[int], passive: bool = False
+) -> Span | None:
     """The object a pivot verb acts on: the nearest one after it in its clause, else before it
     (further back when the pivot is passive)."""
+    pi, pj = p[START], p[END]
     for o in objects:
-        if p.j <= o.i <= p.j + FORWARD_OBJECT_WINDOW and not has_break(breaks, p.j, o.i):
+        oi = o[START]
+        if pj <= oi <= pj + FORWARD_OBJECT_WINDOW and not has_break(breaks, pj, oi):
             return o
     back = PASSIVE_OBJECT_WINDOW if passive else BACKWARD_OBJECT_WINDOW
     for k in range(len(objects) - 1, -1, -1):
         o = objects[k]
-        if p.i - back <= o.j <= p.i and not has_break(breaks, o.j, p.i):
+        oj = o[END]
+        if pi - back <= oj <= pi and not has_break(breaks, oj, pi):
             return o
     return None
 
@@ -84,15 +87,13 @@ def is_participle_clause(raw: list[str], k: int) -> bool:
     return k + 1 < len(raw) and raw[k + 1].endswith("ing") and len(raw[k + 1]) > 5
 
 
-def background_factor(bg: list[Match], i: int, raw: list[str], eng: Engine) -> float:
-    for b in bg:
-        if b.j > i:
+def background_factor(bg: list[Span], i: int, raw: list[str], eng: Engine) -> float:
+    for _, _, bi, bj, phrase in bg:
+        if bj > i:
             continue
-        if b.phrase == "while" and (
-            (b.i and raw[b.i - 1] == ",") or is_participle_clause(raw, b.i)
-        ):
+        if phrase == "while" and ((bi and raw[bi - 1] == ",") or is_participle_clause(raw, bi)):
             continue  # "…, while Beijing warned …", "… while warning …": a second main clause
-        if b.i <= 1 and "," in raw[b.j : i]:
+        if bi <= 1 and "," in raw[bj:i]:
             continue  # sentence-initial "After ..., X did Y": scope ends at the first comma
         return eng.background_factor
     return 1.0
@@ -113,13 +114,14 @@ def _market_move(norms: list[str], k: int, moves: frozenset[str]) -> bool:
 
 
 def quantity_at(
-    norms: list[str], units: set[int], currency: list[Match], moves: frozenset[str] = frozenset()
+    norms: list[str], units: set[int], currency: list[Span], moves: frozenset[str] = frozenset()
 ) -> int:
     """Index of the first number that counts as a quantity (with a unit, currency or noun); a
     market move after a verb of movement (``moves``) is not one."""
     for m in currency:
-        if m.j < len(norms) and norms[m.j][:1].isdigit() and not _market_move(norms, m.j, moves):
-            return m.j
+        j = m[END]
+        if j < len(norms) and norms[j][:1].isdigit() and not _market_move(norms, j, moves):
+            return j
     # only tokens starting with a digit are looked at (found by C-level maps)
     for k in compress(range(len(norms)), map(str.isdigit, map(_LEAD_CHAR, norms))):
         n = norms[k]
@@ -159,10 +161,10 @@ def counted_at(norms: list[str]) -> int:
     return -1
 
 
-def is_venue(m: Match, norms: list[str], eng: Engine) -> bool:
+def is_venue(m: Span, norms: list[str], eng: Engine) -> bool:
     """Whether actor match ``m`` is a capital named only as a venue ("talks in London", "the
     Madrid summit"), not as a government acting ("London imposed")."""
-    i, j = m.i, m.j
+    i, j = m[START], m[END]
     if not (
         (i and norms[i - 1] in eng.venue_before) or (j < len(norms) and norms[j] in eng.venue_after)
     ):
@@ -196,13 +198,13 @@ def coordinate_starts(raw: list[str]) -> list[int]:
 _NAMED_LAYERS = ("event", "pivot", "object")
 
 
-def drop_inside_names(layers: dict[str, list[Match]]) -> None:
+def drop_inside_names(layers: dict[str, list[Span]]) -> None:
     """Event, pivot and object cues inside a name ("Amnesty International", "the fight against
     poverty") report no event and are dropped."""
-    spans = [(n.i, n.j) for n in layers.pop("name")]
+    spans = [(n[START], n[END]) for n in layers.pop("name")]
     for layer in _NAMED_LAYERS:
         if layer in layers:
-            kept = [m for m in layers[layer] if not any(i <= m.i < j for i, j in spans)]
+            kept = [m for m in layers[layer] if not any(i <= m[START] < j for i, j in spans)]
             if kept:
                 layers[layer] = kept
             else:
@@ -213,10 +215,10 @@ def _clean(token: str) -> str:
     return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
 
 
-def is_organisation(m: Match, raw: list[str], norms: list[str], settings: ScopeSettings) -> bool:
+def is_organisation(m: Span, raw: list[str], norms: list[str], settings: ScopeSettings) -> bool:
     """Whether actor match ``m`` is part of a company name ("<Ariadne Australia Ltd>", "American
     Motors Corp", "Bank of America") or a nationality describing a firm ("a Swedish mining group")."""
-    i, j = m.i, m.j
+    i, j = m[START], m[END]
     if raw[i].startswith(("&lt;", "<")) or (i and raw[i - 1].startswith(("&lt;", "<"))):
         return True
     suffixes, firms = settings.suffixes, settings.firms

@@ -24,7 +24,7 @@ from bot.domain.models import (
 
 from .engine import Engine, engine
 from .findings import SentenceResult
-from .lexicon import load
+from .lexicon import PAYLOAD, PHRASE, load
 from .relevance import Scope, judge
 from .sentence import SentenceAnalyser
 from .tally import Ev as _Ev
@@ -74,11 +74,11 @@ class RuleScorer:
         analyse = self._analyser.analyse
         tokens = tokenize_all(sentences)
         results = [analyse(s, toks, published) for s, toks in zip(sentences, tokens, strict=True)]
-        scan = self._engine.frame_index.scan
+        find = self._engine.frame_index.find
         for r, (_, norms) in zip(results[: lead_of(bool(title))], tokens, strict=False):
             # what the item is about when it is no move: read in its heading and lead
-            if found := scan(norms).get("frame"):
-                r.frames = [(m.payload, m.phrase) for m in found]
+            if found := find(norms).get("frame"):
+                r.frames = [(m[PAYLOAD], m[PHRASE]) for m in found]
         return self._assess(results, bool(title))
 
     def _assess(self, results: list[SentenceResult], has_title: bool) -> Assessment:
@@ -93,7 +93,22 @@ class RuleScorer:
         evidence.extend(t.direction_evidence)
         reversion = _reversion(results, evidence)
         evidence.sort(key=_first, reverse=True)
-        top = [_ev(*e[1:]) for e in _distinct(evidence)]
+        top: list[_EvDict] = []
+        for _, cue, sentence, kind, contribution, note, roles in _distinct(evidence):
+            # _ev() written out: the dictionary pydantic validates (a move's roles when known)
+            ev: _EvDict = {
+                "cue": cue,
+                "sentence": sentence,
+                "kind": kind,
+                "contribution": float(contribution),
+                "note": note,
+            }
+            if roles is not None:
+                if roles[0]:
+                    ev["actor"] = roles[0]
+                if roles[1]:
+                    ev["target"] = roles[1]
+            top.append(ev)
         if len(top) < MAX_EVIDENCE:
             top.extend(_relevance_evidence(scope)[: MAX_EVIDENCE - len(top)])
         mover = t.mover

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.domain.models import EvidenceKind
-
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import ClarityCue, Engine
-from .findings import Finding, SentenceResult
-from .lexicon import PUNCT, Match, load
+from .engine import Engine
+from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
+from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
@@ -33,7 +31,7 @@ from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
-from .text import Tokens, has_digit, render
+from .text import ASCII_DIGITS, Tokens, has_digit, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
@@ -64,13 +62,13 @@ _CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
 _DATED = _DATE_WORDS | _YEAR_LIKE
 """A sentence without any of these has no date expression (one pass over its tokens)."""
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_NO_MATCHES: list[Match] = []
+_NO_MATCHES: list[Span] = []
 _NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
 
 
-def _resolves(layers: dict[str, list[Match]], published: date | None) -> bool:
+def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
     """Whether dates must be resolved: only a snap-back reads them (and near ``date.max`` the
     resolution may raise, which must still happen)."""
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
@@ -97,22 +95,19 @@ def _months(raw: list[str]) -> set[int]:
     return out
 
 
-_FUTURE_TO = Match("irrealis", True, 0, 0, "to")
-
-
-def _headline_future(layers: dict[str, list[Match]], acts: list[Match], norms: list[str]) -> None:
+def _headline_future(layers: dict[str, list[Span]], acts: list[Span], norms: list[str]) -> None:
     """A headline drops the auxiliary of its future: "China to ban gallium exports" is "China is
     to ban …", a plan not (yet) enacted; "to" right after the acting state and before a move reads
     as irrealis and as a hedge."""
     n = len(norms)
-    after = [m.j for m in acts if m.j + 1 < n and norms[m.j] == "to"]
+    after = [m[END] for m in acts if m[END] + 1 < n and norms[m[END]] == "to"]
     if not after:
         return
-    starts = {m.i for layer in ("event", "pivot") for m in layers.get(layer, ())}
+    starts = {m[START] for layer in ("event", "pivot") for m in layers.get(layer, ())}
     for k in after:
         if k + 1 in starts:
-            layers.setdefault("irrealis", []).append(_FUTURE_TO._replace(i=k, j=k + 1))
-            hedge = Match("hedge", 1.0, k, k + 1, "to (future)")
+            layers.setdefault("irrealis", []).append(("irrealis", True, k, k + 1, "to"))
+            hedge: Span = ("hedge", 1.0, k, k + 1, "to (future)")
             layers.setdefault("hedge", []).append(hedge)
             return
 
@@ -146,22 +141,24 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) -> str:
+def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -> str:
     """A state named as the object of a move, without a preposition: right after the move's cue
     or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
     it ("Japan's exemption")."""
-    actors = {m.i: m for m in layers.get("actor", ())}
+    actors = {m[START]: m for m in layers.get("actor", ())}
     if not actors:
         return ""
     for layer in ("event", "pivot"):
         for m in layers.get(layer, ()):
-            k = m.j + 1 if m.j < len(norms) and norms[m.j] in ("the", "a", "an") else m.j
+            j = m[END]
+            k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
             a = actors.get(k)
             if a is not None:
-                return render(raw[m.i : a.j])
+                return render(raw[m[START] : a[END]])
     for a in actors.values():  # what a measure grants a state ("Japan's exemption")
-        if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
-            return render(raw[a.i : a.j + 1])
+        j = a[END]
+        if j < len(norms) and norms[j] in _GRANTED and raw[j - 1][-2:] in ("'s", "’s"):
+            return render(raw[a[START] : j + 1])
     return ""
 
 
@@ -194,20 +191,21 @@ class SentenceAnalyser:
         res = SentenceResult(text)
         if not norms:
             return res
-        layers = eng.index.scan(norms)
+        layers = eng.index.find(norms)
         if not layers:
             return res
-        if not _CAPITAL_MONTHS.isdisjoint(raw):
+        if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
+            # (a token is a piece of the text: a substring search rules most sentences out)
             months = _months(raw)
             for layer in _VERB_LAYERS.intersection(layers):
                 # "in May", "on March 28": a month, not a modal or a protest march
-                layers[layer] = [m for m in layers[layer] if m.i not in months]
+                layers[layer] = [m for m in layers[layer] if m[START] not in months]
         if "name" in layers:
             _drop_inside_names(layers)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
             for m in acts:
-                if norms[m.i] in starts and _is_venue(m, norms, eng):
+                if norms[m[START]] in starts and _is_venue(m, norms, eng):
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
@@ -217,8 +215,8 @@ class SentenceAnalyser:
         if acts and "to" in norms and ("event" in layers or "pivot" in layers):
             _headline_future(layers, acts, norms)
         if "lever" in layers:
-            res.levers = [m.phrase for m in layers["lever"]]
-        if not res.levers and (len(acts) < 2 or len({m.payload.code for m in acts}) < 2):
+            res.levers = [m[PHRASE] for m in layers["lever"]]
+        if not res.levers and (len(acts) < 2 or len({m[PAYLOAD].code for m in acts}) < 2):
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
             if not scope.sectors.isdisjoint(norms):
                 res.sectors = [t for t in norms if t in scope.sectors]
@@ -231,11 +229,18 @@ class SentenceAnalyser:
             breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
-            self._direction(res, layers, raw, norms, breaks, neg, acts)
+            # the moves (moves.py): pivots read through their objects, then the event cues left
+            if "pivot" in layers:
+                cues, consumed = pivot_moves(eng, layers, norms, breaks)
+            else:
+                cues, consumed = [], None
+            cues = event_moves(layers, norms, consumed, cues)
+            if cues:
+                weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
-            strengths = list({m.phrase: m.payload for m in hedges}.values())
+            strengths = list({m[PHRASE]: m[PAYLOAD] for m in hedges}.values())
             score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
@@ -257,7 +262,7 @@ class SentenceAnalyser:
                 if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
-                    res.clarity.append((tl, Finding(d.text, "clarity+", tl.points, tl.note)))
+                    res.clarity.append((tl, d.text))
                     break
         if (
             dates
@@ -273,51 +278,30 @@ class SentenceAnalyser:
             current = [
                 m
                 for m in layers["reversion"]
-                if not bg or _background_factor(bg, m.i, raw, eng) == 1
+                if not bg or _background_factor(bg, m[START], raw, eng) == 1
             ]
             if current:
                 self._reversion(res, current, raw, dates)
         return res
 
-    def _direction(
-        self,
-        res: SentenceResult,
-        layers: dict[str, list[Match]],
-        raw: list[str],
-        norms: list[str],
-        breaks: list[int],
-        neg: list[Match],
-        acts: list[Match],
-    ) -> None:
-        eng = self.eng
-        if "pivot" in layers:
-            cues, consumed = pivot_moves(eng, layers, norms, breaks)
-        else:
-            cues, consumed = [], None
-        cues = event_moves(layers, norms, consumed, cues)
-        if cues:
-            weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
-
     def _clarity(
         self,
         res: SentenceResult,
-        layers: dict[str, list[Match]],
+        layers: dict[str, list[Span]],
         raw: list[str],
         norms: list[str],
         breaks: list[int],
-        neg: list[Match],
+        neg: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
         bg = layers.get("background")
-        for m in layers.get("clarity", ()):
-            cc: ClarityCue = m.payload
-            if cc.points > 0 and neg and _in_scope(neg, m.i, eng.negation_window, breaks):
+        for _, cc, i, j, phrase in layers.get("clarity", ()):
+            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
-            if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
+            if cc.name == "reversible" and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
-            kind: EvidenceKind = "clarity+" if cc.points > 0 else "clarity-"
-            res.clarity.append((cc, Finding(m.phrase, kind, cc.points, cc.note)))
+            res.clarity.append((cc, phrase))
             if cc.name == "withheld":
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
@@ -325,7 +309,7 @@ class SentenceAnalyser:
                         res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
                 tail: list[str] = []
-                for tok in raw[m.j : m.j + MAX_CONDITION_TOKENS]:
+                for tok in raw[j : j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
                         break
                     tail.append(tok)
@@ -339,10 +323,16 @@ class SentenceAnalyser:
             speaker = _speaker(raw, norms)
             if speaker:
                 rec = classes["attribution"]
-                res.clarity.append((rec, Finding(speaker, "clarity+", rec.points, rec.note)))
+                res.clarity.append((rec, speaker))
         k = -1
-        if has_digit(res.text):
-            units = {m.i for m in layers.get("unit", [])}
+        text = res.text
+        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
+        if (
+            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+            if text.isascii()
+            else has_digit(text)
+        ):
+            units = {m[START] for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
@@ -355,56 +345,57 @@ class SentenceAnalyser:
             q = classes["quantity"]
             if k and norms[k - 1] in _CURRENCY_SIGNS:
                 k -= 1  # "$ 3bn" -> "$3bn"
-            res.clarity.append((q, Finding(render(raw[k : k + 2]), "clarity+", q.points, q.note)))
+            res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
         if layers.get("topic") or res.direction:
-            for m in layers.get("actor", []):
-                k = m.i - 1 if m.i and norms[m.i - 1] not in ("the", "a") else m.i - 2
+            for _, _, i, j, _ in layers.get("actor", []):
+                k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
                 if k >= 0 and norms[k] in dest_words:
                     res.has_destination = True
                     dest = classes["destination"]
-                    phrase = render(raw[k : m.j])
-                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
+                    phrase = render(raw[k:j])
+                    res.clarity.append((dest, phrase))
                     break
             if not res.has_destination and "topic" in layers:
                 phrase = _acted_on(layers, raw, norms) or _counterparty(raw, norms, dest_words)
                 if phrase:
                     res.has_destination = True
                     dest = classes["destination"]
-                    res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
+                    res.clarity.append((dest, phrase))
         for f in res.direction:
-            if f.material and abs(f.contribution) >= 5:
+            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:
                 mat = classes["material"]
-                res.clarity.append((mat, Finding(f.cue, "clarity+", mat.points, mat.note)))
+                res.clarity.append((mat, f[CUE]))
                 break
 
     def _entities(
-        self, res: SentenceResult, layers: dict[str, list[Match]], acts: list[Match]
+        self, res: SentenceResult, layers: dict[str, list[Span]], acts: list[Span]
     ) -> None:
         actors: list[str] = []
         for m in acts:
-            code: str = m.payload.code
+            code: str = m[PAYLOAD].code
             if code not in actors:
                 actors.append(code)
         topics: list[str] = []
         for m in layers.get("topic", ()):
-            if m.payload not in topics:
-                topics.append(str(m.payload))
+            topic = m[PAYLOAD]
+            if topic not in topics:
+                topics.append(str(topic))
         res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
         res: SentenceResult,
-        matches: list[Match],
+        matches: list[Span],
         raw: list[str],
         dates: list[DateMention],
     ) -> None:
-        cue = ([m for m in matches if m.payload] or matches)[0]
+        cue = ([m for m in matches if m[PAYLOAD]] or matches)[0]
         resolved = min(
             [d for d in dates if d.date is not None],
             key=lambda d: (_DATE_PRIORITY.get(d.kind, 9), d.start),
             default=None,
         )
-        if not (cue.payload or resolved):
+        if not (cue[PAYLOAD] or resolved):
             return
         res.reversion = Reversion(cue, raw, resolved)

@@ -11,7 +11,7 @@ from bot.domain.models import EvidenceKind
 
 from .certainty import SENTENCE_POINTS, certainty_factor
 from .engine import ClarityCue
-from .findings import Finding, SentenceResult
+from .findings import ROUNDED, SentenceResult, rounded
 from .lexicon import load
 
 _ITEM = load("settings.toml")["item"]
@@ -41,7 +41,6 @@ _DEST = _CLARITY["destination"]
 _COUNTERPARTY = ClarityCue(
     "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
 )
-_COUNTERPARTY_PTS = (_COUNTERPARTY.points, _COUNTERPARTY.note)
 _WHEN = frozenset(("effective", "deadline"))
 """Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
 
@@ -137,6 +136,13 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     n_esc = n_desc = n_hedged = n_salient = n_salient_hedged = 0
     for u, r in enumerate(results):
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
+        if not (r.direction or r.clarity or r.hedge or r.hedged or r.actors or r.topics):
+            # a sentence without findings (so without strengths: those come with moves) only
+            # counts in the certainty of all sentences, with the factor 1
+            salience.append(r.escalation + r.deescalation)
+            all_cert[0] += w
+            all_cert[1] += w
+            continue
         e, d = r.escalation, r.deescalation
         hedged = r.hedged
         cert = HEDGED_WEIGHT if hedged else 1.0
@@ -165,17 +171,16 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
                 n_salient_hedged += 1
         # a list (not a generator) for sum(): same values, same order, same float result
         salience.append(
-            e + d + sum([abs(f.contribution) or 5.0 for _, f in clarity]) if clarity else e + d
+            e + d + sum([abs(cc.points) or 5.0 for cc, _ in clarity]) if clarity else e + d
         )
         if r.direction:
             text = r.text
-            for f in r.direction:
-                c = round(f.contribution * w, 2)
-                direction_evidence.append(
-                    (abs(c), f.cue, text, f.kind, c, f.note, (f.actor, f.target))
-                )
-                if f.actor and abs(c) > t.mover[0]:
-                    t.mover = (abs(c), f.actor, f.target)
+            for cue, kind, contribution, note, _, actor, target in r.direction:
+                c = contribution * w
+                c = ROUNDED.get(c) or rounded(c)
+                direction_evidence.append((abs(c), cue, text, kind, c, note, (actor, target)))
+                if actor and abs(c) > t.mover[0]:
+                    t.mover = (abs(c), actor, target)
         earned = _count_clarity(t, r) if clarity or r.actors else 0.0
         # the sentence's certainty factor (certainty.py), weighed by its place and by the share of
         # the item's elements it states: a hedge qualifies what its own sentence says, so an
@@ -212,9 +217,7 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
         # listed while the class is within its cap)
         t.destination = True
         if t.clarity_totals.get("destination", 0.0) + _COUNTERPARTY.points <= _COUNTERPARTY.cap:
-            r.clarity.append(
-                (_COUNTERPARTY, Finding(" · ".join(r.actors), "clarity+", *_COUNTERPARTY_PTS))
-            )
+            r.clarity.append((_COUNTERPARTY, " · ".join(r.actors)))
     if r.has_date:
         t.timeline = True
     totals = t.clarity_totals
@@ -228,22 +231,13 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
         elif name == "anonymous":
             anonymous = True
     if alias:
-        clarity = [
-            (
-                other,
-                Finding(
-                    f.cue, "clarity+" if other.points > 0 else "clarity-", other.points, other.note
-                ),
-            )
-            for cc, f in clarity
-            for other in _COUNTS_AS.get(cc.name, (cc,))
-        ]
+        clarity = [(other, cue) for cc, cue in clarity for other in _COUNTS_AS.get(cc.name, (cc,))]
     if anonymous:
         # an authority named behind an anonymous source ("people close to the ministry") is no
         # on-record attribution
-        clarity = [(cc, f) for cc, f in clarity if cc.name != "attribution"]
+        clarity = [(cc, cue) for cc, cue in clarity if cc.name != "attribution"]
     earned = 0.0
-    for cc, f in clarity:
+    for cc, cue in clarity:
         if cc.name in _WHEN:
             t.timeline = True
         t.classes.add(cc.name)
@@ -252,7 +246,9 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
         if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
             continue
         totals[cc.name] = new
-        t.clarity_evidence.append((abs(pts), f.cue, text, f.kind, pts, f.note, None))
         if pts > 0:
+            t.clarity_evidence.append((pts, cue, text, "clarity+", pts, cc.note, None))
             earned += pts
+        else:
+            t.clarity_evidence.append((abs(pts), cue, text, "clarity-", pts, cc.note, None))
     return earned

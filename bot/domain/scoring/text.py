@@ -64,6 +64,9 @@ _PAD = (
     ("…", " … "),
     ("-", " "),
 )
+_PADDING = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
+"""``_PAD`` with, for a pattern of two characters, its character other than the space: searched
+for first, like a string (the two-character search tests every character of the text)."""
 _NORM = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
 _TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
 PUNCT = frozenset('.,;:!?()"“”')
@@ -142,8 +145,8 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     joined = f" {_SENT} ".join(sentences) + " "
     if _DOT in joined or joined.count(_SENT) != len(sentences) - 1:
         return [_tokenize_slow(s) for s in sentences]
-    for old, new in _PAD:
-        if old in joined:
+    for old, new, hint in _PADDING:
+        if (not hint or hint in joined) and old in joined:
             joined = joined.replace(old, new)
     low = joined.lower()
     for old, new in _NORM:
@@ -161,7 +164,7 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
 
 
 _DIGIT = re.compile(r"\d")
-_ASCII_DIGITS = b"0123456789"
+ASCII_DIGITS = b"0123456789"
 
 
 def has_digit(text: str) -> bool:
@@ -169,7 +172,7 @@ def has_digit(text: str) -> bool:
     from its bytes shortens it: several times cheaper than a regex search, which tests every
     character against the class."""
     if text.isascii():
-        return len(text.encode().translate(None, _ASCII_DIGITS)) != len(text)
+        return len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
     return _DIGIT.search(text) is not None
 
 
