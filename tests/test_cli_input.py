@@ -139,3 +139,20 @@ def test_slow_commands_stay_quiet_when_piped(tmp_path: Path, feeds: FeedServer) 
         assert result.returncode == 0, (args, result.stderr)
         assert message not in result.stderr, args
         assert "\x1b[" not in result.stderr, args  # no terminal control sequences
+
+
+@pytest.mark.parametrize("ident", ["wire-1", 7, None, {"feed": "Reuters", "n": 3}, "Zölle–1"])
+def test_a_jsonl_line_is_its_id_then_the_assessment_as_json(ident: object) -> None:
+    from bot.analyze_batch import score_lines
+    from bot.domain.models import Article
+    from bot.domain.scoring import RuleScorer
+
+    scorer = RuleScorer()
+    title = "Brüssel erwägt Zölle: EU weighs tariffs on Chinese EVs"
+    line = json.dumps({"id": ident, "title": title, "text": TARIFF_TEXT}, ensure_ascii=False)
+    [(number, error, out)] = score_lines(scorer, [(4, line)])
+    expected = scorer.score(Article(title=title, text=TARIFF_TEXT)).model_dump(mode="json")
+    assert (number, error) == (4, None)
+    assert json.loads(out) == {"id": ident, **expected}
+    assert next(iter(json.loads(out))) == "id"
+    assert "Brüssel" in out  # not escaped
