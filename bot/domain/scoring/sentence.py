@@ -128,20 +128,26 @@ _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
+_NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+_NOT_A_CUE = "not_a_cue"
+"""The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
-    not a pronoun or an unnamed source; empty in a headline in title case."""
+    not a pronoun or an unnamed source, nor one a former title or a trade (economist, firm) comes
+    just before; empty in a headline in title case."""
     for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
+            if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
+                continue  # a former official, an economist, a firm: no deciding authority
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
     return ""
 
@@ -270,10 +276,12 @@ class SentenceAnalyser:
             res.reversion = _temporary_span(raw, norms, dates, published)
         if "reversion" in layers:
             bg = layers.get("background")
+            hidden = [(c.i, c.j) for c in layers.get("clarity", ()) if c.payload.name == _NOT_A_CUE]
             current = [
                 m
                 for m in layers["reversion"]
-                if not bg or _background_factor(bg, m.i, raw, eng) == 1
+                if (not bg or _background_factor(bg, m.i, raw, eng) == 1)
+                and not any(i <= m.i < j for i, j in hidden)
             ]
             if current:
                 self._reversion(res, current, raw, dates)
@@ -312,6 +320,8 @@ class SentenceAnalyser:
         bg = layers.get("background")
         for m in layers.get("clarity", ()):
             cc: ClarityCue = m.payload
+            if cc.name == _NOT_A_CUE:
+                continue
             if cc.points > 0 and neg and _in_scope(neg, m.i, eng.negation_window, breaks):
                 continue
             if cc.name == "reversible" and bg and _background_factor(bg, m.i, raw, eng) != 1.0:
