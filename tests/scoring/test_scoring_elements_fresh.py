@@ -82,6 +82,13 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("drafting", "hedge", "Ottawa was readying duties on Chinese aluminium.", True),
     ("drafting", "hedge", "As expected, the assembly passed the tariff bill.", False),
     ("drafting", "hedge", "Higher duties are weighing on carmakers' margins.", False),
+    # a state's firms or goods as what a measure reaches, without a preposition; a trade flow
+    # reported moving is a statistic, not a destination
+    ("reached", "destination", "Ottawa blacklisted six Iranian shipping firms on Friday.", True),
+    ("reached", "destination", "The rule bars the Vietnamese exporters named in the annex.", True),
+    ("reached", "destination", "Japanese exporters must now file end-use statements.", False),
+    ("flow", "destination", "Chip exports from Malaysia fell 4% in the third quarter.", False),
+    ("flow", "destination", "Seoul cut duties on chip exports from Malaysia by 4%.", True),
     # an authority's statement in the perfect; a speaker who does not decide
     ("record", "on_record", "The trade ministry has said it will retaliate in kind.", True),
     ("record", "on_record", "Former negotiator Carla Hills said the duties were a mistake.", False),

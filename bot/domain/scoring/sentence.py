@@ -125,6 +125,8 @@ def _title_case(raw: list[str]) -> bool:
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
+_TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
+_FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
@@ -167,6 +169,16 @@ def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) 
                 return render(raw[m.i : a.j])
     for a in actors.values():  # what a measure grants a state ("Japan's exemption")
         if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
+            return render(raw[a.i : a.j + 1])
+    return ""
+
+
+def _targeted(actors: list[Match], raw: list[str], norms: list[str]) -> str:
+    """A state's firms or goods named as what a measure reaches, after the verb that reaches them
+    ("designated 14 Russian shipping companies", "did not identify the Chinese companies"); not a
+    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
+    for a in actors:
+        if a.i and raw[a.i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[a.j : a.j + 3]):
             return render(raw[a.i : a.j + 1])
     return ""
 
@@ -367,7 +379,9 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, Finding(render(raw[k : k + 2]), "clarity+", q.points, q.note)))
         dest_words = eng.destination_words
-        if layers.get("topic") or res.direction:
+        if (layers.get("topic") or res.direction) and (
+            res.direction or _FLOWS.isdisjoint(norms) or eng.market_moves.isdisjoint(norms)
+        ):  # (a trade flow reported moving, "exports to China fell 5%", is no destination)
             for m in layers.get("actor", []):
                 k = m.i - 1 if m.i and norms[m.i - 1] not in ("the", "a") else m.i - 2
                 if k >= 0 and norms[k] in dest_words:
@@ -382,6 +396,12 @@ class SentenceAnalyser:
                     res.has_destination = True
                     dest = classes["destination"]
                     res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
+        if not res.has_destination and "actor" in layers and not _TARGETS.isdisjoint(norms):
+            phrase = _targeted(layers["actor"], raw, norms)
+            if phrase:
+                res.has_destination = True
+                dest = classes["destination"]
+                res.clarity.append((dest, Finding(phrase, "clarity+", dest.points, dest.note)))
         for f in res.direction:
             if f.material and abs(f.contribution) >= 5:
                 mat = classes["material"]
