@@ -89,6 +89,26 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("reached", "destination", "Japanese exporters must now file end-use statements.", False),
     ("flow", "destination", "Chip exports from Malaysia fell 4% in the third quarter.", False),
     ("flow", "destination", "Seoul cut duties on chip exports from Malaysia by 4%.", True),
+    # the timeline of a measure: an extension for a further period; not a statistic's month, a
+    # past state's start ("since April") or a tariff's effective rate
+    (
+        "period",
+        "date",
+        "The waiver on Iraqi power imports was extended for another 120 days.",
+        True,
+    ),
+    ("period", "date", "Ankara suspends duties on US cotton for a further year.", True),
+    ("period", "reversible", "Ankara suspends duties on US cotton for a further year.", True),
+    ("period", "date", "Steel imports from Turkey fell 12% in August, customs data showed.", False),
+    ("period", "date", "Lithium prices have fallen by half since March, brokers estimated.", False),
+    ("period", "date", "Economists put the effective tariff rate on Chinese goods at 40%.", False),
+    # a condition written without "if"
+    ("inverted", "condition", "Should Seoul retaliate, Washington will double the duties.", True),
+    ("inverted", "condition", "Seoul should retaliate, the opposition leader argued.", False),
+    # a price move's amount after "as much as", the count of leaders who meet
+    ("no count", "quantity", "Shares of Korean shipbuilders rose as much as 6% on Monday.", False),
+    ("no count", "quantity", "Seoul will buy as much as 6 million tonnes of US crude.", True),
+    ("no count", "quantity", "Aides said the two leaders would speak by phone.", False),
     # an authority's statement in the perfect; a speaker who does not decide
     ("record", "on_record", "The trade ministry has said it will retaliate in kind.", True),
     ("record", "on_record", "Former negotiator Carla Hills said the duties were a mistake.", False),

@@ -137,6 +137,10 @@ _CONDITIONS = frozenset(
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+_INVERTED = frozenset(
+    w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
+)
+"""First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 
@@ -171,6 +175,16 @@ def _acted_on(layers: dict[str, list[Match]], raw: list[str], norms: list[str]) 
         if a.j < len(norms) and norms[a.j] in _GRANTED and raw[a.j - 1][-2:] in ("'s", "’s"):
             return render(raw[a.i : a.j + 1])
     return ""
+
+
+def _statistic(res: SentenceResult, norms: list[str], eng: Engine) -> bool:
+    """A trade flow reported moving in a sentence without a move ("exports to China fell 5% in
+    May"): a statistic, whose states and months are no destination or timeline of a measure."""
+    return (
+        not res.direction
+        and not _FLOWS.isdisjoint(norms)
+        and not eng.market_moves.isdisjoint(norms)
+    )
 
 
 def _targeted(actors: list[Match], raw: list[str], norms: list[str]) -> str:
@@ -268,7 +282,7 @@ class SentenceAnalyser:
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
         )
-        if dates:
+        if dates and not _statistic(res, norms, eng):
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -353,6 +367,11 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions = [*res.conditions, " ".join(tail)]
+        if raw[0] in _INVERTED and "," in raw:  # "Should talks fail, …": a condition
+            cond = classes["conditional"]
+            res.clarity.append((cond, Finding(raw[0], "clarity-", cond.points, cond.note)))
+            tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
+            res.conditions = [*res.conditions, " ".join(tail)]
         if (
             "topic" in layers
             and not _SAYING.isdisjoint(norms)
@@ -379,9 +398,7 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, Finding(render(raw[k : k + 2]), "clarity+", q.points, q.note)))
         dest_words = eng.destination_words
-        if (layers.get("topic") or res.direction) and (
-            res.direction or _FLOWS.isdisjoint(norms) or eng.market_moves.isdisjoint(norms)
-        ):  # (a trade flow reported moving, "exports to China fell 5%", is no destination)
+        if (layers.get("topic") or res.direction) and not _statistic(res, norms, eng):
             for m in layers.get("actor", []):
                 k = m.i - 1 if m.i and norms[m.i - 1] not in ("the", "a") else m.i - 2
                 if k >= 0 and norms[k] in dest_words:
