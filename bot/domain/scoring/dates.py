@@ -54,7 +54,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
-            r"\b(?=[wifao])(?:within|in|for|after|over)\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|"
+            r"\b(?=[wifao])(?:within|in|for|after|over)\s+"
+            r"(?:the\s+next\s+|another\s+|a\s+further\s+)?"  # "for another 90 days"
+            r"(?P<n>\d{1,3}|one|two|three|four|"
             r"five|six|seven|eight|nine|ten|twelve)\s+(?P<u>days?|weeks?|months?)\b",
             re.IGNORECASE,
         ),
@@ -67,7 +69,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month",
         re.compile(
             r"\b(?=[abefilmostu])(?:in|by|until|before|from|through|after|end of|early|mid|late|"
-            r"since|of|on)"
+            r"of|on)"
             r"\s+(?:mid-|early\s+|late\s+)?"
             + _MONTH.format(g="m")
             + r"(?:\s+"
@@ -325,7 +327,7 @@ def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
 
 
 _FOR_SPAN = re.compile(
-    r"^for\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"^for\s+(?:the\s+next\s+|another\s+|a\s+further\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"twelve)\s+(?P<u>days?|weeks?|months?)$",
     re.IGNORECASE,
 )

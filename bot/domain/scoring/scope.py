@@ -108,7 +108,7 @@ def _market_move(norms: list[str], k: int, moves: frozenset[str]) -> bool:
         k -= 1
     elif nxt.isalpha() and nxt not in _MOVE_AMOUNTS:
         return False
-    if k >= 0 and norms[k] in _MOVE_LINKS:
+    while k >= 0 and norms[k] in _MOVE_LINKS:  # "rose as much as 4%"
         k -= 1
     return k >= 0 and norms[k] in moves
 

@@ -120,23 +120,35 @@ def _title_case(raw: list[str]) -> bool:
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
+_TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
+_FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
+_NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+_INVERTED = frozenset(
+    w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
+)
+"""First words of a condition written without "if" ("Should talks fail, …")."""
+_NOT_A_CUE = "not_a_cue"
+"""The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
-    not a pronoun or an unnamed source; empty in a headline in title case."""
+    not a pronoun or an unnamed source, nor one a former title or a trade (economist, firm) comes
+    just before; empty in a headline in title case."""
     for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
+            if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
+                continue  # a former official, an economist, a firm: no deciding authority
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
     return ""
 
@@ -159,6 +171,26 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
         j = a[END]
         if j < len(norms) and norms[j] in _GRANTED and raw[j - 1][-2:] in ("'s", "’s"):
             return render(raw[a[START] : j + 1])
+    return ""
+
+
+def _statistic(res: SentenceResult, norms: list[str], eng: Engine) -> bool:
+    """A trade flow reported moving in a sentence without a move ("exports to China fell 5% in
+    May"): a statistic, whose states and months are no destination or timeline of a measure."""
+    return (
+        not res.direction
+        and not _FLOWS.isdisjoint(norms)
+        and not eng.market_moves.isdisjoint(norms)
+    )
+
+
+def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
+    """A state's firms or goods named as what a measure reaches, after the verb that reaches them
+    ("designated 14 Russian shipping companies", "did not identify the Chinese companies"); not a
+    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
+    for _, _, i, j, _ in actors:
+        if i and raw[i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[j : j + 3]):
+            return render(raw[i : j + 1])
     return ""
 
 
@@ -255,7 +287,7 @@ class SentenceAnalyser:
             if (kinds := date_kinds(text, raw, norms))
             else _NO_DATES
         )
-        if dates:
+        if dates and not _statistic(res, norms, eng):
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -275,10 +307,14 @@ class SentenceAnalyser:
             res.reversion = _temporary_span(raw, norms, dates, published)
         if "reversion" in layers:
             bg = layers.get("background")
+            hidden = [
+                (i, j) for _, cc, i, j, _ in layers.get("clarity", ()) if cc.name == _NOT_A_CUE
+            ]
             current = [
                 m
                 for m in layers["reversion"]
-                if not bg or _background_factor(bg, m[START], raw, eng) == 1
+                if (not bg or _background_factor(bg, m[START], raw, eng) == 1)
+                and not any(i <= m[START] < j for i, j in hidden)
             ]
             if current:
                 self._reversion(res, current, raw, dates)
@@ -297,6 +333,8 @@ class SentenceAnalyser:
         classes = eng.clarity_classes
         bg = layers.get("background")
         for _, cc, i, j, phrase in layers.get("clarity", ()):
+            if cc.name == _NOT_A_CUE:
+                continue
             if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
             if cc.name == "reversible" and bg and _background_factor(bg, i, raw, eng) != 1.0:
@@ -315,6 +353,11 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions = [*res.conditions, " ".join(tail)]
+        if raw[0] in _INVERTED and "," in raw:  # "Should talks fail, …": a condition
+            cond = classes["conditional"]
+            res.clarity.append((cond, raw[0]))
+            tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
+            res.conditions = [*res.conditions, " ".join(tail)]
         if (
             "topic" in layers
             and not _SAYING.isdisjoint(norms)
@@ -347,7 +390,7 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
-        if layers.get("topic") or res.direction:
+        if (layers.get("topic") or res.direction) and not _statistic(res, norms, eng):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
                 if k >= 0 and norms[k] in dest_words:
@@ -362,6 +405,12 @@ class SentenceAnalyser:
                     res.has_destination = True
                     dest = classes["destination"]
                     res.clarity.append((dest, phrase))
+        if not res.has_destination and "actor" in layers and not _TARGETS.isdisjoint(norms):
+            phrase = _targeted(layers["actor"], raw, norms)
+            if phrase:
+                res.has_destination = True
+                dest = classes["destination"]
+                res.clarity.append((dest, phrase))
         for f in res.direction:
             if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:
                 mat = classes["material"]
