@@ -318,3 +318,12 @@ def test_without_proxy_or_netrc_the_environment_is_not_read_per_request(
     monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     assert environment_steers_requests()
+
+
+async def test_a_long_header_line_is_read(feeds: FeedServer, client: Exchange) -> None:
+    """Sites send cookies and Link headers of several kilobytes; 11 KB must not fail a feed."""
+    url = feeds.set("/wire", BODY, headers={"Link": "<https://hub.example/>; rel=hub, " * 350})
+    got = await fetcher(client).fetch(url)
+    assert got.body == BODY.encode()
+    assert got.link_header is not None
+    assert len(got.link_header) > 11_000

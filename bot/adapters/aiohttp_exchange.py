@@ -19,6 +19,7 @@ from bot.errors import FetchError
 from bot.ports import FetchResult
 
 MAX_REDIRECTS = 20  # as httpx, which fetched feeds before
+MAX_HEADER_BYTES = 16384
 
 
 def environment_steers_requests() -> bool:
@@ -42,6 +43,9 @@ def feed_session(
         timeout=aiohttp.ClientTimeout(total=None, connect=connect_timeout_s),
         headers={"User-Agent": USER_AGENT},
         auto_decompress=False,
+        # as long a header as httpx read (h11 takes a 16 KiB header block): a site's cookies
+        max_line_size=MAX_HEADER_BYTES,
+        max_field_size=MAX_HEADER_BYTES,
         trust_env=environment_steers_requests(),
     )
 
