@@ -6,10 +6,12 @@ Kept apart from the command so that a worker process imports only this and the s
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.models import Article
-from bot.ports import Scorer
+
+if TYPE_CHECKING:
+    from bot.ports import Scorer
 
 Line = tuple[int, str]
 """A line of input and its number (from 1)."""

@@ -3,9 +3,12 @@ as scoring in the calling process; small batches never start them."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
@@ -31,6 +34,37 @@ def pid_of_scorer(scorer: Scorer, tag: int) -> tuple[int, int]:
     """Where a task ran (a worker task for the tests below)."""
     del scorer
     return tag, os.getpid()
+
+
+MAIN_SCRIPT = """
+import bot.cli  # what the signalbot script imports before anything else
+from bot.adapters.scoring_pool import ScoringPool
+from bot.domain.scoring import RuleScorer
+from tests.support.worker_tasks import modules_of_worker
+
+if __name__ == "__main__":
+    pool = ScoringPool(RuleScorer, workers=2)
+    try:
+        tasks = [(["bot.cli", "bot.domain.scoring.scorer"],)] * 4
+        print(list(pool.map_ordered(modules_of_worker, tasks, pooled=True)))
+    finally:
+        pool.close()
+"""
+
+
+def test_workers_do_not_run_the_command_line_module_again(tmp_path: Path) -> None:
+    """A spawned worker would import the calling script first (``bot.cli`` and its config
+    models for ``signalbot``); the pool's workers import only what scoring needs."""
+    script = tmp_path / "main.py"
+    script.write_text(MAIN_SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    seen = ast.literal_eval(result.stdout.strip())
+    assert seen == [{"bot.cli": False, "bot.domain.scoring.scorer": True}] * 4
 
 
 def test_big_batches_go_to_workers_and_come_back_in_order() -> None:

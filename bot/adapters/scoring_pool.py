@@ -18,18 +18,22 @@ import asyncio
 import logging
 import math
 import os
+import sys
 import time
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.models import Article, Assessment
 from bot.domain.source_weight import WeightedScorer
-from bot.ports import Scorer
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from bot.ports import Scorer
 
 # The rule scorer and the process pool (multiprocessing) are imported when first needed: a poll
 # cycle that finds nothing new uses neither.
@@ -94,6 +98,28 @@ def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(_worker_scorer, *args)
 
 
+def _started() -> None:
+    """A worker's first task: nothing, once its scorer is built."""
+
+
+@contextmanager
+def _no_main_module() -> Iterator[None]:
+    """Processes spawned inside this block do not run this process's main module again.
+
+    A spawned process first imports its parent's ``__main__`` (for functions defined there);
+    for ``signalbot`` that is the whole command line, ``bot.cli`` with its config models, none
+    of it needed to score. The pool's tasks and scorer factories are importable by name, so a
+    main module without a file serves. Workers that replace a dead one later start the usual
+    way."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def chunks(count: int, workers: int) -> list[tuple[int, int]]:
     """``[start, end)`` ranges splitting ``count`` articles over ``workers`` processes."""
     size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(count / max(1, workers))))
@@ -144,6 +170,9 @@ class ScoringPool:
                 initializer=_init_worker,
                 initargs=(self.factory,),
             )
+            with _no_main_module():  # every worker starts now, without the command line
+                for _ in range(self.workers):
+                    self._pool.submit(_started)
             log.debug("scoring pool started: %d worker process(es)", self.workers)
         return self._pool
 
