@@ -147,9 +147,13 @@ class SqlBase:
         except DatabaseError as exc:
             # A missing table fails the query (and a PostgreSQL transaction): look whether it
             # is there, in a transaction of its own, and raise what else went wrong.
-            if await self.has_table("alembic_version"):
+            if not await self.has_table("alembic_version"):
+                return None
+            try:  # another process may have created it since: read it again
+                async with self._begin() as conn:
+                    return await schema.read_revision(conn)
+            except DatabaseError:
                 raise StoreError(f"could not read the schema revision: {exc}") from exc
-            return None
         except OSError as exc:
             raise StoreError(f"could not open {redact_url(self.url)}: {exc}") from exc
 

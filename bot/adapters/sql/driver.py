@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
@@ -30,7 +31,30 @@ if TYPE_CHECKING:
 Params = dict[str, Any] | Sequence[dict[str, Any]] | None
 Hook = Callable[[str], None]
 
-PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
+PRAGMAS = ("PRAGMA busy_timeout=5000", "PRAGMA synchronous=NORMAL")
+WAL_WAIT_S = 5.0
+
+
+def set_wal(conn: Any) -> None:
+    """Put the database in WAL mode (a DB-API connection to SQLite). Switching a fresh file
+    takes the exclusive lock, and SQLite answers "database is locked" at once, without waiting
+    for the busy timeout, when another process holds a lock then (it is switching the same file
+    or already creating the schema); the switch is retried until it is done, for up to
+    ``WAL_WAIT_S`` seconds."""
+    deadline = time.monotonic() + WAL_WAIT_S
+    while True:
+        cursor = conn.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        finally:
+            cursor.close()
+        time.sleep(0.01)  # in the connection's own thread
+
+
 """Every SQLite connection: write-ahead log, and a wait for another process's write lock."""
 
 
@@ -195,6 +219,7 @@ class SqliteDatabase(Database):
         try:
             for pragma in PRAGMAS:
                 conn.execute(pragma).close()
+            set_wal(conn)
         except sqlite3.Error:
             conn.close()
             raise
@@ -254,6 +279,7 @@ def _pragmas(dbapi_conn: Any, _record: Any) -> None:
     for pragma in PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
+    set_wal(dbapi_conn)
 
 
 MIGRATION_LOCK = 4242001
