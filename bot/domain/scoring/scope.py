@@ -196,12 +196,40 @@ def coordinate_starts(raw: list[str]) -> list[int]:
 
 
 _NAMED_LAYERS = ("event", "pivot", "object")
+BODY_HEADS = frozenset(load("events.toml")["bodies"]["heads"])
+"""Last words of a body's capitalised name ("… Committee", "… Council")."""
 
 
 def drop_inside_names(layers: dict[str, list[Span]]) -> None:
     """Event, pivot and object cues inside a name ("Amnesty International", "the fight against
     poverty") report no event and are dropped."""
     spans = [(n[START], n[END]) for n in layers.pop("name")]
+    for layer in _NAMED_LAYERS:
+        if layer in layers:
+            kept = [m for m in layers[layer] if not any(i <= m[START] < j for i, j in spans)]
+            if kept:
+                layers[layer] = kept
+            else:
+                del layers[layer]
+
+
+def drop_inside_bodies(layers: dict[str, list[Span]], raw: list[str]) -> None:
+    """Event, pivot and object cues among the capitalised words before a body's last name word
+    ("the Ceasefire Violations Committee", "the Liberian Peace Council") name the body and are
+    dropped, except in a sentence written in title case, where every word is capitalised."""
+    spans: list[tuple[int, int]] = []
+    for k, t in enumerate(raw):
+        if k and t in BODY_HEADS:
+            j = k
+            while j and raw[j - 1][:1].isupper():
+                j -= 1
+            if j < k:
+                spans.append((j, k))
+    if not spans:
+        return
+    words = [t for t in raw if t[:1].isalpha()]
+    if len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words):
+        return  # a headline: its capitals name nothing
     for layer in _NAMED_LAYERS:
         if layer in layers:
             kept = [m for m in layers[layer] if not any(i <= m[START] < j for i, j in spans)]
