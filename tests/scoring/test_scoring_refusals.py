@@ -107,3 +107,20 @@ def test_event_words_in_a_body_name(read, text: str, label: Label) -> None:  # t
 )
 def test_cooperation_appeal_and_weapon_words(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a denial is a statement even with a day between verb and object: what it denies is
+        # reported, not done
+        (
+            "The ministry denied on Tuesday reports that its troops had shelled the village.",
+            Label.NEUTRAL,
+        ),
+        # a denial of entry or access is still a rejection
+        ("The government denied entry to the visiting delegation.", Label.ESCALATION),
+    ],
+)
+def test_denials(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
