@@ -22,7 +22,6 @@ from .moves import event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
-from .scope import BODY_HEADS as _BODY_HEADS
 from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
 from .scope import counted_at as _counted_at
@@ -236,7 +235,7 @@ class SentenceAnalyser:
                 layers[layer] = [m for m in layers[layer] if m[START] not in months]
         if "name" in layers:
             _drop_inside_names(layers)
-        if not _BODY_HEADS.isdisjoint(raw):
+        if "body" in layers:
             _drop_inside_bodies(layers, raw)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
