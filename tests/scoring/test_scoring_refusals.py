@@ -1,6 +1,6 @@
 """Direction categories of refusal and prohibition: a de-escalating move refused by a predicate
 after it, aid or cooperation prohibited, event words inside a body's name, exercises held with a
-partner, petitions, and the weapons of mass destruction named together."""
+partner, petitions, the weapons of mass destruction named together, denials and verbal defence."""
 
 from __future__ import annotations
 
@@ -123,4 +123,21 @@ def test_cooperation_appeal_and_weapon_words(read, text: str, label: Label) -> N
     ],
 )
 def test_denials(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # defending another's right, a deal or an ally is verbal support
+        (
+            "The minister defended the right of the neighbouring state to hold elections.",
+            Label.DEESCALATION,
+        ),
+        ("Washington defended the deal with Tehran against its critics.", Label.DEESCALATION),
+        # defending a border is a force posture
+        ("The army vowed to defend the border against any incursion.", Label.ESCALATION),
+    ],
+)
+def test_defending_verbally(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
