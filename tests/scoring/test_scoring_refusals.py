@@ -141,3 +141,20 @@ def test_denials(read, text: str, label: Label) -> None:  # type: ignore[no-unty
 )
 def test_defending_verbally(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # what a state will not tolerate is a warning; what it tolerates, a concession
+        ("The ministry said it would not tolerate foreign interference.", Label.ESCALATION),
+        ("The authorities tolerated a small rally outside the consulate.", Label.DEESCALATION),
+        # a request denied is a rejection
+        ("The government denied a request for talks from the rebels.", Label.ESCALATION),
+        # ambassadors exchanged and credit extended are cooperation
+        ("The two states exchanged ambassadors after a decade of silence.", Label.DEESCALATION),
+        ("The central bank extended emergency credit to its neighbour.", Label.DEESCALATION),
+    ],
+)
+def test_tolerance_requests_and_cooperation_words(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
