@@ -158,3 +158,21 @@ def test_defending_verbally(read, text: str, label: Label) -> None:  # type: ign
 )
 def test_tolerance_requests_and_cooperation_words(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # an objection, complaint or veto withdrawn is a concession; raised, a disapproval
+        (
+            "The government withdrew its objection to the neighbour's membership bid.",
+            Label.DEESCALATION,
+        ),
+        ("Tokyo dropped its complaint against Seoul at the trade body.", Label.DEESCALATION),
+        ("The ministry raised objections to the pipeline project.", Label.ESCALATION),
+        # abiding by a ruling is compliance
+        ("The leader said his country would abide by the court's ruling.", Label.DEESCALATION),
+    ],
+)
+def test_objections_withdrawn_and_compliance(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
