@@ -176,3 +176,24 @@ def test_tolerance_requests_and_cooperation_words(read, text: str, label: Label)
 )
 def test_objections_withdrawn_and_compliance(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # talks or a truce that collapse, stall or break down are undone
+        ("Talks between Ottawa and Washington on a lumber pact collapsed.", Label.ESCALATION),
+        ("The truce broke down within hours.", Label.ESCALATION),
+        ("Negotiations on the border dispute have stalled.", Label.ESCALATION),
+        # a flow that collapses is a statistic, no move
+        ("Japan's exports collapsed in March.", Label.NEUTRAL),
+    ],
+)
+def test_moves_undone_by_what_follows(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+def test_faulting_a_state_is_disapproval(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The commerce secretary faulted South Korea for keeping barriers to insurers.")
+    assert a.label is Label.ESCALATION
+    assert a.relevant

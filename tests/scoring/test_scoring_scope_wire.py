@@ -61,3 +61,8 @@ def test_an_institution_adjective_names_its_state(score) -> None:  # type: ignor
 )
 def test_wire_headlines_in_capitals_or_title_case(score, title: str) -> None:  # type: ignore[no-untyped-def]
     assert score("Officials gave no further detail.", title=title).relevant
+
+
+def test_bonn_names_west_germany(score) -> None:  # type: ignore[no-untyped-def]
+    assert "DE" in score("Bonn rejected the call to cut its farm subsidies.").actors
+    assert "DE" not in score("Ministers met in Bonn on Tuesday.").actors

@@ -78,12 +78,15 @@ def _starts_between(starts: list[int], lo: int, hi: int) -> bool:
     return k < len(starts) and starts[k] <= hi
 
 
-def _refused(refusals: list[Span], j: int, breaks: list[int]) -> bool:
+def _refused(refusals: list[Span], j: int, breaks: list[int], norms: list[str]) -> bool:
     """Whether a refusal follows the move ending at ``j`` in its clause ("lifting the embargo is
-    out of the question")."""
+    out of the question"); an "and" inside the move's phrase ends no clause ("talks between Bonn
+    and Paris collapsed")."""
     for r in refusals:
         ri = r[START]
-        if j <= ri <= j + _REFUSAL_WINDOW and not _starts_between(breaks, j - 1, ri - 1):
+        if j <= ri <= j + _REFUSAL_WINDOW and not any(
+            j <= b < ri and norms[b] != "and" for b in breaks
+        ):
             return True
     return False
 
@@ -195,7 +198,7 @@ def weigh_moves(
             w *= NEGATION_FACTOR
             notes = notes or [label]
             notes.append("negated")
-        elif refusals and _refused(refusals, m[END], breaks):
+        elif refusals and _refused(refusals, m[END], breaks, norms):
             w *= NEGATION_FACTOR  # "lifting the embargo is out of the question"
             notes = notes or [label]
             notes.append("refused")
