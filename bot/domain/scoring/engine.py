@@ -139,6 +139,8 @@ def engine() -> Engine:
     for klass, cues in events["objects"].items():
         _add_all(index, "object", cues, klass)
     _add_all(index, "name", events.get("names", {}).get("cues", []), True)
+    _add_all(index, "refusal", events["refusals"]["cues"], True)
+    _add_all(index, "body", [h.lower() for h in events["bodies"]["heads"]], True)
 
     _add_all(index, "neg", modality["negation"]["cues"], True)
     _add_all(index, "irrealis", modality["irrealis"]["cues"], True)

@@ -30,6 +30,7 @@ SECONDARY_DECAY = float(_S["secondary_decay"])
 SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
 BOTH_WAYS_MIN = float(_S["both_ways_min"])
 _ABSENCE = frozenset(_SETTINGS["words"]["absence"])
+_REFUSAL_WINDOW = int(load("events.toml")["refusals"]["window"])
 
 Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
@@ -75,6 +76,19 @@ def _starts_between(starts: list[int], lo: int, hi: int) -> bool:
     """Whether a clause starts in (lo, hi] (``starts`` is sorted)."""
     k = bisect_right(starts, lo)
     return k < len(starts) and starts[k] <= hi
+
+
+def _refused(refusals: list[Span], j: int, breaks: list[int], norms: list[str]) -> bool:
+    """Whether a refusal follows the move ending at ``j`` in its clause ("lifting the embargo is
+    out of the question"); an "and" inside the move's phrase ends no clause ("talks between Bonn
+    and Paris collapsed")."""
+    for r in refusals:
+        ri = r[START]
+        if j <= ri <= j + _REFUSAL_WINDOW and not any(
+            j <= b < ri and norms[b] != "and" for b in breaks
+        ):
+            return True
+    return False
 
 
 def _cue_start(c: Cue) -> int:
@@ -150,6 +164,7 @@ def weigh_moves(
     background clause) and recorded as a finding with who acts on whom."""
     irr = layers.get("irrealis")
     bg = layers.get("background")
+    refusals = layers.get("refusal")
     # a leading public statement (denied, declined to comment) reports what follows
     secondary = REPORTED_FACTOR if cues[0][1] == 0.0 else SUBORDINATE_FACTOR
     direction: list[Finding] = []
@@ -183,6 +198,10 @@ def weigh_moves(
             w *= NEGATION_FACTOR
             notes = notes or [label]
             notes.append("negated")
+        elif refusals and _refused(refusals, m[END], breaks, norms):
+            w *= NEGATION_FACTOR  # "lifting the embargo is out of the question"
+            notes = notes or [label]
+            notes.append("refused")
         elif irr and mode == "material" and _in_scope(irr, i, eng.irrealis_window, breaks):
             w *= eng.irrealis_factor
             notes = notes or [label]

@@ -31,6 +31,11 @@ _COUNTERPARTS = re.compile(r"\b(?:" + "|".join(map(re.escape, _GROUPS)) + r")\b"
 _GROUP_HEADS = tuple({g.split()[-1] for g in _GROUPS})
 """Their last words: a sentence without any of them names no group (a cheap test first)."""
 _WORD = re.compile(r"[a-z]+")
+_OPENING = load("scope.toml")["market_opening"]
+_OPEN_VERBS = frozenset(_OPENING["verbs"])
+_MARKETS = frozenset(_OPENING["markets"])
+_NOT_BETWEEN = frozenset(_OPENING["not_between"])
+_OPEN_WINDOW = int(_OPENING["window"])
 _NO_STATES: list[str] = []
 
 
@@ -78,6 +83,8 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
             hit: tuple[str, str, str, float] | None = None
             if r.levers:
                 hit = (r.levers[0], r.text, "policy lever", w)
+            elif opening := _opens_market(r.text):
+                hit = (opening, r.text, "policy lever", w)  # "open its farm market"
             else:
                 move = r.direction[0][CUE] if r.direction else ""
                 if not move and r.policy_verbs:
@@ -128,6 +135,26 @@ def _names_group(text: str) -> bool:
     """Whether a sentence names states as a group ("its trading partners")."""
     low = text.lower()
     return any(h in low for h in _GROUP_HEADS) and _COUNTERPARTS.search(low) is not None
+
+
+def _opens_market(text: str) -> str:
+    """A market opened with the product named between verb and noun ("will open its farm market",
+    "opening the rice market"), unless a preposition or a price word stands between ("opened
+    higher in thin markets")."""
+    if "arket" not in text and "ARKET" not in text:
+        return ""
+    low = text.lower()
+    if "open" not in low:
+        return ""
+    words = _WORD.findall(low)
+    for k, w in enumerate(words):
+        if w in _OPEN_VERBS:
+            for j in range(k + 1, min(k + 2 + _OPEN_WINDOW, len(words))):
+                if words[j] in _MARKETS:
+                    return f"{w} … {words[j]}"
+                if words[j] in _NOT_BETWEEN:
+                    break
+    return ""
 
 
 def _policy_verb(text: str, s: ScopeSettings) -> str:

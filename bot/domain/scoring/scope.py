@@ -211,6 +211,38 @@ def drop_inside_names(layers: dict[str, list[Span]]) -> None:
                 del layers[layer]
 
 
+def drop_inside_bodies(layers: dict[str, list[Span]], raw: list[str]) -> None:
+    """Event, pivot and object cues among the capitalised words before a body's last name word
+    ("the Ceasefire Violations Committee", "the Liberian Peace Council") name the body and are
+    dropped, except in a sentence written in title case, where every word is capitalised."""
+    spans: list[tuple[int, int]] = []
+    for b in layers.pop("body"):
+        j = k = b[START]
+        if raw[k][:1].isupper():
+            while j and raw[j - 1][:1].isupper():
+                j -= 1
+            if j < k:
+                spans.append((j, k))
+    named = [
+        m
+        for layer in _NAMED_LAYERS
+        for m in layers.get(layer, ())
+        if any(i <= m[START] < j for i, j in spans)
+    ]
+    if not named:
+        return
+    words = [t for t in raw if t[:1].isalpha()]
+    if len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words):
+        return  # a headline: its capitals name nothing
+    for layer in _NAMED_LAYERS:
+        if layer in layers:
+            kept = [m for m in layers[layer] if m not in named]
+            if kept:
+                layers[layer] = kept
+            else:
+                del layers[layer]
+
+
 def _clean(token: str) -> str:
     return token.lower().removeprefix("&lt;").removeprefix("<").rstrip(">.,")
 

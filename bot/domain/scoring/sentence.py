@@ -25,6 +25,7 @@ from .roles import named_actors
 from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
 from .scope import counted_at as _counted_at
+from .scope import drop_inside_bodies as _drop_inside_bodies
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import glued_amount_at as _glued_amount_at
 from .scope import in_scope as _in_scope
@@ -234,6 +235,8 @@ class SentenceAnalyser:
                 layers[layer] = [m for m in layers[layer] if m[START] not in months]
         if "name" in layers:
             _drop_inside_names(layers)
+        if "body" in layers:
+            _drop_inside_bodies(layers, raw)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
             for m in acts:
@@ -254,7 +257,7 @@ class SentenceAnalyser:
                 res.sectors = [t for t in norms if t in scope.sectors]
                 if not scope.policy_verbs.isdisjoint(norms):
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
-        if "neg" in layers or "irrealis" in layers or "pivot" in layers:
+        if "neg" in layers or "irrealis" in layers or "pivot" in layers or "refusal" in layers:
             cb = eng.clause_breaks
             breaks = [k for k, t in enumerate(norms) if t in cb]
         else:
