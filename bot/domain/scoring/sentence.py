@@ -132,6 +132,15 @@ _CONDITIONS = frozenset(
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+_REVERSIBLE = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "reversible"
+    or set(spec.get("counts_as", ())) in ({"reversible"}, {"reversible", "deadline"})
+)
+"""Classes that read a move as reversible and nothing else: none of them in a background clause
+("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
+hedge."""
 _INVERTED = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
@@ -337,7 +346,7 @@ class SentenceAnalyser:
                 continue
             if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
-            if cc.name == "reversible" and bg and _background_factor(bg, i, raw, eng) != 1.0:
+            if cc.name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
             res.clarity.append((cc, phrase))
             if cc.name == "withheld":
