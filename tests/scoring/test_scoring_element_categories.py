@@ -79,3 +79,22 @@ def test_element_category_is_read_and_its_look_alike_is_not(  # type: ignore[no-
     score, category: str, element: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))[element] is expected, (category, text)
+
+
+UNNAMED: list[tuple[str, bool, bool]] = [
+    # (sentence, anonymous?, on record?): a speaker after an indefinite article, or plural
+    # sources, is unnamed even where a verb of saying ("told reporters") would put it on record
+    ("An EU diplomat said member states backed the duties on Chinese cars.", True, False),
+    ("A senior Japanese official told reporters that car tariffs would fall.", True, False),
+    ("Sources in Beijing said the ministry was drafting rules on gallium exports.", True, False),
+    ("A trade official, Ito Ken, said the tariffs on cars would fall.", False, False),
+    ("Trade minister Ito Ken said the tariffs on cars would fall.", False, True),
+]
+
+
+@pytest.mark.parametrize(("text", "anonymous", "on_record"), UNNAMED)
+def test_an_unnamed_speaker_is_anonymous_and_not_on_record(  # type: ignore[no-untyped-def]
+    score, text: str, anonymous: bool, on_record: bool
+) -> None:
+    read = read_elements(score(text))
+    assert (read["anonymous"], read["on_record"]) == (anonymous, on_record), text

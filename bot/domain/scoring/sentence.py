@@ -126,6 +126,9 @@ _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
 _NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
+_UNNAMED = frozenset(_SPEAKER["unnamed"])
+_INDEFINITE = frozenset(_SPEAKER["indefinite"])
+_NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
@@ -159,6 +162,29 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
             if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
                 continue  # a former official, an economist, a firm: no deciding authority
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
+    return ""
+
+
+def _unnamed(raw: list[str], norms: list[str]) -> str:
+    """An unnamed speaker: "an EU diplomat", "a senior Japanese official", "sources in Beijing";
+    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken"), nor a
+    source of goods ("a source of rare earths")."""
+    n = len(raw)
+    for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
+        nxt = raw[k + 1 : k + 3]
+        if nxt and (
+            nxt[0][:1].isupper()
+            or nxt[0].lower() in _NOT_UNNAMED
+            or (nxt[0] == "," and k + 2 < n and nxt[1][:1].isupper())
+        ):
+            continue
+        if norms[k] == "sources":
+            return raw[k]
+        for i in range(k - 1, max(-1, k - 4), -1):
+            if raw[i] in PUNCT:
+                break
+            if norms[i] in _INDEFINITE:
+                return render(raw[i : k + 1])
     return ""
 
 
@@ -367,15 +393,14 @@ class SentenceAnalyser:
             res.clarity.append((cond, raw[0]))
             tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
             res.conditions = [*res.conditions, " ".join(tail)]
-        if (
-            "topic" in layers
-            and not _SAYING.isdisjoint(norms)
-            and "attribution" not in [cc.name for cc, _ in res.clarity]
-        ):
-            speaker = _speaker(raw, norms)
-            if speaker:
-                rec = classes["attribution"]
-                res.clarity.append((rec, speaker))
+        if "topic" in layers and not _SAYING.isdisjoint(norms):
+            if not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms)):
+                res.clarity.append((classes["anonymous"], source))  # "an EU diplomat said"
+            elif "attribution" not in [cc.name for cc, _ in res.clarity]:
+                speaker = _speaker(raw, norms)
+                if speaker:
+                    rec = classes["attribution"]
+                    res.clarity.append((rec, speaker))
         k = -1
         text = res.text
         # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
