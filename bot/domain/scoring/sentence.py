@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .certainty import INFINITIVE_STRENGTH, infinitive
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -259,7 +260,11 @@ class SentenceAnalyser:
         if not norms:
             return res
         layers = eng.index.find(norms)
+        # "to" before a verb: an event in the infinitive ("to appease the public"), not done
+        marks = layers.pop("infinitive", None) if layers else None
         if not layers:
+            if marks is not None and infinitive(raw, norms, marks):
+                res.hedge = INFINITIVE_STRENGTH
             return res
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
             # (a token is a piece of the text: a substring search rules most sentences out)
@@ -312,6 +317,8 @@ class SentenceAnalyser:
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
+        if marks is not None and not res.hedged and infinitive(raw, norms, marks):
+            res.hedge += INFINITIVE_STRENGTH  # the factor on clarity, not the hedged flag
         self._clarity(res, layers, raw, norms, breaks, neg)
         if acts or "topic" in layers:
             self._entities(res, layers, acts)
