@@ -98,3 +98,26 @@ def test_an_unnamed_speaker_is_anonymous_and_not_on_record(  # type: ignore[no-u
 ) -> None:
     read = read_elements(score(text))
     assert (read["anonymous"], read["on_record"]) == (anonymous, on_record), text
+
+
+MORE: list[tuple[str, str, str, bool]] = [
+    # the published text of a deal between states
+    ("text", "instrument", "Beijing and Washington issued a joint statement cutting duties.", True),
+    ("text", "instrument", "Officials made a statement to reporters after the talks.", False),
+    # a concession kept small, or a sliver of what was asked
+    ("small", "symbolic", "Tokyo made a modest concession on rice imports from the US.", True),
+    (
+        "small",
+        "symbolic",
+        "Beijing approved only a fraction of the gallium licence requests.",
+        True,
+    ),
+    ("small", "symbolic", "Copper prices rose a fraction of a percent on the tariff news.", False),
+]
+
+
+@pytest.mark.parametrize(("category", "element", "text", "expected"), MORE)
+def test_more_element_categories_are_read_and_their_look_alikes_are_not(  # type: ignore[no-untyped-def]
+    score, category: str, element: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))[element] is expected, (category, text)
