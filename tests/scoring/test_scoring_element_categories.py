@@ -70,6 +70,7 @@ CASES: list[tuple[str, str, str, bool]] = [
     # an authority cited as the source
     ("cited", "on_record", "According to the ministry, gallium exports will need licences.", True),
     ("cited", "on_record", "According to a statement, Seoul will cut duties on US beef.", True),
+    ("cited", "on_record", "According to the commerce ministry, Seoul will cut beef duties.", True),
     ("cited", "on_record", "According to traders, Seoul will cut duties on US beef.", False),
 ]
 

@@ -130,6 +130,7 @@ _NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
 _UNNAMED = frozenset(_SPEAKER["unnamed"])
 _INDEFINITE = frozenset(_SPEAKER["indefinite"])
 _NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
+_AUTHORITIES = frozenset(_SPEAKER["authorities"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
@@ -151,6 +152,8 @@ _INVERTED = frozenset(
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
+_CITED = "cited"
+"""The class of a source cited ("according to …"), on the record when an authority is named."""
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
@@ -376,6 +379,10 @@ class SentenceAnalyser:
         bg = layers.get("background")
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             if cc.name == _NOT_A_CUE:
+                continue
+            if cc.name == _CITED:  # "according to the ministry": an authority on the record
+                if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
+                    res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
             if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
