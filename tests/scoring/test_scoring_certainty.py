@@ -116,3 +116,25 @@ def test_a_hedge_discounts_its_own_sentence_more_than_a_firm_one_beside_it(score
     assert beside.clarity_band == ClarityBand.COMMITMENT
     assert inside.clarity_band == ClarityBand.SIGNAL
     assert inside.clarity <= beside.clarity / 2
+
+
+def test_an_event_in_the_infinitive_lowers_clarity_but_not_the_hedged_flag(score) -> None:  # type: ignore[no-untyped-def]
+    done = score("Seoul cut duties on Japanese steel.")
+    purpose = score("Seoul cut duties on Japanese steel to ease a shortage.")
+    offer = score("Tokyo offered funding to build a gallium refinery.")
+    assert not purpose.hedged
+    assert not offer.hedged
+    assert purpose.clarity < done.clarity
+    assert offer.clarity < score("Tokyo funded a gallium refinery.").clarity
+
+
+def test_to_before_a_noun_or_after_a_duty_is_no_unasserted_event(score) -> None:  # type: ignore[no-untyped-def]
+    base = score("Seoul cut duties on Japanese steel.").clarity
+    # a destination, a number, a name, a plural: "to" as a preposition
+    assert score("Seoul cut duties on steel to Japan.").clarity >= base
+    assert score("Seoul cut duties on Japanese steel to 5% from 10%.").clarity >= base
+    assert score("Seoul cut duties on Japanese steel to exporters' relief.").clarity >= base
+    # a duty laid down: the rule binds, the filing is required
+    bound = score("The rule requires exporters to file quarterly reports with customs.")
+    free = score("The rule lets exporters file quarterly reports with customs.")
+    assert bound.clarity >= free.clarity

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-from .lexicon import load
+from .lexicon import START, Span, load
 
 _SPEC = load("clarity.toml")["certainty"]
 _POINTS: tuple[tuple[float, float], ...] = tuple(
@@ -45,3 +45,49 @@ def certainty_factor(strength: float, hedged: bool) -> float:
     """The factor on clarity of a sentence with hedge ``strength`` (boosters subtracted)."""
     f = curve(max(0.0, strength))
     return f * HEDGED_FACTOR if hedged else f
+
+
+_INF = _SPEC["infinitive"]
+INFINITIVE_STRENGTH = float(_INF["strength"])
+"""What a verb in the infinitive adds to a sentence's uncertainty (not to its hedged flag)."""
+_BINDING = frozenset(_INF["binding"])
+_NOT_VERBS = frozenset(_INF["not_verbs"])
+_NOUN_ENDINGS = tuple(_INF["noun_endings"])
+_VERB_ENDINGS = tuple(_INF["verb_endings"])
+
+
+_VERBS: dict[str, bool] = {}
+"""Words after "to" read so far, and whether each reads as a verb (a text has few of them)."""
+_VERBS_LIMIT = 16_384
+
+
+def _verb(word: str) -> bool:
+    """Whether ``word`` after "to" reads as a verb: lower case letters, no function word, no
+    ending of a plural, a participle or a noun."""
+    v = _VERBS.get(word)
+    if v is None:
+        v = (
+            word.isalpha()
+            and word.islower()
+            and word not in _NOT_VERBS
+            and (not word.endswith(_NOUN_ENDINGS) or word.endswith(_VERB_ENDINGS))
+        )
+        if len(_VERBS) < _VERBS_LIMIT:
+            _VERBS[word] = v
+    return v
+
+
+def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> bool:
+    """Whether a verb follows one of the ``marks`` ("to" as the phrase scan found it): "to appease
+    the public", "offers funding to search"; an event stated as a purpose, plan or wish, not as
+    done, unless one of the four words before makes it a duty ("requires exporters to file")."""
+    n = len(norms) - 1
+    for m in marks:
+        k = m[START]
+        if k < n:
+            verb = _VERBS.get(w := raw[k + 1])  # (the memo read here: a call costs more)
+            if (_verb(w) if verb is None else verb) and _BINDING.isdisjoint(
+                norms[max(0, k - 4) : k]
+            ):
+                return True
+    return False

@@ -162,6 +162,7 @@ def engine() -> Engine:
     ):
         spec = clarity[name]
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
+    _add_all(index, "infinitive", clarity["certainty"]["infinitive"]["marks"], True)
     _add_all(index, "unit", clarity["quantity"]["units"], True)
     _add_all(index, "currency", clarity["quantity"]["currency"], True)
     strong_stems = tuple(clarity["reversion"]["strong"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .certainty import INFINITIVE_STRENGTH, infinitive
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -127,18 +128,33 @@ _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
 _NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
+_UNNAMED = frozenset(_SPEAKER["unnamed"])
+_INDEFINITE = frozenset(_SPEAKER["indefinite"])
+_NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
+_AUTHORITIES = frozenset(_SPEAKER["authorities"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
+_REVERSIBLE = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "reversible"
+    or set(spec.get("counts_as", ())) in ({"reversible"}, {"reversible", "deadline"})
+)
+"""Classes that read a move as reversible and nothing else: none of them in a background clause
+("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
+hedge."""
 _INVERTED = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
+_CITED = "cited"
+"""The class of a source cited ("according to …"), on the record when an authority is named."""
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
@@ -151,6 +167,29 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
             if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
                 continue  # a former official, an economist, a firm: no deciding authority
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
+    return ""
+
+
+def _unnamed(raw: list[str], norms: list[str]) -> str:
+    """An unnamed speaker: "an EU diplomat", "a senior Japanese official", "sources in Beijing";
+    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken"), nor a
+    source of goods ("a source of rare earths")."""
+    n = len(raw)
+    for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
+        nxt = raw[k + 1 : k + 3]
+        if nxt and (
+            nxt[0][:1].isupper()
+            or nxt[0].lower() in _NOT_UNNAMED
+            or (nxt[0] == "," and k + 2 < n and nxt[1][:1].isupper())
+        ):
+            continue
+        if norms[k] == "sources":
+            return raw[k]
+        for i in range(k - 1, max(-1, k - 4), -1):
+            if raw[i] in PUNCT:
+                break
+            if norms[i] in _INDEFINITE:
+                return render(raw[i : k + 1])
     return ""
 
 
@@ -225,7 +264,11 @@ class SentenceAnalyser:
         if not norms:
             return res
         layers = eng.index.find(norms)
+        # "to" before a verb: an event in the infinitive ("to appease the public"), not done
+        marks = layers.pop("infinitive", None) if layers else None
         if not layers:
+            if marks is not None and infinitive(raw, norms, marks):
+                res.hedge = INFINITIVE_STRENGTH
             return res
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
             # (a token is a piece of the text: a substring search rules most sentences out)
@@ -280,6 +323,8 @@ class SentenceAnalyser:
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
+        if marks is not None and not res.hedged and infinitive(raw, norms, marks):
+            res.hedge += INFINITIVE_STRENGTH  # the factor on clarity, not the hedged flag
         self._clarity(res, layers, raw, norms, breaks, neg)
         if acts or "topic" in layers:
             self._entities(res, layers, acts)
@@ -338,9 +383,13 @@ class SentenceAnalyser:
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             if cc.name == _NOT_A_CUE:
                 continue
+            if cc.name == _CITED:  # "according to the ministry": an authority on the record
+                if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
+                    res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
+                continue
             if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
                 continue
-            if cc.name == "reversible" and bg and _background_factor(bg, i, raw, eng) != 1.0:
+            if cc.name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
             res.clarity.append((cc, phrase))
             if cc.name == "withheld":
@@ -361,15 +410,14 @@ class SentenceAnalyser:
             res.clarity.append((cond, raw[0]))
             tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
             res.conditions = [*res.conditions, " ".join(tail)]
-        if (
-            "topic" in layers
-            and not _SAYING.isdisjoint(norms)
-            and "attribution" not in [cc.name for cc, _ in res.clarity]
-        ):
-            speaker = _speaker(raw, norms)
-            if speaker:
-                rec = classes["attribution"]
-                res.clarity.append((rec, speaker))
+        if "topic" in layers and not _SAYING.isdisjoint(norms):
+            if not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms)):
+                res.clarity.append((classes["anonymous"], source))  # "an EU diplomat said"
+            elif "attribution" not in [cc.name for cc, _ in res.clarity]:
+                speaker = _speaker(raw, norms)
+                if speaker:
+                    rec = classes["attribution"]
+                    res.clarity.append((rec, speaker))
         k = -1
         text = res.text
         # (has_digit() written out: ASCII text has a digit when deleting them shortens it)

@@ -136,11 +136,12 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     n_esc = n_desc = n_hedged = n_salient = n_salient_hedged = 0
     for u, r in enumerate(results):
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-        if not (r.direction or r.clarity or r.hedge or r.hedged or r.actors or r.topics):
+        if not (r.direction or r.clarity or r.hedged or r.actors or r.topics):
             # a sentence without findings (so without strengths: those come with moves) only
-            # counts in the certainty of all sentences, with the factor 1
+            # counts in the certainty of all sentences, with the factor of its weak hedges (1
+            # without any)
             salience.append(r.escalation + r.deescalation)
-            all_cert[0] += w
+            all_cert[0] += w * certainty_factor(r.hedge, False) if r.hedge else w
             all_cert[1] += w
             continue
         e, d = r.escalation, r.deescalation
