@@ -6,6 +6,7 @@ One schema, managed by Alembic (``migrations/versions``, brought to head at star
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,9 @@ from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, ItemRecord, PendingDelivery
+
+_IN_CHUNK = 500
+"""Values per ``IN (...)`` list (well under both databases' parameter limits)."""
 
 
 class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
@@ -273,12 +277,19 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             {"s": story_id, "d": destination, "u": user_id, "t": self._ts(now)},
         )
 
-    async def muted(self, story_id: str, destination: str) -> bool:
-        rows = await self._run(
-            "SELECT 1 FROM mutes WHERE story_id = :s AND destination = :d",
-            {"s": story_id, "d": destination},
-        )
-        return bool(rows)
+    async def muted(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        wanted = set(pairs)
+        stories = sorted({story for story, _ in wanted})
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(stories), _IN_CHUNK):
+            chunk = stories[start : start + _IN_CHUNK]
+            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
+            rows = await self._run(
+                f"SELECT story_id, destination FROM mutes WHERE story_id IN ({marks})",
+                {f"s{n}": story for n, story in enumerate(chunk)},
+            )
+            found.update((str(r[0]), str(r[1])) for r in rows)
+        return found & wanted
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None:
         rows = await self._run(
