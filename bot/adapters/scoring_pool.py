@@ -27,6 +27,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from bot.adapters.model_tuples import Packed, decoder, encoder
 from bot.domain.models import Article, Assessment
 from bot.domain.source_weight import WeightedScorer
 
@@ -87,9 +88,28 @@ def score_chunk(scorer: Scorer, articles: Sequence[Article]) -> list[tuple[Resul
     return out
 
 
-def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Result, float]]:
+_pack = encoder(Assessment)
+_unpack = decoder(Assessment)
+
+
+def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Packed | Exception, float]]:
+    """``score_chunk`` with each assessment as a plain tuple (``bot.adapters.model_tuples``):
+    a third of the cost of pickling the model in the worker and of unpickling it here."""
     assert _worker_scorer is not None, "worker started without its scorer"
-    return score_chunk(_worker_scorer, articles)
+    return [
+        (result if isinstance(result, Exception) else _pack(result), seconds)
+        for result, seconds in score_chunk(_worker_scorer, articles)
+    ]
+
+
+def _received(
+    parts: Iterable[list[tuple[Packed | Exception, float]]],
+) -> list[tuple[Result, float]]:
+    return [
+        (result if isinstance(result, Exception) else _unpack(result), seconds)
+        for part in parts
+        for result, seconds in part
+    ]
 
 
 def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
@@ -216,9 +236,12 @@ class ScoringPool:
         """Every article's assessment in order, blocking (for commands without an event loop)."""
         if not self.pooled(len(articles)):
             return self._done(score_chunk(self.local, articles))
-        tasks = ((articles[a:b],) for a, b in chunks(len(articles), self.workers))
-        parts = self.map_ordered(score_chunk, tasks, pooled=True)
-        return self._done([r for part in parts for r in part])
+        pool = self.executor()
+        parts = [
+            pool.submit(_score_in_worker, articles[a:b])
+            for a, b in chunks(len(articles), self.workers)
+        ]
+        return self._done(_received(part.result() for part in parts))
 
     async def score_batch(self, articles: Sequence[Article]) -> list[Result]:
         """Every article's assessment in order, without blocking the event loop: in worker
@@ -249,7 +272,7 @@ class ScoringPool:
                 self._pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
                 continue
-            return self._done([r for part in parts for r in part])
+            return self._done(_received(parts))
         raise AssertionError("unreachable")
 
     def close(self) -> None:
