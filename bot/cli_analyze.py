@@ -161,6 +161,8 @@ def _analyze_batch(stream: TextIO, workers: int | None, pool_chars: int = POOL_C
                 break
     pooled = size >= pool_chars
     try:
+        if pooled:  # before the spinner's thread, so that the workers can be forked
+            pool.executor()
         with progress(
             f"Scoring {'standard input' if name in ('-', '<stdin>') else name} …"
         ) as update:
