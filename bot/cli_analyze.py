@@ -32,8 +32,9 @@ BLOCK = 32
 """Lines per task of a batch."""
 POOL_CHARS = 4_000_000
 """A batch with at least this much text is scored in worker processes (when there are several):
-starting a worker costs about a second of CPU (a fresh interpreter imports the scorer and builds
-its lexicons), which a smaller batch would not win back (the scorer reads about 2 MB a second)."""
+a spawned worker costs about half a second of CPU (a fresh interpreter imports the scorer and
+builds its lexicons; forked ones start in milliseconds), which a smaller batch would not win back
+(the scorer reads about 2 MB a second)."""
 
 
 @click.command(
