@@ -444,9 +444,10 @@ class Store(Protocol):
 
     async def story_latest(self, story: str) -> tuple[Item, Assessment] | None: ...
 
-    async def thread_root(self, story: str, destination: str) -> str | None:
-        """Message id of the story's first alert at the destination ("" when the platform gave
-        none), None when the story was never alerted there."""
+    async def thread_roots(self, stories: Sequence[str], destination: str) -> dict[str, str | None]:
+        """For each of ``stories`` alerted at the destination, the message id of its first
+        top-level alert there ("" when the platform gave none; None when only follow-ups went
+        out); the stories never alerted there are left out. One query for all."""
         ...
 
     async def sent_top_level_since(self, destination: str, since: datetime) -> int: ...

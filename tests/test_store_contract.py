@@ -11,6 +11,7 @@ from bot.adapters.sql.schema import HEAD
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import Destination, FeedSpec
 from bot.domain.feed_health import HealthRecord
+from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, ItemRecord, Notice, Reminder
@@ -428,3 +429,26 @@ async def test_add_reminders_counts_only_those_not_tracked_already(store: SqlSto
         ("s-1", "day"),
         ("s-2", "day"),
     ]
+
+
+async def test_thread_roots_answer_each_story_first_top_level_alert(store: SqlStore) -> None:
+    again = FollowUp(story_title="t", changes=())
+    sent = [  # (n, story, a follow-up?, message id, minutes after NOW)
+        (1, "s-a", True, "100.1", 1),  # a follow-up went out as a full alert first …
+        (2, "s-a", False, "100.2", 2),  # … then the story's first top-level alert: its root
+        (3, "s-a", False, "100.3", 3),
+        (4, "s-b", True, "100.4", 1),  # only follow-ups: alerted, no root
+        (5, "s-c", False, "", 1),  # a platform without message ids
+    ]
+    for n, story, followup, message_id, minutes in sent:
+        i = item(n).model_copy(update={"story": story})
+        a = alert(i).model_copy(update={"followup": again if followup else None})
+        await store.record_item(i, ASSESSMENT, [a], NOW)
+        await store.due_deliveries(NOW)
+        assert await store.mark_sent(a, message_id, NOW + timedelta(minutes=minutes))
+    pending = item(6).model_copy(update={"story": "s-d"})  # queued, never sent
+    await store.record_item(pending, ASSESSMENT, [alert(pending)], NOW)
+    stories = ["s-a", "s-b", "s-c", "s-d", "s-e"]
+    assert await store.thread_roots(stories, "slack:C1") == {"s-a": "100.2", "s-b": None, "s-c": ""}
+    assert await store.thread_roots(["s-a"], "slack:C2") == {}
+    assert await store.thread_roots([], "slack:C1") == {}

@@ -213,6 +213,8 @@ def item_row(row: Any) -> tuple[Item, Assessment | None]:
     return item, Assessment.model_validate_json(assessment) if assessment else None
 
 
+IN_CHUNK = 500
+"""Values per ``IN (...)`` list (well under both databases' parameter limits)."""
 _CHUNK = 200
 """Rows per multi-row statement (a dozen parameters each: well under both databases' limit)."""
 

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts
+from bot.adapters.sql.base import (
+    IN_CHUNK,
+    ITEM_COLUMNS,
+    ITEM_WIDTH,
+    delivery_key,
+    item_row,
+    parse_ts,
+)
 from bot.adapters.sql.batches import BatchMixin
 from bot.adapters.sql.claims import BUSY, FREE, default_owner
 from bot.adapters.sql.health import HealthMixin
@@ -20,9 +27,6 @@ from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, Item
 from bot.domain.schedule import FeedState
 from bot.ports import Alert, ItemRecord, PendingDelivery
-
-_IN_CHUNK = 500
-"""Values per ``IN (...)`` list (well under both databases' parameter limits)."""
 
 
 class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
@@ -281,8 +285,8 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         wanted = set(pairs)
         stories = sorted({story for story, _ in wanted})
         found: set[tuple[str, str]] = set()
-        for start in range(0, len(stories), _IN_CHUNK):
-            chunk = stories[start : start + _IN_CHUNK]
+        for start in range(0, len(stories), IN_CHUNK):
+            chunk = stories[start : start + IN_CHUNK]
             marks = ", ".join(f":s{n}" for n in range(len(chunk)))
             rows = await self._run(
                 f"SELECT story_id, destination FROM mutes WHERE story_id IN ({marks})",

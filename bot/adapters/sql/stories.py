@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.adapters.sql.base import (
+    IN_CHUNK,
     ITEM_COLUMNS,
     SqlBase,
     chunks,
@@ -77,18 +78,22 @@ class StoriesMixin(SqlBase):
         item, assessment = item_row(rows[0])
         return (item, assessment) if assessment else None
 
-    async def thread_root(self, story: str, destination: str) -> str | None:
-        """The message id of the story's first alert at ``destination``: "" when it went out on a
-        platform without message ids, None when the story was never alerted there."""
-        rows = await self._run(
-            "SELECT message_id, followup FROM deliveries WHERE story_id = :s AND destination = :d "
-            "AND status = 'sent' ORDER BY sent_at",
-            {"s": story, "d": destination},
-        )
-        roots = [str(r[0] or "") for r in rows if r[1] is None]
-        if roots:
-            return roots[0]
-        return "" if rows else None
+    async def thread_roots(self, stories: Sequence[str], destination: str) -> dict[str, str | None]:
+        wanted = sorted(set(stories))
+        roots: dict[str, str | None] = {}
+        for start in range(0, len(wanted), IN_CHUNK):  # a story's rows are all in one chunk
+            chunk = wanted[start : start + IN_CHUNK]
+            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
+            rows = await self._run(
+                "SELECT story_id, message_id, followup FROM deliveries WHERE destination = :d "
+                f"AND status = 'sent' AND story_id IN ({marks}) ORDER BY sent_at",
+                {"d": destination, **{f"s{n}": story for n, story in enumerate(chunk)}},
+            )
+            for story, message_id, followup in rows:
+                if roots.get(story) is not None:
+                    continue  # its root was found
+                roots[story] = str(message_id or "") if followup is None else None
+        return roots
 
     async def sent_top_level_since(self, destination: str, since: datetime) -> int:
         """Top-level alerts sent to ``destination`` since ``since`` (the flood budget's count)."""
