@@ -173,3 +173,33 @@ def test_analyze_batch_in_workers_matches_one_process(tmp_path: Path) -> None:
     assert two.stderr == one.stderr
     assert "line 6: skipped: not valid JSON" in two.stderr
     assert len(two.stdout.splitlines()) == 150
+
+
+BUFFERED_SCRIPT = """
+import sys
+from bot.adapters.scoring_pool import ScoringPool
+from bot.domain.scoring import RuleScorer
+from tests.support.worker_tasks import mark_of_worker
+
+if __name__ == "__main__":
+    sys.stdout.write("written once\\n")  # still in this process's buffer (stdout is a pipe)
+    pool = ScoringPool(RuleScorer, workers=2)
+    try:
+        list(pool.map_ordered(mark_of_worker, [()] * 4, pooled=True))
+    finally:
+        pool.close()
+"""
+
+
+def test_output_buffered_before_the_workers_start_is_written_once(tmp_path: Path) -> None:
+    """A forked worker holds a copy of this process's output buffers and flushes them when it
+    exits: they must be empty when it is forked (multiprocessing flushes them first)."""
+    script = tmp_path / "buffered.py"
+    script.write_text(BUFFERED_SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "written once\n"
