@@ -126,7 +126,9 @@ class Deliverer:
         overflow: list[PendingDelivery] = []
         # Where each follow-up's story was first alerted here: one query for the queue, kept up
         # to date below as this queue's alerts are sent.
-        stories = [d.alert.item.story for d in live if d.alert.followup and d.alert.item.story]
+        stories = [
+            d.alert.item.story for d in live if d.alert.followup is not None and d.alert.item.story
+        ]
         roots = await self._store.thread_roots(stories, destination.key) if stories else {}
         for position, delivery in enumerate(live):
             if self._should_stop():
