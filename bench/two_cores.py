@@ -2,6 +2,7 @@
 
 python bench/two_cores.py analyze [--articles 4000] [--workers 1,2] [--runs 1]
 python bench/two_cores.py poll [--feeds 200] [--items 30] [--workers 1,2] [--runs 1]
+                              [--concurrency 4]
 
 ``analyze`` writes ``--articles`` generated wire articles (``bench/scoring.py``'s templates, each
 with an ``id``) to a JSON Lines file and runs ``signalbot analyze --jsonl FILE --workers W``,
@@ -131,7 +132,7 @@ def bench_poll(args: argparse.Namespace, root: Path, env: dict[str, str]) -> Non
                 workdir = root / f"poll-{workers}-{attempt}"
                 workdir.mkdir()
                 polling = (
-                    f"{{backlog: {args.items}, concurrency: 4, per_host: 4, "
+                    f"{{backlog: {args.items}, concurrency: {args.concurrency}, per_host: 4, "
                     f"scoring_workers: {workers}}}"
                 )
                 config = write_config(
@@ -169,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--relevant", type=float, default=0.3)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="polling.concurrency: feeds in flight (fetched, parsed, scored, recorded); the "
+        "farm is one host, so per_host (4) bounds the fetches alone",
+    )
     parser.add_argument(
         "--keep", type=Path, help="work in this new directory and keep it (outputs, databases)"
     )
