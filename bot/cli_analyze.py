@@ -32,8 +32,9 @@ BLOCK = 32
 """Lines per task of a batch."""
 POOL_CHARS = 4_000_000
 """A batch with at least this much text is scored in worker processes (when there are several):
-starting a worker costs about a second of CPU (a fresh interpreter imports the scorer and builds
-its lexicons), which a smaller batch would not win back (the scorer reads about 2 MB a second)."""
+a spawned worker costs about half a second of CPU (a fresh interpreter imports the scorer and
+builds its lexicons; forked ones start in milliseconds), which a smaller batch would not win back
+(the scorer reads about 2 MB a second)."""
 
 
 @click.command(
@@ -161,6 +162,8 @@ def _analyze_batch(stream: TextIO, workers: int | None, pool_chars: int = POOL_C
                 break
     pooled = size >= pool_chars
     try:
+        if pooled:  # before the spinner's thread, so that the workers can be forked
+            pool.executor()
         with progress(
             f"Scoring {'standard input' if name in ('-', '<stdin>') else name} …"
         ) as update:

@@ -415,7 +415,9 @@ class Store(Protocol):
         self, story_id: str, destination: str, user_id: str, now: datetime
     ) -> None: ...
 
-    async def muted(self, story_id: str, destination: str) -> bool: ...
+    async def muted(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (story, destination) pairs are muted (one query for all)."""
+        ...
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None: ...
 
@@ -442,9 +444,10 @@ class Store(Protocol):
 
     async def story_latest(self, story: str) -> tuple[Item, Assessment] | None: ...
 
-    async def thread_root(self, story: str, destination: str) -> str | None:
-        """Message id of the story's first alert at the destination ("" when the platform gave
-        none), None when the story was never alerted there."""
+    async def thread_roots(self, stories: Sequence[str], destination: str) -> dict[str, str | None]:
+        """For each of ``stories`` alerted at the destination, the message id of its first
+        top-level alert there ("" when the platform gave none; None when only follow-ups went
+        out); the stories never alerted there are left out. One query for all."""
         ...
 
     async def sent_top_level_since(self, destination: str, since: datetime) -> int: ...
@@ -474,8 +477,8 @@ class Store(Protocol):
 
     async def mark_notice_failed(self, key: str, error: str) -> None: ...
 
-    async def add_reminder(self, reminder: Reminder) -> bool:
-        """False when this reminder is already tracked."""
+    async def add_reminders(self, reminders: Sequence[Reminder]) -> int:
+        """Track these reminders (in one transaction); how many were not tracked already."""
         ...
 
     async def due_reminders(self, today: date) -> list[Reminder]: ...

@@ -250,7 +250,8 @@ def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
         with caplog.at_level("DEBUG", logger="bot.adapters.scoring_pool"):
             assert bot.poll(config).exit_code == 0
         started = [r.getMessage() for r in caplog.records if "scoring pool started" in r.message]
-        assert started == ([] if workers == 1 else ["scoring pool started: 2 worker process(es)"])
+        spawned = ["scoring pool started: 2 worker process(es) spawned"]  # beside loop threads
+        assert started == ([] if workers == 1 else spawned)
         rows = bot.rows("SELECT key, relevant, assessment, story_id FROM items ORDER BY key")
         assert len(rows) == 40
         assert sum(assessment is None for _, _, assessment, _ in rows) == 20

@@ -201,3 +201,35 @@ async def test_feeds_finishing_during_a_delivery_round_share_the_next_one(
     assert report.count("queued") == 18
     assert len(slack.posts()) + report.delivery.folded == 18
     assert rounds == 2
+
+
+async def test_a_sqlite_transaction_that_only_read_sends_no_commit(tmp_path: Path) -> None:
+    from bot.adapters.sql.driver import SqliteDatabase
+
+    db = SqliteDatabase(str(tmp_path / "t.db"))
+    calls: list[str] = []
+    call = db.call
+
+    async def counted(func: Any, *args: Any) -> Any:
+        calls.append(getattr(func, "__name__", ""))
+        return await call(func, *args)
+
+    db.call = counted  # type: ignore[method-assign]
+    try:
+        async with db.begin() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER)")
+        async with db.begin() as conn:
+            await conn.execute("SELECT x FROM t")
+        assert "commit" not in calls
+        async with db.begin() as conn:
+            await conn.execute("INSERT INTO t (x) VALUES (1)")
+            await conn.execute("SELECT x FROM t")
+        assert calls.count("commit") == 1
+    finally:
+        await db.close()
+    again = SqliteDatabase(str(tmp_path / "t.db"))  # the write was committed
+    try:
+        async with again.begin() as conn:
+            assert (await conn.execute("SELECT x FROM t")).fetchall() == [(1,)]
+    finally:
+        await again.close()

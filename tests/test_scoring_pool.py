@@ -37,24 +37,28 @@ def pid_of_scorer(scorer: Scorer, tag: int) -> tuple[int, int]:
 
 
 MAIN_SCRIPT = """
+import threading
 import bot.cli  # what the signalbot script imports before anything else
 from bot.adapters.scoring_pool import ScoringPool
 from bot.domain.scoring import RuleScorer
 from tests.support.worker_tasks import modules_of_worker
 
 if __name__ == "__main__":
+    stop = threading.Event()
+    threading.Thread(target=stop.wait).start()  # a second thread: the workers are spawned
     pool = ScoringPool(RuleScorer, workers=2)
     try:
         tasks = [(["bot.cli", "bot.domain.scoring.scorer"],)] * 4
         print(list(pool.map_ordered(modules_of_worker, tasks, pooled=True)))
     finally:
         pool.close()
+        stop.set()
 """
 
 
 def test_workers_do_not_run_the_command_line_module_again(tmp_path: Path) -> None:
     """A spawned worker would import the calling script first (``bot.cli`` and its config
-    models for ``signalbot``); the pool's workers import only what scoring needs."""
+    models for ``signalbot``); the pool's spawned workers import only what scoring needs."""
     script = tmp_path / "main.py"
     script.write_text(MAIN_SCRIPT)
     root = Path(__file__).resolve().parents[1]
@@ -65,6 +69,51 @@ def test_workers_do_not_run_the_command_line_module_again(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     seen = ast.literal_eval(result.stdout.strip())
     assert seen == [{"bot.cli": False, "bot.domain.scoring.scorer": True}] * 4
+
+
+FORK_SCRIPT = """
+import os
+import threading
+from bot.adapters.scoring_pool import ScoringPool, can_fork
+from bot.domain.scoring import RuleScorer
+from tests.support import worker_tasks
+
+if __name__ == "__main__":
+    worker_tasks.MARK = "set in the calling process"
+    seen = {}
+    for threads in (1, 2):
+        stop = threading.Event()
+        if threads == 2:
+            threading.Thread(target=stop.wait).start()
+        forkable = can_fork()
+        pool = ScoringPool(RuleScorer, workers=2)
+        try:
+            marks = list(pool.map_ordered(worker_tasks.mark_of_worker, [()] * 4, pooled=True))
+            seen[threads] = (forkable, marks)
+        finally:
+            pool.close()
+            stop.set()
+    print(seen)
+"""
+
+
+def test_workers_are_forked_from_a_single_thread_and_spawned_beside_other_threads(
+    tmp_path: Path,
+) -> None:
+    """Forked workers are copies of the calling process (what it set is there); with a second
+    thread running, a fork could copy a lock held for good, so the workers are spawned."""
+    script = tmp_path / "fork.py"
+    script.write_text(FORK_SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    seen = ast.literal_eval(result.stdout.strip())
+    forked = sys.platform.startswith("linux")
+    assert seen[1] == (forked, ["set in the calling process" if forked else None] * 4)
+    assert seen[2] == (False, [None] * 4)
 
 
 def test_big_batches_go_to_workers_and_come_back_in_order() -> None:
@@ -124,3 +173,33 @@ def test_analyze_batch_in_workers_matches_one_process(tmp_path: Path) -> None:
     assert two.stderr == one.stderr
     assert "line 6: skipped: not valid JSON" in two.stderr
     assert len(two.stdout.splitlines()) == 150
+
+
+BUFFERED_SCRIPT = """
+import sys
+from bot.adapters.scoring_pool import ScoringPool
+from bot.domain.scoring import RuleScorer
+from tests.support.worker_tasks import mark_of_worker
+
+if __name__ == "__main__":
+    sys.stdout.write("written once\\n")  # still in this process's buffer (stdout is a pipe)
+    pool = ScoringPool(RuleScorer, workers=2)
+    try:
+        list(pool.map_ordered(mark_of_worker, [()] * 4, pooled=True))
+    finally:
+        pool.close()
+"""
+
+
+def test_output_buffered_before_the_workers_start_is_written_once(tmp_path: Path) -> None:
+    """A forked worker holds a copy of this process's output buffers and flushes them when it
+    exits: they must be empty when it is forked (multiprocessing flushes them first)."""
+    script = tmp_path / "buffered.py"
+    script.write_text(BUFFERED_SCRIPT)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "written once\n"

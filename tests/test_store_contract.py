@@ -3,7 +3,7 @@
 import asyncio
 import socket
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.adapters.sql.base import ts
 from bot.adapters.sql.claims import HEARTBEAT, STALE
@@ -11,9 +11,10 @@ from bot.adapters.sql.schema import HEAD
 from bot.adapters.sql.store import SqlStore
 from bot.domain.config import Destination, FeedSpec
 from bot.domain.feed_health import HealthRecord
+from bot.domain.followups import FollowUp
 from bot.domain.models import Assessment, ClarityBand, Item, Label
 from bot.domain.schedule import FeedState
-from bot.ports import Alert, ItemRecord, Notice
+from bot.ports import Alert, ItemRecord, Notice, Reminder
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ASSESSMENT = Assessment(
@@ -392,3 +393,62 @@ async def test_replicas_claiming_together_never_share_a_feed(store_url: str) -> 
     finally:
         for r in replicas:
             await r.close()
+
+
+async def test_muted_answers_which_story_destination_pairs_are_muted(store: SqlStore) -> None:
+    await store.mute_story("s-1", "slack:C1", "U1", NOW)
+    await store.mute_story("s-2", "slack:C2", "U1", NOW)
+    pairs = [("s-1", "slack:C1"), ("s-1", "slack:C2"), ("s-2", "slack:C2"), ("s-3", "slack:C1")]
+    assert await store.muted(pairs) == {("s-1", "slack:C1"), ("s-2", "slack:C2")}
+    assert await store.muted([]) == set()
+    many = [(f"s-{n}", "slack:C1") for n in range(1200)]  # more than one IN list holds
+    assert await store.muted(many) == {("s-1", "slack:C1")}
+
+
+async def test_add_reminders_counts_only_those_not_tracked_already(store: SqlStore) -> None:
+    def reminder(story: str, kind: str = "day") -> Reminder:
+        return Reminder(
+            story=story,
+            destination=Destination.parse("slack:C1"),
+            due=date(2026, 12, 1),
+            remind_on=date(2026, 11, 30) if kind == "ahead" else date(2026, 12, 1),
+            kind=kind,
+            phrase="snap back",
+            feed="wire",
+            item_key="guid:1",
+        )
+
+    assert await store.add_reminders([reminder("s-1"), reminder("s-1", "ahead")]) == 2
+    # one already tracked, one repeated within the batch, one new
+    again = [reminder("s-1"), reminder("s-2"), reminder("s-2")]
+    assert await store.add_reminders(again) == 1
+    assert await store.add_reminders([]) == 0
+    due = await store.due_reminders(date(2026, 12, 1))
+    assert sorted((r.story, r.kind) for r in due) == [
+        ("s-1", "ahead"),
+        ("s-1", "day"),
+        ("s-2", "day"),
+    ]
+
+
+async def test_thread_roots_answer_each_story_first_top_level_alert(store: SqlStore) -> None:
+    again = FollowUp(story_title="t", changes=())
+    sent = [  # (n, story, a follow-up?, message id, minutes after NOW)
+        (1, "s-a", True, "100.1", 1),  # a follow-up went out as a full alert first …
+        (2, "s-a", False, "100.2", 2),  # … then the story's first top-level alert: its root
+        (3, "s-a", False, "100.3", 3),
+        (4, "s-b", True, "100.4", 1),  # only follow-ups: alerted, no root
+        (5, "s-c", False, "", 1),  # a platform without message ids
+    ]
+    for n, story, followup, message_id, minutes in sent:
+        i = item(n).model_copy(update={"story": story})
+        a = alert(i).model_copy(update={"followup": again if followup else None})
+        await store.record_item(i, ASSESSMENT, [a], NOW)
+        await store.due_deliveries(NOW)
+        assert await store.mark_sent(a, message_id, NOW + timedelta(minutes=minutes))
+    pending = item(6).model_copy(update={"story": "s-d"})  # queued, never sent
+    await store.record_item(pending, ASSESSMENT, [alert(pending)], NOW)
+    stories = ["s-a", "s-b", "s-c", "s-d", "s-e"]
+    assert await store.thread_roots(stories, "slack:C1") == {"s-a": "100.2", "s-b": None, "s-c": ""}
+    assert await store.thread_roots(["s-a"], "slack:C2") == {}
+    assert await store.thread_roots([], "slack:C1") == {}

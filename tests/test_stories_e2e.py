@@ -169,3 +169,27 @@ async def test_scheduled_digest_arrives_with_its_chart_once(
     assert "files.completeUploadExternal" in methods
     [png] = slack.uploads.values()
     assert png.startswith(b"\x89PNG")
+
+
+async def test_a_muted_story_alerts_no_more_where_it_was_muted(
+    tmp_path: Path, feeds: FeedServer, slack: SlackStandIn, clock: FakeClock
+) -> None:
+    first = rss_item("w1", WIRE_TITLE, WIRE_TEXT, minutes=0)
+    urls = {"wire": feeds.set("/wire", rss([first], title="Wire"))}
+    await poll(tmp_path, slack, config(urls), clock)
+    assert len(slack.posts()) == 1
+    async with build_app(slack_settings(tmp_path, slack), config(urls), clock=clock) as app:
+        found = await app.store.item("wire", "guid:w1")
+        assert found is not None
+        assert found[0].story
+        await app.store.mute_story(found[0].story, "slack:C0DESK", "U1", clock.now())
+    clock.advance(minutes=30)
+    later = [
+        rss_item("w2", REWRITE_TITLE, REWRITE_TEXT, minutes=9),  # the muted story
+        rss_item("w3", OTHER_TITLE, OTHER_TEXT, minutes=10),  # another story
+    ]
+    feeds.set("/wire", rss([first, *later], title="Wire"))
+    await poll(tmp_path, slack, config(urls), clock)
+    posts = slack.posts()
+    assert len(posts) == 2
+    assert "electric" in posts[1]["text"].lower()

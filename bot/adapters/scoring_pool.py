@@ -6,19 +6,24 @@ chunks of a batch; results come back in order, one per article (an exception in 
 assessment that failed). Small batches, and ``workers=1``, are scored in this process: a poll cycle
 that finds a handful of new items never starts a pool, and neither does start-up.
 
-Workers are spawned (a fresh interpreter each, about half a second of start-up, paid once per
-pool): ``fork`` from a process with threads (the event loop's executors, a spinner) can deadlock,
-and the ``forkserver``'s workers are not children of this process, so their CPU time would be
-missing from what ``wait4`` reports for it (the benchmarks read it there).
+Workers are forked when this process runs a single thread (``analyze --jsonl`` starts them before
+anything else): copies of this process with its scorer built, gc-frozen, they start in a few
+milliseconds. Otherwise (the poll cycle's event loop has executor threads; not on Linux) they are
+spawned, a fresh interpreter each that imports the scorer and compiles its lexicons, about half a
+second of CPU, paid once per pool: ``fork`` from a process with threads can deadlock. The
+``forkserver``'s workers are not children of this process, so their CPU time would be missing
+from what ``wait4`` reports for it (the benchmarks read it there).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import os
 import sys
+import threading
 import time
 import types
 from collections import deque
@@ -27,6 +32,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from bot.adapters.model_tuples import Packed, decoder, encoder
 from bot.domain.models import Article, Assessment
 from bot.domain.source_weight import WeightedScorer
 
@@ -75,6 +81,23 @@ def _init_worker(factory: Callable[[], Scorer]) -> None:
     _worker_scorer = factory()
 
 
+def _adopt_scorer(scorer: Scorer) -> None:
+    global _worker_scorer
+    _worker_scorer = scorer
+
+
+def can_fork() -> bool:
+    """Whether workers may be forked from this process: on Linux, while it runs one thread.
+    A fork copies only the thread that calls it; a lock another thread held (a logging handler's,
+    the allocator's) would stay locked in the copy for good."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return False
+    try:  # threads that the threading module does not know of (started by C libraries)
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
 def score_chunk(scorer: Scorer, articles: Sequence[Article]) -> list[tuple[Result, float]]:
     """Each article's assessment (or the exception scoring raised) and the seconds it took."""
     out: list[tuple[Result, float]] = []
@@ -87,9 +110,28 @@ def score_chunk(scorer: Scorer, articles: Sequence[Article]) -> list[tuple[Resul
     return out
 
 
-def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Result, float]]:
+_pack = encoder(Assessment)
+_unpack = decoder(Assessment)
+
+
+def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Packed | Exception, float]]:
+    """``score_chunk`` with each assessment as a plain tuple (``bot.adapters.model_tuples``):
+    a third of the cost of pickling the model in the worker and of unpickling it here."""
     assert _worker_scorer is not None, "worker started without its scorer"
-    return score_chunk(_worker_scorer, articles)
+    return [
+        (result if isinstance(result, Exception) else _pack(result), seconds)
+        for result, seconds in score_chunk(_worker_scorer, articles)
+    ]
+
+
+def _received(
+    parts: Iterable[list[tuple[Packed | Exception, float]]],
+) -> list[tuple[Result, float]]:
+    return [
+        (result if isinstance(result, Exception) else _unpack(result), seconds)
+        for part in parts
+        for result, seconds in part
+    ]
 
 
 def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
@@ -163,17 +205,36 @@ class ScoringPool:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(self.factory,),
-            )
-            with _no_main_module():  # every worker starts now, without the command line
-                for _ in range(self.workers):
-                    self._pool.submit(_started)
-            log.debug("scoring pool started: %d worker process(es)", self.workers)
+            if can_fork():
+                # The workers are copies of this process with its scorer built: no interpreter
+                # to start, no imports, no lexicons to compile (and its memory shared).
+                scorer = self.local
+                # What exists now is never garbage in a worker: frozen, the workers' collections
+                # do not walk it (nor write to its pages, which would copy them).
+                gc.freeze()
+                try:
+                    self._pool = ProcessPoolExecutor(
+                        self.workers,
+                        mp_context=multiprocessing.get_context("fork"),
+                        initializer=_adopt_scorer,
+                        initargs=(scorer,),
+                    )
+                    self._pool.submit(_started)  # every worker is forked now, before any thread
+                finally:
+                    gc.unfreeze()
+                method = "forked"
+            else:
+                self._pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_init_worker,
+                    initargs=(self.factory,),
+                )
+                with _no_main_module():  # every worker starts now, without the command line
+                    for _ in range(self.workers):
+                        self._pool.submit(_started)
+                method = "spawned"
+            log.debug("scoring pool started: %d worker process(es) %s", self.workers, method)
         return self._pool
 
     @property
@@ -216,9 +277,12 @@ class ScoringPool:
         """Every article's assessment in order, blocking (for commands without an event loop)."""
         if not self.pooled(len(articles)):
             return self._done(score_chunk(self.local, articles))
-        tasks = ((articles[a:b],) for a, b in chunks(len(articles), self.workers))
-        parts = self.map_ordered(score_chunk, tasks, pooled=True)
-        return self._done([r for part in parts for r in part])
+        pool = self.executor()
+        parts = [
+            pool.submit(_score_in_worker, articles[a:b])
+            for a, b in chunks(len(articles), self.workers)
+        ]
+        return self._done(_received(part.result() for part in parts))
 
     async def score_batch(self, articles: Sequence[Article]) -> list[Result]:
         """Every article's assessment in order, without blocking the event loop: in worker
@@ -249,7 +313,7 @@ class ScoringPool:
                 self._pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
                 continue
-            return self._done([r for part in parts for r in part])
+            return self._done(_received(parts))
         raise AssertionError("unreachable")
 
     def close(self) -> None:

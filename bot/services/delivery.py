@@ -124,10 +124,16 @@ class Deliverer:
         )
         budget_left = self._policy.budget - sent_recently
         overflow: list[PendingDelivery] = []
+        # Where each follow-up's story was first alerted here: one query for the queue, kept up
+        # to date below as this queue's alerts are sent.
+        stories = [
+            d.alert.item.story for d in live if d.alert.followup is not None and d.alert.item.story
+        ]
+        roots = await self._store.thread_roots(stories, destination.key) if stories else {}
         for position, delivery in enumerate(live):
             if self._should_stop():
                 break
-            alert = await self._threaded(delivery.alert)
+            alert = _threaded(delivery.alert, roots)
             top_level = alert.thread_id is None
             if top_level and budget_left <= 0 and delivery.sending_since is None:
                 overflow.append(delivery)
@@ -145,6 +151,7 @@ class Deliverer:
             sent_at = self._clock.now()
             if await self._store.mark_sent(alert, message_id, sent_at):
                 report.sent += 1
+                _sent(alert, message_id, roots)
                 queued_at = delivery.queued_at
                 latency = (sent_at - queued_at).total_seconds() if queued_at else None
                 self._observer.alert_sent(destination.platform, latency)
@@ -228,17 +235,6 @@ class Deliverer:
         if await self._store.mark_notice_sent(notice.key, message_id, self._clock.now()):
             report.notices += 1
 
-    async def _threaded(self, alert: Alert) -> Alert:
-        """A later item of a story becomes a reply in the thread of the story's first alert; where
-        the story was never alerted (its first item was muted, folded or a skipped backlog), it
-        is a full alert of its own."""
-        if alert.followup is None or not alert.item.story:
-            return alert
-        root = await self._store.thread_root(alert.item.story, alert.destination.key)
-        if root is None:
-            return alert.model_copy(update={"followup": None})
-        return alert.model_copy(update={"thread_id": root or None})
-
     async def _fold(
         self, deliveries: list[PendingDelivery], title: str, report: DeliveryReport
     ) -> None:
@@ -317,6 +313,30 @@ class Deliverer:
                 },
             )
         report.errors.append(str(exc))
+
+
+def _threaded(alert: Alert, roots: dict[str, str | None]) -> Alert:
+    """A later item of a story becomes a reply in the thread of the story's first alert; where
+    the story was never alerted (its first item was muted, folded or a skipped backlog), it is a
+    full alert of its own. ``roots`` is ``Store.thread_roots`` for the destination."""
+    story = alert.item.story
+    if alert.followup is None or not story:
+        return alert
+    if story not in roots:
+        return alert.model_copy(update={"followup": None})
+    return alert.model_copy(update={"thread_id": roots[story] or None})
+
+
+def _sent(alert: Alert, message_id: str, roots: dict[str, str | None]) -> None:
+    """Keep ``roots`` as ``Store.thread_roots`` would answer now that ``alert`` is sent: the
+    first top-level alert of a story is its root."""
+    story = alert.item.story
+    if not story or roots.get(story) is not None:
+        return
+    if alert.followup is None:
+        roots[story] = message_id
+    else:
+        roots[story] = None
 
 
 def roots_first(queue: list[PendingDelivery]) -> list[PendingDelivery]:

@@ -227,7 +227,8 @@ class Reminders:
         if found is not None:
             item, assessment = found
             lines = (NoticeLine(text=item.title, link=item.link, assessment=assessment),)
-        root = await self._store.thread_root(reminder.story, reminder.destination.key)
+        roots = await self._store.thread_roots([reminder.story], reminder.destination.key)
+        root = roots.get(reminder.story)
         return Notice(
             destination=reminder.destination,
             title=f"⏳ Deadline {when} ({reminder.due:%-d %b %Y}): {reminder.phrase}",

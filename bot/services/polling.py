@@ -453,11 +453,12 @@ class Poller:
                 _SCORING, _score_all, self._scorer, fresh
             )
         failures: list[str] = []
+        prepared: list[ItemRecord] = []
         for item, assessment in zip(fresh, scored, strict=True):
             try:
                 if isinstance(assessment, Exception):
                     raise assessment
-                records.append(await self._prepare(item, assessment, now))
+                prepared.append(await self._prepare(item, assessment, now))
             except Exception as exc:  # one item's failure must not cost the feed its others
                 if isinstance(exc, StoreError):  # the feed fails and is retried whole
                     raise
@@ -471,16 +472,20 @@ class Poller:
                 )
                 outcome.set_aside += 1
                 failures.append(f"«{item.title[:80]}» ({exc.__class__.__name__}: {exc})"[:200])
+        records += await self._unmuted(prepared)
         recorded = await self._store.record_items(records, now)
+        deadlines: list[Alert] = []
         for record in records:
             if record.item.key in recorded:
-                await self._recorded(record, outcome, now)
+                deadlines += self._recorded(record, outcome)
+        if deadlines:
+            await self._stories.track_deadlines(deadlines, now.date())
         if not failures:
             return None
         return f"{len(failures)} item(s) set aside: " + "; ".join(failures[:3])
 
     async def _prepare(self, item: Item, assessment: Assessment, now: datetime) -> ItemRecord:
-        """The item with its story and alerts (none for a story muted at the destination)."""
+        """The item with its story and an alert for each matching route."""
         item, followup = await self._stories.assign(item, assessment, now)
         alerts = [
             Alert(
@@ -493,20 +498,41 @@ class Poller:
                 hold_until=r.quiet_hours.until(now) if r.quiet_hours else None,
             )
             for r in matching_routes(self._cycle_routes, item, assessment)
-            if not await self._store.muted(item.story or item.key, r.to.key)
         ]
         return ItemRecord(item=item, assessment=assessment, alerts=alerts)
 
-    async def _recorded(self, record: ItemRecord, outcome: FeedOutcome, now: datetime) -> None:
+    async def _unmuted(self, records: list[ItemRecord]) -> list[ItemRecord]:
+        """The records without their alerts to destinations where the story is muted (one query
+        for the feed's items)."""
+        pairs = {(r.item.story or r.item.key, a.destination.key) for r in records for a in r.alerts}
+        muted = await self._store.muted(sorted(pairs)) if pairs else set()
+        if not muted:
+            return records
+        return [
+            r.model_copy(
+                update={
+                    "alerts": [
+                        a
+                        for a in r.alerts
+                        if (r.item.story or r.item.key, a.destination.key) not in muted
+                    ]
+                }
+            )
+            for r in records
+        ]
+
+    def _recorded(self, record: ItemRecord, outcome: FeedOutcome) -> list[Alert]:
+        """Count a recorded item; the alerts whose deadlines are to be tracked."""
         outcome.new_items += 1
         relevant = record.assessment is not None and record.assessment.relevant
         outcome.relevant += int(relevant)
         self._observer.item_recorded(relevant=relevant)
-        if record.deliver:
-            outcome.queued += len(record.alerts)
-            for alert in record.alerts:
-                self._observer.alerts_queued(alert.destination.platform, 1)
-            await self._stories.track_deadlines(record.alerts, now.date())
+        if not record.deliver:
+            return []
+        outcome.queued += len(record.alerts)
+        for alert in record.alerts:
+            self._observer.alerts_queued(alert.destination.platform, 1)
+        return record.alerts
 
 
 _SCORING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")

@@ -80,7 +80,7 @@ class StoryTracker:
     async def track_deadlines(self, alerts: list[Alert], today: date) -> int:
         """Remember the dated reversion risk of each alert for reminders: ``remind_ahead`` before
         the date and on the day (each once per story and destination). Returns how many are new."""
-        added = 0
+        reminders: list[Reminder] = []
         for alert in alerts:
             risk = alert.assessment.reversion_risk
             if risk is None or risk.date is None or risk.date < today or not alert.item.story:
@@ -89,20 +89,20 @@ class StoryTracker:
             ahead = risk.date - self._ahead
             if ahead > today:
                 kinds.append(("ahead", ahead))
-            for kind, remind_on in kinds:
-                added += await self._store.add_reminder(
-                    Reminder(
-                        story=alert.item.story,
-                        destination=alert.destination,
-                        due=risk.date,
-                        remind_on=remind_on,
-                        kind=kind,
-                        phrase=risk.phrase,
-                        feed=alert.item.feed,
-                        item_key=alert.item.key,
-                    )
+            reminders.extend(
+                Reminder(
+                    story=alert.item.story,
+                    destination=alert.destination,
+                    due=risk.date,
+                    remind_on=remind_on,
+                    kind=kind,
+                    phrase=risk.phrase,
+                    feed=alert.item.feed,
+                    item_key=alert.item.key,
                 )
-        return added
+                for kind, remind_on in kinds
+            )
+        return await self._store.add_reminders(reminders) if reminders else 0
 
 
 def _slim(assessment: Assessment) -> Assessment:

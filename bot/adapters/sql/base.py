@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -210,3 +211,26 @@ def item_row(row: Any) -> tuple[Item, Assessment | None]:
         source=source,
     )
     return item, Assessment.model_validate_json(assessment) if assessment else None
+
+
+IN_CHUNK = 500
+"""Values per ``IN (...)`` list (well under both databases' parameter limits)."""
+_CHUNK = 200
+"""Rows per multi-row statement (a dozen parameters each: well under both databases' limit)."""
+
+
+@functools.lru_cache(maxsize=64)
+def insert_sql(table: str, fields: tuple[str, ...], rows: int, tail: str) -> str:
+    """``INSERT INTO table (fields) VALUES (...), (...) tail`` for ``rows`` rows (kept: the same
+    text each time lets the database's statement cache reuse it)."""
+    groups = ", ".join("(" + ", ".join(f":{f}_{n}" for f in fields) + ")" for n in range(rows))
+    return f"INSERT INTO {table} ({', '.join(fields)}) VALUES {groups} {tail}"
+
+
+def insert_params(fields: Sequence[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parameters of ``insert_sql`` for these rows."""
+    return {f"{f}_{n}": row[f] for n, row in enumerate(rows) for f in fields}
+
+
+def chunks[T](rows: list[T]) -> list[list[T]]:
+    return [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]

@@ -7,18 +7,15 @@ statement claims every feed of the cycle, one transaction records each changed f
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.adapters.sql.base import chunks, insert_params, insert_sql
 from bot.adapters.sql.claims import FREE, ClaimsMixin
 from bot.adapters.sql.driver import DatabaseError
 from bot.domain.schedule import FeedState
 from bot.errors import StoreError
 from bot.ports import ItemRecord
-
-_CHUNK = 200  # rows per multi-row statement (11 parameters each: well under both databases' limit)
 
 _ITEM_FIELDS = (
     "feed",
@@ -47,23 +44,6 @@ _DELIVERY_FIELDS = (
 )
 
 
-@functools.lru_cache(maxsize=64)
-def _insert(table: str, fields: tuple[str, ...], rows: int, tail: str) -> str:
-    """``INSERT INTO table (fields) VALUES (...), (...) tail`` for ``rows`` rows (kept: the same
-    text each time lets the database's statement cache reuse it)."""
-    groups = ", ".join("(" + ", ".join(f":{f}_{n}" for f in fields) + ")" for n in range(rows))
-    return f"INSERT INTO {table} ({', '.join(fields)}) VALUES {groups} {tail}"
-
-
-def _params(fields: Sequence[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The parameters of ``_insert`` for these rows."""
-    return {f"{f}_{n}": row[f] for n, row in enumerate(rows) for f in fields}
-
-
-def _chunks[T](rows: list[T]) -> list[list[T]]:
-    return [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
-
-
 def _name(state: FeedState) -> str:
     return state.name
 
@@ -77,7 +57,7 @@ class BatchMixin(ClaimsMixin):
         await self.heartbeat(now)
         claimed: dict[str, FeedState] = {}
         # In name order, so that replicas claiming at the same time take row locks in one order.
-        for chunk in _chunks(sorted(set(names))):
+        for chunk in chunks(sorted(set(names))):
             marks = ", ".join(f"(:name_{n}, :state_{n}, :owner)" for n in range(len(chunk)))
             params = {f"name_{n}": name for n, name in enumerate(chunk)}
             params.update(
@@ -142,15 +122,15 @@ class BatchMixin(ClaimsMixin):
         inserted: set[str] = set()
         try:
             async with self._begin() as conn:
-                for chunk in _chunks(items):
+                for chunk in chunks(items):
                     result = await conn.execute(
-                        _insert(
+                        insert_sql(
                             "items",
                             _ITEM_FIELDS,
                             len(chunk),
                             "ON CONFLICT (feed, key) DO NOTHING RETURNING key",
                         ),
-                        _params(_ITEM_FIELDS, chunk),
+                        insert_params(_ITEM_FIELDS, chunk),
                     )
                     inserted.update(r[0] for r in result.fetchall())
                 deliveries: list[dict[str, Any]] = [
@@ -172,15 +152,15 @@ class BatchMixin(ClaimsMixin):
                     if r.item.key in inserted
                     for a in r.alerts
                 ]
-                for chunk in _chunks(deliveries):
+                for chunk in chunks(deliveries):
                     await conn.execute(
-                        _insert(
+                        insert_sql(
                             "deliveries",
                             _DELIVERY_FIELDS,
                             len(chunk),
                             "ON CONFLICT (feed, item_key, destination) DO NOTHING",
                         ),
-                        _params(_DELIVERY_FIELDS, chunk),
+                        insert_params(_DELIVERY_FIELDS, chunk),
                     )
         except DatabaseError as exc:
             raise StoreError(f"could not record {len(items)} item(s): {exc}") from exc

@@ -118,24 +118,31 @@ class _SqliteConnection(Connection):
     def __init__(self, db: SqliteDatabase, hooks: list[Hook]) -> None:
         super().__init__(hooks)
         self._db = db
+        self.writing = False
+        """Whether a statement opened a transaction (sqlite3 begins one before a write): one
+        that only read has nothing to commit, and its commit, a call to the connection's thread,
+        is left out."""
 
     async def _execute(self, sql: str, params: Params) -> Result:
         if params is not None and not isinstance(params, dict):
-            await self._db.call(_execute_many, sql, params)
+            self.writing |= await self._db.call(_execute_many, sql, params)
             return Result([])
-        return Result(await self._db.call(_execute, sql, params or {}))
+        rows, writing = await self._db.call(_execute, sql, params or {})
+        self.writing |= writing
+        return Result(rows)
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+def _execute(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> tuple[list[Any], bool]:
     cursor = conn.execute(sql, params)
     try:
-        return cursor.fetchall()
+        return cursor.fetchall(), conn.in_transaction
     finally:
         cursor.close()
 
 
-def _execute_many(conn: sqlite3.Connection, sql: str, params: Sequence[dict[str, Any]]) -> None:
+def _execute_many(conn: sqlite3.Connection, sql: str, params: Sequence[dict[str, Any]]) -> bool:
     conn.executemany(sql, params).close()
+    return conn.in_transaction
 
 
 class _SqlAlchemyConnection(Connection):
@@ -227,14 +234,15 @@ class SqliteDatabase(Database):
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[Connection]:
+        conn = _SqliteConnection(self, self.statement_hooks)
         try:
-            yield _SqliteConnection(self, self.statement_hooks)
+            yield conn
         except BaseException:
             if self._conn is not None:
                 with suppress(DatabaseError):
                     await self.call(sqlite3.Connection.rollback)
             raise
-        if self._conn is not None:
+        if self._conn is not None and conn.writing:
             try:
                 await self.call(sqlite3.Connection.commit)
             except DatabaseError:

@@ -6,10 +6,18 @@ One schema, managed by Alembic (``migrations/versions``, brought to head at star
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.sql.base import ITEM_COLUMNS, ITEM_WIDTH, delivery_key, item_row, parse_ts
+from bot.adapters.sql.base import (
+    IN_CHUNK,
+    ITEM_COLUMNS,
+    ITEM_WIDTH,
+    delivery_key,
+    item_row,
+    parse_ts,
+)
 from bot.adapters.sql.batches import BatchMixin
 from bot.adapters.sql.claims import BUSY, FREE, default_owner
 from bot.adapters.sql.health import HealthMixin
@@ -273,12 +281,19 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
             {"s": story_id, "d": destination, "u": user_id, "t": self._ts(now)},
         )
 
-    async def muted(self, story_id: str, destination: str) -> bool:
-        rows = await self._run(
-            "SELECT 1 FROM mutes WHERE story_id = :s AND destination = :d",
-            {"s": story_id, "d": destination},
-        )
-        return bool(rows)
+    async def muted(self, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        wanted = set(pairs)
+        stories = sorted({story for story, _ in wanted})
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(stories), IN_CHUNK):
+            chunk = stories[start : start + IN_CHUNK]
+            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
+            rows = await self._run(
+                f"SELECT story_id, destination FROM mutes WHERE story_id IN ({marks})",
+                {f"s{n}": story for n, story in enumerate(chunk)},
+            )
+            found.update((str(r[0]), str(r[1])) for r in rows)
+        return found & wanted
 
     async def item(self, feed: str, key: str) -> tuple[Item, Assessment | None] | None:
         rows = await self._run(

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from bot.adapters.sql.base import ITEM_COLUMNS, SqlBase, item_row, parse_day, parse_ts
+from bot.adapters.sql.base import (
+    IN_CHUNK,
+    ITEM_COLUMNS,
+    SqlBase,
+    chunks,
+    insert_params,
+    insert_sql,
+    item_row,
+    parse_day,
+    parse_ts,
+)
+from bot.adapters.sql.driver import DatabaseError
 from bot.domain.config import Destination
 from bot.domain.models import Assessment, Item
 from bot.domain.stories import StoryCandidate
+from bot.errors import StoreError
 from bot.ports import Reminder
+
+_REMINDER_FIELDS = (
+    "story_id",
+    "destination",
+    "due_date",
+    "remind_on",
+    "kind",
+    "phrase",
+    "feed",
+    "item_key",
+)
 
 
 class StoriesMixin(SqlBase):
@@ -54,18 +78,22 @@ class StoriesMixin(SqlBase):
         item, assessment = item_row(rows[0])
         return (item, assessment) if assessment else None
 
-    async def thread_root(self, story: str, destination: str) -> str | None:
-        """The message id of the story's first alert at ``destination``: "" when it went out on a
-        platform without message ids, None when the story was never alerted there."""
-        rows = await self._run(
-            "SELECT message_id, followup FROM deliveries WHERE story_id = :s AND destination = :d "
-            "AND status = 'sent' ORDER BY sent_at",
-            {"s": story, "d": destination},
-        )
-        roots = [str(r[0] or "") for r in rows if r[1] is None]
-        if roots:
-            return roots[0]
-        return "" if rows else None
+    async def thread_roots(self, stories: Sequence[str], destination: str) -> dict[str, str | None]:
+        wanted = sorted(set(stories))
+        roots: dict[str, str | None] = {}
+        for start in range(0, len(wanted), IN_CHUNK):  # a story's rows are all in one chunk
+            chunk = wanted[start : start + IN_CHUNK]
+            marks = ", ".join(f":s{n}" for n in range(len(chunk)))
+            rows = await self._run(
+                "SELECT story_id, message_id, followup FROM deliveries WHERE destination = :d "
+                f"AND status = 'sent' AND story_id IN ({marks}) ORDER BY sent_at",
+                {"d": destination, **{f"s{n}": story for n, story in enumerate(chunk)}},
+            )
+            for story, message_id, followup in rows:
+                if roots.get(story) is not None:
+                    continue  # its root was found
+                roots[story] = str(message_id or "") if followup is None else None
+        return roots
 
     async def sent_top_level_since(self, destination: str, since: datetime) -> int:
         """Top-level alerts sent to ``destination`` since ``since`` (the flood budget's count)."""
@@ -76,24 +104,37 @@ class StoriesMixin(SqlBase):
         )
         return int(rows[0][0])
 
-    async def add_reminder(self, reminder: Reminder) -> bool:
-        """Track a dated deadline for a story at a destination; False when already tracked."""
-        rows = await self._run(
-            "INSERT INTO reminders (story_id, destination, due_date, remind_on, kind, phrase, feed, "
-            "item_key) VALUES (:s, :d, :due, :on, :kind, :p, :f, :k) "
-            "ON CONFLICT (story_id, destination, due_date, kind) DO NOTHING RETURNING kind",
+    async def add_reminders(self, reminders: Sequence[Reminder]) -> int:
+        """Track these dated deadlines (multi-row inserts in one transaction); how many were not
+        tracked already."""
+        rows = [
             {
-                "s": reminder.story,
-                "d": reminder.destination.key,
-                "due": reminder.due.isoformat(),
-                "on": reminder.remind_on.isoformat(),
-                "kind": reminder.kind,
-                "p": reminder.phrase,
-                "f": reminder.feed,
-                "k": reminder.item_key,
-            },
-        )
-        return bool(rows)
+                "story_id": r.story,
+                "destination": r.destination.key,
+                "due_date": r.due.isoformat(),
+                "remind_on": r.remind_on.isoformat(),
+                "kind": r.kind,
+                "phrase": r.phrase,
+                "feed": r.feed,
+                "item_key": r.item_key,
+            }
+            for r in reminders
+        ]
+        if not rows:
+            return 0
+        added = 0
+        tail = "ON CONFLICT (story_id, destination, due_date, kind) DO NOTHING RETURNING kind"
+        try:
+            async with self._begin() as conn:
+                for chunk in chunks(rows):
+                    result = await conn.execute(
+                        insert_sql("reminders", _REMINDER_FIELDS, len(chunk), tail),
+                        insert_params(_REMINDER_FIELDS, chunk),
+                    )
+                    added += len(result.fetchall())
+        except DatabaseError as exc:
+            raise StoreError(f"could not track {len(rows)} reminder(s): {exc}") from exc
+        return added
 
     async def due_reminders(self, today: date) -> list[Reminder]:
         rows = await self._run(
