@@ -88,6 +88,18 @@ async def test_an_item_is_recorded_once_with_its_deliveries(store: SqlStore) -> 
     assert due[0].alert.item == first
 
 
+async def test_queued_alerts_read_back_carry_the_recorded_assessment_unparsed(
+    store: SqlStore,
+) -> None:
+    first = item(1)
+    await store.record_item(first, ASSESSMENT, [alert(first), alert(first, "console")], NOW)
+    due = await store.due_deliveries(NOW)
+    assert [d.alert.assessment is ASSESSMENT for d in due] == [True, True]  # not parsed again
+    again = await store.due_deliveries(NOW)  # read back once: parsed from here on, and equal
+    assert [d.alert.assessment for d in again] == [ASSESSMENT, ASSESSMENT]
+    assert all(d.alert.assessment is not ASSESSMENT for d in again)
+
+
 async def test_sent_deliveries_are_not_due_again(store: SqlStore) -> None:
     first, second = item(1), item(2)
     await store.record_item(first, ASSESSMENT, [alert(first)], NOW)
