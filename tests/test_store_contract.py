@@ -274,6 +274,20 @@ async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -
     assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-1"]
 
 
+async def test_a_folded_notice_is_read_back_unparsed_once_then_parsed(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(2)]
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW)
+    notice = Notice(destination=Destination.parse("slack:C1"), title="2 more", key="fold-2")
+    assert await store.fold(alerts, notice, NOW)
+    [first] = await store.due_notices(NOW)
+    assert first.notice is notice
+    [again] = await store.due_notices(NOW)
+    assert again.notice == notice
+    assert again.notice is not notice
+
+
 async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
     first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
     await first.migrate()

@@ -15,6 +15,7 @@ from bot.adapters.sql import schema
 from bot.adapters.sql.driver import Connection, DatabaseError, Hook, open_database
 from bot.domain.models import Assessment, Item
 from bot.errors import StoreError
+from bot.ports import Notice
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -78,6 +79,7 @@ class SqlBase:
         # delivery round that reads the alerts back takes them from here instead of parsing the
         # JSON again (the model the JSON was written from, equal to the one it would give).
         self._queued: dict[str, Assessment] = {}
+        self._folds: dict[str, Notice] = {}  # the same for the notices alerts were folded into
 
     def observe(
         self, *, statement: Hook | None = None, commit: Callable[[], None] | None = None

@@ -58,9 +58,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def queue_notice_in(conn: Connection, notice: Notice, now: datetime) -> bool:
+async def queue_notice_in(
+    conn: Connection, notice: Notice, now: datetime, text: str | None = None
+) -> bool:
     """Queue a keyed notice within the caller's transaction; False when its key was queued
-    before."""
+    before. ``text`` is the notice's JSON when the caller has it."""
     if not notice.key:
         raise ValueError("a queued notice needs a key")
     result = await conn.execute(
@@ -70,7 +72,7 @@ async def queue_notice_in(conn: Connection, notice: Notice, now: datetime) -> bo
             "k": notice.key,
             "d": notice.destination.key,
             "kind": notice.kind,
-            "n": notice.model_dump_json(),
+            "n": notice.model_dump_json() if text is None else text,
             "t": bind_ts(conn.dialect.name, now),
         },
     )
@@ -170,7 +172,9 @@ class ClaimsMixin(StoriesMixin):
                     )
                     if not done.fetchall():
                         raise _ClaimLostError
-                await queue_notice_in(conn, notice, now)
+                text = notice.model_dump_json()
+                if await queue_notice_in(conn, notice, now, text) and len(self._folds) < 1000:
+                    self._folds[text] = notice  # read back by this cycle's notice round
                 return True
         except _ClaimLostError:
             return False
@@ -195,7 +199,7 @@ class ClaimsMixin(StoriesMixin):
         )
         return [
             PendingNotice(
-                notice=Notice.model_validate_json(notice),
+                notice=self._folds.pop(notice, None) or Notice.model_validate_json(notice),
                 attempts=int(attempts),
                 sending_since=parse_ts(sending_at) if status == "sending" else None,
             )
