@@ -288,6 +288,29 @@ async def test_a_folded_notice_is_read_back_unparsed_once_then_parsed(store: Sql
     assert again.notice is not notice
 
 
+async def test_folding_hundreds_of_alerts_folds_each_one(store: SqlStore) -> None:
+    alerts = [alert(item(n, feed=f"f{n % 7}")) for n in range(450)]  # several statements
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW, limit=1000)
+    notice = Notice(destination=Destination.parse("slack:C1"), title="450 more", key="fold-3")
+    assert await store.fold(alerts, notice, NOW)
+    assert await store.due_deliveries(NOW, limit=1000) == []
+    assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-3"]
+
+
+async def test_a_fold_with_an_alert_no_longer_pending_folds_nothing(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(250)]
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW, limit=1000)
+    assert await store.mark_sent(alerts[220], "111.1", NOW)  # sent meanwhile
+    notice = Notice(destination=Destination.parse("slack:C1"), title="250 more", key="fold-4")
+    assert not await store.fold(alerts, notice, NOW)
+    assert len(await store.due_deliveries(NOW, limit=1000)) == 249  # all still queued, none folded
+    assert await store.due_notices(NOW) == []
+
+
 async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:
     first, second = SqlStore(store_url, owner="h:1"), SqlStore(store_url, owner="h:2")
     await first.migrate()

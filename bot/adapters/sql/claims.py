@@ -11,12 +11,13 @@ are claimed, sent and confirmed like alerts.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.adapters.sql.base import bind_ts, parse_ts
+from bot.adapters.sql.base import bind_ts, chunks, parse_ts
 from bot.adapters.sql.driver import Connection, DatabaseError
 from bot.adapters.sql.stories import StoriesMixin
 from bot.errors import StoreError
@@ -77,6 +78,21 @@ async def queue_notice_in(
         },
     )
     return bool(result.fetchall())
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_sql(rows: int) -> str:
+    """Fold ``rows`` deliveries, each named by its key (an OR of key lookups: both databases
+    answer it from the primary key)."""
+    keys = " OR ".join(
+        f"(feed = :f_{n} AND item_key = :k_{n} AND destination = :d_{n})" for n in range(rows)
+    )
+    return (
+        "UPDATE deliveries SET status = 'folded', message_id = :m, "
+        "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
+        f"WHERE ({keys}) AND lease_owner = :owner AND status IN ('pending', 'held') "
+        "RETURNING item_key"
+    )
 
 
 class ClaimsMixin(StoriesMixin):
@@ -156,21 +172,21 @@ class ClaimsMixin(StoriesMixin):
         params = {"owner": self.owner, "t": self._ts(now), "m": notice.key}
         try:
             async with self._begin() as conn:
-                for alert in alerts:
+                for chunk in chunks(alerts):  # each alert must be pending here, under our claim
                     done = await conn.execute(
-                        "UPDATE deliveries SET status = 'folded', message_id = :m, "
-                        "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
-                        "WHERE feed = :f AND item_key = :k AND destination = :d "
-                        "AND lease_owner = :owner AND status IN ('pending', 'held') "
-                        "RETURNING item_key",
-                        {
-                            **params,
-                            "f": alert.item.feed,
-                            "k": alert.item.key,
-                            "d": alert.destination.key,
+                        _fold_sql(len(chunk)),
+                        params
+                        | {
+                            f"{name}_{n}": value
+                            for n, a in enumerate(chunk)
+                            for name, value in (
+                                ("f", a.item.feed),
+                                ("k", a.item.key),
+                                ("d", a.destination.key),
+                            )
                         },
                     )
-                    if not done.fetchall():
+                    if len(done.fetchall()) != len(chunk):
                         raise _ClaimLostError
                 text = notice.model_dump_json()
                 if await queue_notice_in(conn, notice, now, text) and len(self._folds) < 1000:
