@@ -88,6 +88,18 @@ async def test_an_item_is_recorded_once_with_its_deliveries(store: SqlStore) -> 
     assert due[0].alert.item == first
 
 
+async def test_queued_alerts_read_back_carry_the_recorded_assessment_unparsed(
+    store: SqlStore,
+) -> None:
+    first = item(1)
+    await store.record_item(first, ASSESSMENT, [alert(first), alert(first, "console")], NOW)
+    due = await store.due_deliveries(NOW)
+    assert [d.alert.assessment is ASSESSMENT for d in due] == [True, True]  # not parsed again
+    again = await store.due_deliveries(NOW)  # read back once: parsed from here on, and equal
+    assert [d.alert.assessment for d in again] == [ASSESSMENT, ASSESSMENT]
+    assert all(d.alert.assessment is not ASSESSMENT for d in again)
+
+
 async def test_sent_deliveries_are_not_due_again(store: SqlStore) -> None:
     first, second = item(1), item(2)
     await store.record_item(first, ASSESSMENT, [alert(first)], NOW)
@@ -260,6 +272,43 @@ async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -
     assert await store.fold(alerts, notice, NOW)
     assert await store.due_deliveries(NOW) == []
     assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-1"]
+
+
+async def test_a_folded_notice_is_read_back_unparsed_once_then_parsed(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(2)]
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW)
+    notice = Notice(destination=Destination.parse("slack:C1"), title="2 more", key="fold-2")
+    assert await store.fold(alerts, notice, NOW)
+    [first] = await store.due_notices(NOW)
+    assert first.notice is notice
+    [again] = await store.due_notices(NOW)
+    assert again.notice == notice
+    assert again.notice is not notice
+
+
+async def test_folding_hundreds_of_alerts_folds_each_one(store: SqlStore) -> None:
+    alerts = [alert(item(n, feed=f"f{n % 7}")) for n in range(450)]  # several statements
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW, limit=1000)
+    notice = Notice(destination=Destination.parse("slack:C1"), title="450 more", key="fold-3")
+    assert await store.fold(alerts, notice, NOW)
+    assert await store.due_deliveries(NOW, limit=1000) == []
+    assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-3"]
+
+
+async def test_a_fold_with_an_alert_no_longer_pending_folds_nothing(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(250)]
+    for a in alerts:
+        await store.record_item(a.item, ASSESSMENT, [a], NOW)
+    await store.due_deliveries(NOW, limit=1000)
+    assert await store.mark_sent(alerts[220], "111.1", NOW)  # sent meanwhile
+    notice = Notice(destination=Destination.parse("slack:C1"), title="250 more", key="fold-4")
+    assert not await store.fold(alerts, notice, NOW)
+    assert len(await store.due_deliveries(NOW, limit=1000)) == 249  # all still queued, none folded
+    assert await store.due_notices(NOW) == []
 
 
 async def test_one_process_at_a_time_polls_a_feed(store_url: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from bench.feed_farm import item_text
 from bot.domain.stories import (
     StoryCandidate,
+    _facts,
     _features,
     _overlap,
     _score,
@@ -18,6 +19,7 @@ from bot.domain.stories import (
     match_story,
 )
 from bot.domain.story_index import StoryIndex
+from bot.domain.story_index import _facts as _masked_facts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "story_pairs.jsonl"
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
@@ -109,3 +111,13 @@ def test_the_score_bound_is_never_below_the_score() -> None:
             assert score <= max(0.0, _score_bound(fa, fb, _overlap(fa, fb))) + 1e-12
             pairs += 1
     assert pairs > 10_000
+
+
+def test_the_facts_over_masks_are_the_facts_over_sets() -> None:
+    items = _fixture_items() + _generated(random.Random(5), 60)  # noqa: S311
+    index = StoryIndex(items)
+    feats = [_features(c.title, c.lead) for c in items]
+    masks = [index._masks(f) for f in feats]
+    for fa, ma in zip(feats, masks, strict=True):
+        for fb, mb in zip(feats, masks, strict=True):
+            assert _masked_facts(ma, mb) == _facts(fa, fb)  # equal floats, not merely close

@@ -53,7 +53,11 @@ def _iso_names() -> dict[str, str]:
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 PLACES: dict[str, str] = {**_iso_names(), **_NAMED}
 PLACE_WORDS = frozenset(w for key in PLACES for w in key.split())
-_LONGEST = max(len(key.split()) for key in PLACES)
+_SIZES: dict[str, tuple[int, ...]] = {}
+"""For each first word of a name, the lengths in words of the names it begins, longest first."""
+for _key in PLACES:
+    _first, *_rest = _key.split()
+    _SIZES[_first] = tuple(sorted({*_SIZES.get(_first, ()), 1 + len(_rest)}, reverse=True))
 
 
 def places(cleaned: str) -> frozenset[str]:
@@ -63,12 +67,13 @@ def places(cleaned: str) -> frozenset[str]:
     found = set()
     i = 0
     while i < len(words):
-        if words[i] in PLACE_WORDS:
-            for size in range(min(_LONGEST, len(words) - i), 0, -1):
-                code = PLACES.get(" ".join(words[i : i + size]))
-                if code is not None:
-                    found.add(code)
-                    i += size - 1
-                    break
+        for size in _SIZES.get(words[i], ()):
+            if i + size > len(words):
+                continue
+            code = PLACES.get(" ".join(words[i : i + size]) if size > 1 else words[i])
+            if code is not None:
+                found.add(code)
+                i += size - 1
+                break
         i += 1
     return frozenset(found)

@@ -268,12 +268,19 @@ def _score(fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate) -
     shared figures and names raise the score; different countries in the headlines, distinct
     headline figures, disjoint actors or topics lower it. The weights were set by hand against
     tests/fixtures/story_pairs.jsonl (see bench/clustering.py for how well they hold up)."""
+    return _full_score(fa, fb, a, b, _overlap(fa, fb), _facts(fa, fb))
+
+
+def _full_score(
+    fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate, overlap: float, facts: float
+) -> float:
+    """``_score`` from the pair's ``_overlap`` and ``_facts``, when the caller has them already."""
     text = (
-        0.45 * _overlap(fa, fb)
+        0.45 * overlap
         + 0.35 * fuzz.token_set_ratio(fa.text, fb.text) / 100
         + 0.20 * fuzz.token_sort_ratio(fa.text, fb.text) / 100
     )
-    score = text + _facts(fa, fb)
+    score = text + facts
     actors = _set_agreement(frozenset(a.actors), frozenset(b.actors))
     if actors is not None and actors == 0.0:
         score -= 0.15

@@ -22,6 +22,7 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import NamedTuple
 
 from bot.domain.stories import (
     _COMMON_WEIGHT,
@@ -30,15 +31,51 @@ from bot.domain.stories import (
     StoryCandidate,
     _Features,
     _features,
-    _overlap,
-    _score,
-    _score_bound,
-    different_facts,
+    _full_score,
 )
 
 _SLACK = 1.0 + 1e-9
 _MARGIN = 1e-9
 """Bounds are widened by this factor (or margin) so that float rounding never drops a candidate."""
+
+
+class _Masks(NamedTuple):
+    """A candidate's sets as bit masks over the index's vocabulary (one bit per distinct string)."""
+
+    rare: int
+    common: int
+    numbers: int
+    title_numbers: int
+    rates: int
+    title_places: int
+    places: int
+    names: int
+
+
+def _facts(a: _Masks, b: _Masks) -> float:
+    """``stories._facts`` over masks: the same terms in the same order (keep in step with it)."""
+    value = 0.0
+    if a.numbers and b.numbers:
+        shared = (a.numbers & b.numbers).bit_count()
+        value += 0.3 * (shared / min(a.numbers.bit_count(), b.numbers.bit_count()) - 0.5)
+    if a.title_numbers and b.title_numbers and not a.title_numbers & b.title_numbers:
+        value -= 0.15
+    if a.rates and b.rates and not a.rates & b.rates:
+        value -= 0.15
+    value -= 0.5 * _conflict(a.title_places, b.title_places)
+    value -= 0.15 * _conflict(a.places, b.places)
+    if a.names and b.names:
+        shared = (a.names & b.names).bit_count()
+        value += 0.15 * (shared / min(a.names.bit_count(), b.names.bit_count()) - 0.3)
+    return value
+
+
+def _conflict(a: int, b: int) -> float:
+    """``stories._conflict`` over masks."""
+    both = a & b
+    if not a or not b or both in (a, b):
+        return 0.0
+    return 1.0 - both.bit_count() / (a | b).bit_count()
 
 
 class StoryIndex:
@@ -55,7 +92,8 @@ class StoryIndex:
         self._window = window
         # An id orders candidates as the list would: the given ones 0, 1, 2 …, each one added
         # in front -1, -2 … (newest first).
-        self._cands: dict[int, tuple[StoryCandidate, _Features]] = {}
+        self._cands: dict[int, tuple[StoryCandidate, _Features, _Masks]] = {}
+        self._bits: dict[str, int] = {}
         self._rare: dict[str, set[int]] = {}
         self._places: dict[str, set[int]] = {}
         self._by_title_places: dict[frozenset[str], set[int]] = {}
@@ -67,8 +105,31 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self._cands)
 
+    def _mask(self, members: frozenset[str]) -> int:
+        bits = self._bits
+        mask = 0
+        for member in members:
+            bit = bits.get(member)
+            if bit is None:
+                bit = bits[member] = 1 << len(bits)
+            mask |= bit
+        return mask
+
+    def _masks(self, f: _Features) -> _Masks:
+        m = self._mask
+        return _Masks(
+            m(f.rare),
+            m(f.common),
+            m(f.numbers),
+            m(f.title_numbers),
+            m(f.rates),
+            m(f.title_places),
+            m(f.places),
+            m(f.names),
+        )
+
     def _add(self, key: int, cand: StoryCandidate, feats: _Features) -> None:
-        self._cands[key] = (cand, feats)
+        self._cands[key] = (cand, feats, self._masks(feats))
         for word in feats.rare:
             self._rare.setdefault(word, set()).add(key)
         for place in feats.places:
@@ -107,27 +168,38 @@ class StoryIndex:
     def match(self, new: StoryCandidate) -> str | None:
         """What ``match_story(new, candidates)`` answers for the candidates in match order."""
         fn = _features(new.title, new.lead)
+        mn = self._masks(fn)
+        weight, published = fn.weight, new.published
         best_id: str | None = None
         best = 0.0
         window, threshold = self._window, self._threshold
         for key in sorted(self._keys(fn)):
-            cand, fc = self._cands[key]
+            cand, fc, mc = self._cands[key]
             if (
-                new.published is not None
+                published is not None
                 and cand.published is not None
-                and abs(new.published - cand.published) > window
+                and abs(published - cand.published) > window
             ):
                 continue
-            overlap = _overlap(fn, fc)
+            smaller = min(weight, fc.weight)  # ``_overlap``
+            if not smaller:
+                continue
+            shared = (mn.rare & mc.rare).bit_count()
+            overlap = (shared + _COMMON_WEIGHT * (mn.common & mc.common).bit_count()) / smaller
             if overlap < _PREFILTER:
                 continue
-            if different_facts(fn, fc, new, cand):
+            if (  # ``different_facts``
+                (mn.title_places & ~mc.places and mc.title_places & ~mn.places)
+                or (fn.direction and fc.direction and fn.direction != fc.direction)
+                or (fn.instruments and fc.instruments and not fn.instruments & fc.instruments)
+            ):
                 continue
+            facts = _facts(mn, mc)
             if threshold > 0:  # (a score is clamped at 0) skip what cannot win
-                bound = _score_bound(fn, fc, overlap) + _MARGIN
+                bound = 0.45 * overlap + 0.55 + facts + _MARGIN  # ``_score_bound``
                 if bound < threshold or (best_id is not None and bound <= best):
                     continue
-            score = _score(fn, fc, new, cand)
+            score = _full_score(fn, fc, new, cand, overlap, facts)
             if score >= threshold and (best_id is None or score > best):
                 best, best_id = score, cand.story_id
         return best_id

@@ -15,6 +15,7 @@ from bot.adapters.sql import schema
 from bot.adapters.sql.driver import Connection, DatabaseError, Hook, open_database
 from bot.domain.models import Assessment, Item
 from bot.errors import StoreError
+from bot.ports import Notice
 
 _TS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -74,6 +75,11 @@ class SqlBase:
         # wait costs nothing, rather than in the database's busy timeout, which a transaction
         # held across a busy event loop's turns could exhaust.
         self._turns: asyncio.Lock | None = asyncio.Lock() if self.dialect == "sqlite" else None
+        # The assessments of items recorded with queued alerts, by their stored JSON: the
+        # delivery round that reads the alerts back takes them from here instead of parsing the
+        # JSON again (the model the JSON was written from, equal to the one it would give).
+        self._queued: dict[str, Assessment] = {}
+        self._folds: dict[str, Notice] = {}  # the same for the notices alerts were folded into
 
     def observe(
         self, *, statement: Hook | None = None, commit: Callable[[], None] | None = None
@@ -198,7 +204,11 @@ ITEM_COLUMNS = (
 ITEM_WIDTH = 9
 
 
-def item_row(row: Any) -> tuple[Item, Assessment | None]:
+def item_row(
+    row: Any, known: dict[str, Assessment] | None = None
+) -> tuple[Item, Assessment | None]:
+    """The item of a row of ``ITEM_COLUMNS`` and its assessment, taken from ``known`` (by its
+    JSON) when it is there."""
     feed, key, title, link, summary, published, source, assessment, story = row
     item = Item(
         story=story or "",
@@ -210,8 +220,15 @@ def item_row(row: Any) -> tuple[Item, Assessment | None]:
         published=parse_ts(published),
         source=source,
     )
-    return item, Assessment.model_validate_json(assessment) if assessment else None
+    if not assessment:
+        return item, None
+    found = known.get(assessment) if known else None
+    return item, found if found is not None else Assessment.model_validate_json(assessment)
 
+
+QUEUED_MEMO = 20_000
+"""At most this many assessments are kept for the delivery round (a cold cycle's relevant items
+fit; more are parsed again when read back)."""
 
 IN_CHUNK = 500
 """Values per ``IN (...)`` list (well under both databases' parameter limits)."""

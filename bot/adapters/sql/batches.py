@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.sql.base import chunks, insert_params, insert_sql
+from bot.adapters.sql.base import QUEUED_MEMO, chunks, insert_params, insert_sql
 from bot.adapters.sql.claims import FREE, ClaimsMixin
 from bot.adapters.sql.driver import DatabaseError
 from bot.domain.schedule import FeedState
@@ -164,4 +164,16 @@ class BatchMixin(ClaimsMixin):
                     )
         except DatabaseError as exc:
             raise StoreError(f"could not record {len(items)} item(s): {exc}") from exc
+        texts = {row["key"]: row["assessment"] for row in items}
+        for r in records:
+            text = texts[r.item.key]
+            if (
+                r.deliver
+                and r.alerts
+                and r.assessment is not None
+                and text is not None
+                and r.item.key in inserted
+                and len(self._queued) < QUEUED_MEMO
+            ):
+                self._queued[text] = r.assessment
         return inserted

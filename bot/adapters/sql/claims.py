@@ -11,12 +11,13 @@ are claimed, sent and confirmed like alerts.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.adapters.sql.base import bind_ts, parse_ts
+from bot.adapters.sql.base import bind_ts, chunks, parse_ts
 from bot.adapters.sql.driver import Connection, DatabaseError
 from bot.adapters.sql.stories import StoriesMixin
 from bot.errors import StoreError
@@ -58,9 +59,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-async def queue_notice_in(conn: Connection, notice: Notice, now: datetime) -> bool:
+async def queue_notice_in(
+    conn: Connection, notice: Notice, now: datetime, text: str | None = None
+) -> bool:
     """Queue a keyed notice within the caller's transaction; False when its key was queued
-    before."""
+    before. ``text`` is the notice's JSON when the caller has it."""
     if not notice.key:
         raise ValueError("a queued notice needs a key")
     result = await conn.execute(
@@ -70,11 +73,26 @@ async def queue_notice_in(conn: Connection, notice: Notice, now: datetime) -> bo
             "k": notice.key,
             "d": notice.destination.key,
             "kind": notice.kind,
-            "n": notice.model_dump_json(),
+            "n": notice.model_dump_json() if text is None else text,
             "t": bind_ts(conn.dialect.name, now),
         },
     )
     return bool(result.fetchall())
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_sql(rows: int) -> str:
+    """Fold ``rows`` deliveries, each named by its key (an OR of key lookups: both databases
+    answer it from the primary key)."""
+    keys = " OR ".join(
+        f"(feed = :f_{n} AND item_key = :k_{n} AND destination = :d_{n})" for n in range(rows)
+    )
+    return (
+        "UPDATE deliveries SET status = 'folded', message_id = :m, "
+        "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
+        f"WHERE ({keys}) AND lease_owner = :owner AND status IN ('pending', 'held') "
+        "RETURNING item_key"
+    )
 
 
 class ClaimsMixin(StoriesMixin):
@@ -154,23 +172,25 @@ class ClaimsMixin(StoriesMixin):
         params = {"owner": self.owner, "t": self._ts(now), "m": notice.key}
         try:
             async with self._begin() as conn:
-                for alert in alerts:
+                for chunk in chunks(alerts):  # each alert must be pending here, under our claim
                     done = await conn.execute(
-                        "UPDATE deliveries SET status = 'folded', message_id = :m, "
-                        "sent_at = :t, attempts = attempts + 1, lease_owner = NULL "
-                        "WHERE feed = :f AND item_key = :k AND destination = :d "
-                        "AND lease_owner = :owner AND status IN ('pending', 'held') "
-                        "RETURNING item_key",
-                        {
-                            **params,
-                            "f": alert.item.feed,
-                            "k": alert.item.key,
-                            "d": alert.destination.key,
+                        _fold_sql(len(chunk)),
+                        params
+                        | {
+                            f"{name}_{n}": value
+                            for n, a in enumerate(chunk)
+                            for name, value in (
+                                ("f", a.item.feed),
+                                ("k", a.item.key),
+                                ("d", a.destination.key),
+                            )
                         },
                     )
-                    if not done.fetchall():
+                    if len(done.fetchall()) != len(chunk):
                         raise _ClaimLostError
-                await queue_notice_in(conn, notice, now)
+                text = notice.model_dump_json()
+                if await queue_notice_in(conn, notice, now, text) and len(self._folds) < 1000:
+                    self._folds[text] = notice  # read back by this cycle's notice round
                 return True
         except _ClaimLostError:
             return False
@@ -195,7 +215,7 @@ class ClaimsMixin(StoriesMixin):
         )
         return [
             PendingNotice(
-                notice=Notice.model_validate_json(notice),
+                notice=self._folds.pop(notice, None) or Notice.model_validate_json(notice),
                 attempts=int(attempts),
                 sending_since=parse_ts(sending_at) if status == "sending" else None,
             )

@@ -126,7 +126,7 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
         )
         pending = []
         for row in rows:
-            item, assessment = item_row(row[:ITEM_WIDTH])
+            item, assessment = item_row(row[:ITEM_WIDTH], self._queued)
             dest, route, mention, attempts, followup, status, sending_at, queued_at = row[
                 ITEM_WIDTH:
             ]
@@ -150,6 +150,8 @@ class SqlStore(BatchMixin, HealthMixin, WebSubMixin):
                     queued_at=parse_ts(queued_at),
                 )
             )
+        for row in rows:  # read back: kept no longer
+            self._queued.pop(row[ITEM_WIDTH - 2], None)  # the assessment's JSON
         return pending
 
     def _delivery_key(self, alert: Alert) -> dict[str, Any]:
