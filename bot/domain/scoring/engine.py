@@ -81,7 +81,6 @@ class Engine:
     clarity_base: float
     clarity_classes: dict[str, ClarityCue]
     settings: dict[str, Any]
-    clause_breaks: frozenset[str]
     destination_words: frozenset[str]
     market_moves: frozenset[str] = frozenset()
     venue_cities: frozenset[str] = frozenset()
@@ -229,7 +228,6 @@ def engine() -> Engine:
         clarity_base=float(clarity["base"]),
         clarity_classes=classes,
         settings=clarity,
-        clause_breaks=frozenset(modality["clause"]["breaks"]),
         destination_words=frozenset(clarity["destination"]["cues"]),
         market_moves=frozenset(clarity["quantity"].get("moves", ())),
         venue_cities=frozenset(venue.get("cities", ())),

@@ -15,6 +15,7 @@ from .engine import Engine
 from .findings import ROUNDED, Finding, SentenceResult, rounded
 from .lexicon import END, PHRASE, START, Span, load
 from .roles import roles
+from .scope import CLAUSE_BREAKS
 from .scope import background_factor as _background_factor
 from .scope import coordinate_starts as _coordinate_starts
 from .scope import in_scope as _in_scope
@@ -31,6 +32,7 @@ SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
 BOTH_WAYS_MIN = float(_S["both_ways_min"])
 _ABSENCE = frozenset(_SETTINGS["words"]["absence"])
 _REFUSAL_WINDOW = int(load("events.toml")["refusals"]["window"])
+_BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
 
 Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
@@ -78,15 +80,13 @@ def _starts_between(starts: list[int], lo: int, hi: int) -> bool:
     return k < len(starts) and starts[k] <= hi
 
 
-def _refused(refusals: list[Span], j: int, breaks: list[int], norms: list[str]) -> bool:
+def _refused(refusals: list[Span], j: int, norms: list[str]) -> bool:
     """Whether a refusal follows the move ending at ``j`` in its clause ("lifting the embargo is
     out of the question"); an "and" inside the move's phrase ends no clause ("talks between Bonn
     and Paris collapsed")."""
     for r in refusals:
         ri = r[START]
-        if j <= ri <= j + _REFUSAL_WINDOW and not any(
-            j <= b < ri and norms[b] != "and" for b in breaks
-        ):
+        if j <= ri <= j + _REFUSAL_WINDOW and _BREAKS_BUT_AND.isdisjoint(norms[j:ri]):
             return True
     return False
 
@@ -96,7 +96,7 @@ def _cue_start(c: Cue) -> int:
 
 
 def pivot_moves(
-    eng: Engine, layers: dict[str, list[Span]], norms: list[str], breaks: list[int]
+    eng: Engine, layers: dict[str, list[Span]], norms: list[str]
 ) -> tuple[list[Cue], set[int] | None]:
     """Step 1: each pivot verb read through its object ("lifted … sanctions"), and the tokens
     they take up (no event cue inside them counts again)."""
@@ -107,7 +107,7 @@ def pivot_moves(
         return cues, consumed
     weights = eng.pivot_weights
     for p in layers["pivot"]:
-        obj = _object_of(p, objects, breaks, _is_passive(p, norms))
+        obj = _object_of(p, objects, norms, _is_passive(p, norms))
         if obj is None:
             continue
         # noun compounds take their head: "export-control dialogue" is a dialogue
@@ -156,7 +156,6 @@ def weigh_moves(
     layers: dict[str, list[Span]],
     raw: list[str],
     norms: list[str],
-    breaks: list[int],
     neg: list[Span],
     acts: list[Span],
 ) -> None:
@@ -191,18 +190,18 @@ def weigh_moves(
         if is_secondary:
             w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
             notes = [label, "secondary"]
-        if neg and (t := _in_scope(neg, i, eng.negation_window, breaks, True)):
+        if neg and (t := _in_scope(neg, i, eng.negation_window, norms, True)):
             # "did not lift" flips a move; "no agreement" only denies that one exists
             if t[PHRASE] in _ABSENCE:
                 continue
             w *= NEGATION_FACTOR
             notes = notes or [label]
             notes.append("negated")
-        elif refusals and _refused(refusals, m[END], breaks, norms):
+        elif refusals and _refused(refusals, m[END], norms):
             w *= NEGATION_FACTOR  # "lifting the embargo is out of the question"
             notes = notes or [label]
             notes.append("refused")
-        elif irr and mode == "material" and _in_scope(irr, i, eng.irrealis_window, breaks):
+        elif irr and mode == "material" and _in_scope(irr, i, eng.irrealis_window, norms):
             w *= eng.irrealis_factor
             notes = notes or [label]
             notes.append("not enacted")

@@ -4,7 +4,6 @@ pivot verb acts on, background clauses and the first number that counts as a qua
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from itertools import compress
 from operator import itemgetter
 
@@ -30,28 +29,24 @@ _CURRENCY = frozenset(_WORDS["currency_signs"])
 NUMBER_WORDS = frozenset(_WORDS["number_words"])
 _NOT_COUNTED = frozenset(_WORDS["not_counted"])
 _MOVE_AMOUNTS = frozenset(_WORDS["move_amounts"])
+CLAUSE_BREAKS = frozenset(load("modality.toml")["clause"]["breaks"])
+"""Tokens that close a negation or modality scope (``[clause]`` of ``modality.toml``)."""
 
 
-def has_break(breaks: list[int], lo: int, hi: int) -> bool:
-    """Whether a clause break lies in [lo, hi) (``breaks`` is sorted)."""
-    if not breaks:
-        return False
-    k = bisect_left(breaks, lo)
-    return k < len(breaks) and breaks[k] < hi
+def has_break(norms: list[str], lo: int, hi: int) -> bool:
+    """Whether a clause break lies in [lo, hi). (The few tokens of a scope are tested where one is
+    read: listing every sentence's breaks cost more than all the tests.)"""
+    return not CLAUSE_BREAKS.isdisjoint(norms[lo:hi])
 
 
 def in_scope(
-    triggers: list[Span], i: int, window: int, breaks: list[int], allow_inside: bool = False
+    triggers: list[Span], i: int, window: int, norms: list[str], allow_inside: bool = False
 ) -> Span | None:
     """The trigger (negation, modality) whose scope covers token ``i``, if any."""
     for t in triggers:
         tj = t[END]
-        if tj <= i and i - tj <= window:
-            if not breaks:
-                return t
-            k = bisect_left(breaks, tj)  # inlined has_break(breaks, tj, i)
-            if not (k < len(breaks) and breaks[k] < i):
-                return t
+        if tj <= i and i - tj <= window and CLAUSE_BREAKS.isdisjoint(norms[tj:i]):
+            return t  # (has_break() inlined)
         if allow_inside and t[START] <= i < tj:
             return t
     return None
@@ -63,21 +58,19 @@ def is_passive(p: Span, norms: list[str]) -> bool:
     return (i > 0 and norms[i - 1] in _PASSIVE_AUX) or (i > 1 and norms[i - 2] in _PASSIVE_AUX)
 
 
-def object_of(
-    p: Span, objects: list[Span], breaks: list[int], passive: bool = False
-) -> Span | None:
+def object_of(p: Span, objects: list[Span], norms: list[str], passive: bool = False) -> Span | None:
     """The object a pivot verb acts on: the nearest one after it in its clause, else before it
     (further back when the pivot is passive)."""
     pi, pj = p[START], p[END]
     for o in objects:
         oi = o[START]
-        if pj <= oi <= pj + FORWARD_OBJECT_WINDOW and not has_break(breaks, pj, oi):
+        if pj <= oi <= pj + FORWARD_OBJECT_WINDOW and not has_break(norms, pj, oi):
             return o
     back = PASSIVE_OBJECT_WINDOW if passive else BACKWARD_OBJECT_WINDOW
     for k in range(len(objects) - 1, -1, -1):
         o = objects[k]
         oj = o[END]
-        if pi - back <= oj <= pi and not has_break(breaks, oj, pi):
+        if pi - back <= oj <= pi and not has_break(norms, oj, pi):
             return o
     return None
 

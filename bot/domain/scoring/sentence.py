@@ -65,7 +65,6 @@ _DATED = _DATE_WORDS | _YEAR_LIKE
 """A sentence without any of these has no date expression (one pass over its tokens)."""
 _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
 _NO_MATCHES: list[Span] = []
-_NO_BREAKS: list[int] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
 
@@ -300,21 +299,16 @@ class SentenceAnalyser:
                 res.sectors = [t for t in norms if t in scope.sectors]
                 if not scope.policy_verbs.isdisjoint(norms):
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
-        if "neg" in layers or "irrealis" in layers or "pivot" in layers or "refusal" in layers:
-            cb = eng.clause_breaks
-            breaks = [k for k, t in enumerate(norms) if t in cb]
-        else:
-            breaks = _NO_BREAKS  # only scopes (negation, irrealis, pivot objects) read breaks
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
             # the moves (moves.py): pivots read through their objects, then the event cues left
             if "pivot" in layers:
-                cues, consumed = pivot_moves(eng, layers, norms, breaks)
+                cues, consumed = pivot_moves(eng, layers, norms)
             else:
                 cues, consumed = [], None
             cues = event_moves(layers, norms, consumed, cues)
             if cues:
-                weigh_moves(eng, res, cues, layers, raw, norms, breaks, neg, acts)
+                weigh_moves(eng, res, cues, layers, raw, norms, neg, acts)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -325,7 +319,7 @@ class SentenceAnalyser:
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
         if marks is not None and not res.hedged and infinitive(raw, norms, marks):
             res.hedge += INFINITIVE_STRENGTH  # the factor on clarity, not the hedged flag
-        self._clarity(res, layers, raw, norms, breaks, neg)
+        self._clarity(res, layers, raw, norms, neg)
         if acts or "topic" in layers:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
@@ -374,7 +368,6 @@ class SentenceAnalyser:
         layers: dict[str, list[Span]],
         raw: list[str],
         norms: list[str],
-        breaks: list[int],
         neg: list[Span],
     ) -> None:
         eng = self.eng
@@ -387,7 +380,7 @@ class SentenceAnalyser:
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
-            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, breaks):
+            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if cc.name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
