@@ -56,18 +56,23 @@ if __name__ == "__main__":
 """
 
 
-def test_workers_do_not_run_the_command_line_module_again(tmp_path: Path) -> None:
-    """A spawned worker would import the calling script first (``bot.cli`` and its config
-    models for ``signalbot``); the pool's spawned workers import only what scoring needs."""
-    script = tmp_path / "main.py"
-    script.write_text(MAIN_SCRIPT)
+def run_script(path: Path, text: str) -> str:
+    """Run ``text`` as a script of its own (its ``__main__`` guard taken, as a user's script
+    would) with this checkout importable; its standard output."""
+    path.write_text(text)
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
     result = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, str(path)], capture_output=True, text=True, env=env, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    seen = ast.literal_eval(result.stdout.strip())
+    return result.stdout
+
+
+def test_workers_do_not_run_the_command_line_module_again(tmp_path: Path) -> None:
+    """A spawned worker would import the calling script first (``bot.cli`` and its config
+    models for ``signalbot``); the pool's spawned workers import only what scoring needs."""
+    seen = ast.literal_eval(run_script(tmp_path / "main.py", MAIN_SCRIPT).strip())
     assert seen == [{"bot.cli": False, "bot.domain.scoring.scorer": True}] * 4
 
 
@@ -102,15 +107,7 @@ def test_workers_are_forked_from_a_single_thread_and_spawned_beside_other_thread
 ) -> None:
     """Forked workers are copies of the calling process (what it set is there); with a second
     thread running, a fork could copy a lock held for good, so the workers are spawned."""
-    script = tmp_path / "fork.py"
-    script.write_text(FORK_SCRIPT)
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    result = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    seen = ast.literal_eval(result.stdout.strip())
+    seen = ast.literal_eval(run_script(tmp_path / "fork.py", FORK_SCRIPT).strip())
     forked = sys.platform.startswith("linux")
     assert seen[1] == (forked, ["set in the calling process" if forked else None] * 4)
     assert seen[2] == (False, [None] * 4)
@@ -194,12 +191,4 @@ if __name__ == "__main__":
 def test_output_buffered_before_the_workers_start_is_written_once(tmp_path: Path) -> None:
     """A forked worker holds a copy of this process's output buffers and flushes them when it
     exits: they must be empty when it is forked (multiprocessing flushes them first)."""
-    script = tmp_path / "buffered.py"
-    script.write_text(BUFFERED_SCRIPT)
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    result = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "written once\n"
+    assert run_script(tmp_path / "buffered.py", BUFFERED_SCRIPT) == "written once\n"
