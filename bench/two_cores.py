@@ -1,7 +1,7 @@
 """Two-core scoring throughput of ``signalbot analyze --jsonl`` and of a poll cycle that scores.
 
 python bench/two_cores.py analyze [--articles 4000] [--workers 1,2] [--runs 1]
-python bench/two_cores.py poll [--feeds 200] [--items 30] [--workers 1,2] [--runs 1]
+python bench/two_cores.py poll [--feeds 200] [--items 30] [--workers 0,1,2] [--runs 1]
                               [--concurrency 4]
 
 ``analyze`` writes ``--articles`` generated wire articles (``bench/scoring.py``'s templates, each
@@ -11,7 +11,8 @@ output to a file. With every worker count the outputs must be byte for byte the 
 ``poll`` starts the loopback feed farm (``bench/feed_farm.py``: ``--feeds`` feeds of ``--items``
 items, ``--relevant`` of them trade stories) and runs ``signalbot poll --once --all`` on a fresh
 data directory with ``backlog`` equal to ``--items`` (every item of the first poll is scored,
-matched to stories, recorded and routed) and ``scoring_workers: W``; one console route, stdout to
+matched to stories, recorded and routed) and ``scoring_workers: W`` (worker processes beside the
+polling process; 0 scores in it); one console route, stdout to
 /dev/null (alerts are rendered).
 
 Each run prints articles (items) a second from the command's start to its end and, for ``poll``,
@@ -163,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("what", choices=("analyze", "poll"))
-    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument(
+        "--workers",
+        help="comma-separated worker counts (analyze: --workers, default 1,2; poll: "
+        "scoring_workers, default 0,1,2)",
+    )
     parser.add_argument("--runs", type=int, default=1, help="rounds (worker counts alternate)")
     parser.add_argument("--articles", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=20250609)
@@ -181,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="work in this new directory and keep it (outputs, databases)"
     )
     args = parser.parse_args(argv)
-    args.workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    given = args.workers or ("1,2" if args.what == "analyze" else "0,1,2")
+    args.workers = [int(w) for w in given.split(",") if w.strip()]
     print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {sys.executable}")
     env = clean_env(PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     with tempfile.TemporaryDirectory(prefix="signalbot-two-cores-") as tmp:

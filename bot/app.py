@@ -19,7 +19,7 @@ from bot.adapters.chart_files import ChartFiles
 from bot.adapters.charts import render_escalation_chart
 from bot.adapters.clock import SystemClock
 from bot.adapters.console_notify import ConsoleNotifier
-from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
+from bot.adapters.scoring_pool import ScoringPool, poll_processes, weighted_rule_scorer
 from bot.adapters.sql.claims import HEARTBEAT
 from bot.adapters.sql.store import SqlStore
 from bot.deferred import (
@@ -210,7 +210,7 @@ async def build_app(
             # first scores (a cycle with nothing new never pays for them).
             scorer = pool = ScoringPool(
                 weighted_rule_scorer,
-                workers=config.polling.scoring_workers,
+                processes=poll_processes(config.polling.scoring_workers),
                 observe=meter.scoring.observe if meter else None,
             )
             timed: Scorer = TimedScorer(scorer, meter) if meter else scorer

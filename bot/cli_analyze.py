@@ -154,7 +154,7 @@ def _analyze_batch(stream: TextIO, workers: int | None, pool_chars: int = POOL_C
     blocks = _blocks(stream)
     first: list[list[Line]] = []
     size = 0
-    if pool.workers > 1:
+    if pool.processes:
         for block in blocks:
             first.append(block)
             size += sum(len(line) for _, line in block)

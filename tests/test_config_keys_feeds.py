@@ -233,12 +233,12 @@ def test_per_host_and_concurrency_limit_requests_in_flight(
 def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
     tmp_path: Path, slack: SlackStandIn, feeds: FeedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A first poll alerting 20 of its 40 items scores them in two worker processes with
-    ``scoring_workers: 2``, in this process with ``1``; what is recorded and alerted is the
-    same (the other 20, a new feed's backlog, are recorded unscored)."""
+    """A first poll alerting 20 of its 40 items scores them in as many worker processes as
+    ``scoring_workers`` says, in the polling process with ``0``; what is recorded and alerted is
+    the same (the other 20, a new feed's backlog, are recorded unscored)."""
     url = feeds.set("/wire.xml", stories(0, 40))
     outcomes = []
-    for workers in (1, 2):
+    for workers in (0, 1, 2):
         bot = Bot(tmp_path / f"w{workers}", slack)
         bot.folder.mkdir()
         config = {
@@ -250,12 +250,12 @@ def test_scoring_workers_score_a_big_first_poll_in_worker_processes_alike(
         with caplog.at_level("DEBUG", logger="bot.adapters.scoring_pool"):
             assert bot.poll(config).exit_code == 0
         started = [r.getMessage() for r in caplog.records if "scoring pool started" in r.message]
-        spawned = ["scoring pool started: 2 worker process(es) spawned"]  # beside loop threads
-        assert started == ([] if workers == 1 else spawned)
+        spawned = [f"scoring pool started: {workers} worker process(es) spawned"]  # (threads)
+        assert started == (spawned if workers else [])
         rows = bot.rows("SELECT key, relevant, assessment, story_id FROM items ORDER BY key")
         assert len(rows) == 40
         assert sum(assessment is None for _, _, assessment, _ in rows) == 20
         posts = bot.posts(f"C0W{workers}")
         assert posts
         outcomes.append((rows, texts(posts)))
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]

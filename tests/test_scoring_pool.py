@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.adapters.scoring_pool import ScoringPool, weighted_rule_scorer
+import pytest
+
+from bot.adapters import scoring_pool
+from bot.adapters.scoring_pool import ScoringPool, poll_processes, weighted_rule_scorer
 from bot.domain.models import Article
 from bot.domain.scoring import RuleScorer
 from bot.ports import Scorer
@@ -192,3 +195,18 @@ def test_output_buffered_before_the_workers_start_is_written_once(tmp_path: Path
     """A forked worker holds a copy of this process's output buffers and flushes them when it
     exits: they must be empty when it is forked (multiprocessing flushes them first)."""
     assert run_script(tmp_path / "buffered.py", BUFFERED_SCRIPT) == "written once\n"
+
+
+def test_the_poll_cycle_keeps_a_core_for_itself_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """By default the poll cycle's pool has one process per core but one (the polling process
+    fetches, parses and records meanwhile); ``scoring_workers`` sets it, 0 scores in process."""
+    monkeypatch.setattr(scoring_pool, "cpu_count", lambda: 4)
+    assert poll_processes(None) == 3
+    monkeypatch.setattr(scoring_pool, "cpu_count", lambda: 1)
+    assert poll_processes(None) == 0
+    assert poll_processes(2) == 2
+    assert ScoringPool(RuleScorer, processes=poll_processes(0)).pooled(1000) is False
+    assert ScoringPool(RuleScorer, processes=poll_processes(1)).pooled(1000) is True
+    assert ScoringPool(RuleScorer, workers=1).pooled(1000) is False  # analyze --workers 1

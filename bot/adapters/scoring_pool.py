@@ -3,8 +3,14 @@
 Scoring is pure Python and holds the interpreter lock, so threads cannot use a second core; worker
 processes can. Each worker builds its own scorer once (lexicons compiled in the worker) and scores
 chunks of a batch; results come back in order, one per article (an exception in place of an
-assessment that failed). Small batches, and ``workers=1``, are scored in this process: a poll cycle
-that finds a handful of new items never starts a pool, and neither does start-up.
+assessment that failed). Small batches, and a pool of no processes, are scored in this process: a
+poll cycle that finds a handful of new items never starts a pool, and neither does start-up.
+
+How many processes: ``analyze`` only feeds its workers, so it runs one per core (``workers``; 1
+scores in the calling process). The polling process is busy too (fetching, parsing, matching
+stories, recording), so it keeps a core and the pool gets one process fewer (``processes``, see
+``poll_processes``): on two cores, three busy processes took turns for two cores, and the polling
+process, the part that finishes last, was slowed the most.
 
 Workers are forked when this process runs a single thread (``analyze --jsonl`` starts them before
 anything else): copies of this process with its scorer built, gc-frozen, they start in a few
@@ -64,6 +70,12 @@ def cpu_count() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def poll_processes(configured: int | None) -> int:
+    """Worker processes for the poll cycle: as configured, else one per core but one (the polling
+    process keeps a core); 0 scores in the polling process."""
+    return max(0, cpu_count() - 1) if configured is None else max(0, configured)
 
 
 def weighted_rule_scorer() -> Scorer:
@@ -182,11 +194,17 @@ class ScoringPool:
         local: Scorer | None = None,
         *,
         workers: int | None = None,
+        processes: int | None = None,
         observe: Observe | None = None,
     ) -> None:
+        """``workers``: cores to score on, the calling process's included when it is 1 (default:
+        every core); or ``processes``: worker processes beside the calling process, 0 for none."""
         self.factory = factory
         self._local = local
-        self.workers = cpu_count() if workers is None else max(1, workers)
+        if processes is None:
+            cores = cpu_count() if workers is None else max(1, workers)
+            processes = 0 if cores == 1 else cores
+        self.processes = max(0, processes)
         self._observe = observe
         self._pool: ProcessPoolExecutor | None = None
         self._thread: ThreadPoolExecutor | None = None
@@ -197,7 +215,7 @@ class ScoringPool:
 
     def pooled(self, count: int) -> bool:
         """Whether a batch of ``count`` articles goes to worker processes."""
-        return self.workers > 1 and count >= MIN_POOLED
+        return self.processes > 0 and count >= MIN_POOLED
 
     def executor(self) -> Executor:
         """The worker pool, started on first use."""
@@ -214,7 +232,7 @@ class ScoringPool:
                 gc.freeze()
                 try:
                     self._pool = ProcessPoolExecutor(
-                        self.workers,
+                        self.processes,
                         mp_context=multiprocessing.get_context("fork"),
                         initializer=_adopt_scorer,
                         initargs=(scorer,),
@@ -225,16 +243,16 @@ class ScoringPool:
                 method = "forked"
             else:
                 self._pool = ProcessPoolExecutor(
-                    self.workers,
+                    self.processes,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_init_worker,
                     initargs=(self.factory,),
                 )
                 with _no_main_module():  # every worker starts now, without the command line
-                    for _ in range(self.workers):
+                    for _ in range(self.processes):
                         self._pool.submit(_started)
                 method = "spawned"
-            log.debug("scoring pool started: %d worker process(es) %s", self.workers, method)
+            log.debug("scoring pool started: %d worker process(es) %s", self.processes, method)
         return self._pool
 
     @property
@@ -254,7 +272,7 @@ class ScoringPool:
         """``fn(scorer, *task)`` for each task, results in task order: in worker processes when
         ``pooled`` (``fn`` must then be a module-level function; a few tasks per worker are kept
         in flight, so memory stays bounded however many tasks come), else in this process."""
-        if not pooled or self.workers == 1:
+        if not pooled or not self.processes:
             for task in tasks:
                 yield fn(self.local, *task)
             return
@@ -262,7 +280,7 @@ class ScoringPool:
         pending: deque[Any] = deque()
         for task in tasks:
             pending.append(pool.submit(run_in_worker, fn, *task))
-            if len(pending) > 2 * self.workers:
+            if len(pending) > 2 * self.processes:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -280,7 +298,7 @@ class ScoringPool:
         pool = self.executor()
         parts = [
             pool.submit(_score_in_worker, articles[a:b])
-            for a, b in chunks(len(articles), self.workers)
+            for a, b in chunks(len(articles), self.processes)
         ]
         return self._done(_received(part.result() for part in parts))
 
@@ -303,7 +321,7 @@ class ScoringPool:
                 parts = await asyncio.gather(
                     *(
                         loop.run_in_executor(pool, _score_in_worker, articles[a:b])
-                        for a, b in chunks(len(articles), self.workers)
+                        for a, b in chunks(len(articles), self.processes)
                     )
                 )
             except BrokenProcessPool:

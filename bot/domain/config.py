@@ -124,10 +124,11 @@ class Polling(BaseModel):
     concurrency: int = Field(default=16, ge=1, le=256)
     scoring_workers: int | None = Field(
         default=None,
-        ge=1,
+        ge=0,
         le=64,
-        description="processes that score a big batch of new items (default: one per core; "
-        "1 scores in the polling process)",
+        description="worker processes that score a big batch of new items beside the polling "
+        "process (default: one per core but one, which the polling process keeps; 0 scores in "
+        "the polling process)",
     )
 
     @model_validator(mode="after")
