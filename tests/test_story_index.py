@@ -87,6 +87,26 @@ def test_index_matches_like_the_list_on_alike_generated_stories() -> None:
     assert sum(expected is not None for _, expected in answers) > 20
 
 
+def test_index_matches_like_the_list_when_actors_or_topics_part() -> None:
+    """Disjoint actors or topics take 0.15 each off a score: the index leaves a candidate out
+    only when it could not win with that taken off, never one the list would pick."""
+    rng = random.Random(7)  # noqa: S311
+    items = [
+        item.model_copy(
+            update={
+                "actors": tuple(rng.sample(["US", "CN", "EU", "JP"], rng.randrange(0, 3))),
+                "topics": tuple(
+                    rng.sample(["tariffs", "chips", "rare earths"], rng.randrange(0, 2))
+                ),
+            }
+        )
+        for item in _generated(rng, 400)
+    ]
+    answers = _replay(items, initial=50)
+    assert [got for got, _ in answers] == [expected for _, expected in answers]
+    assert sum(expected is not None for _, expected in answers) > 20
+
+
 def test_short_candidates_sharing_only_common_words_are_still_found() -> None:
     """A short candidate can pass the pre-filter on common words alone."""
     old = StoryCandidate(story_id="short", title="Tariff rate", lead="", published=T0)

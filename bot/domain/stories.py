@@ -148,8 +148,24 @@ def _clean(text: str) -> str:
     return _PERCENT_RE.sub(" percent ", text)
 
 
+_STEMS: dict[str, str] = {}
+"""Each word seen with its stem ("" for a stop word): most words of a feed come again."""
+_MAX_STEMS = 100_000
+
+
 def _words(cleaned: str) -> list[str]:
-    return [w for w in (_stem(w) for w in _WORD_RE.findall(cleaned)) if w not in _STOPWORDS]
+    stems = _STEMS
+    out = []
+    for word in _WORD_RE.findall(cleaned):
+        stem = stems.get(word)
+        if stem is None:
+            stem = _stem(word)
+            stem = "" if stem in _STOPWORDS else stem
+            if len(stems) < _MAX_STEMS:
+                stems[word] = stem
+        if stem:
+            out.append(stem)
+    return out
 
 
 def story_text(title: str, lead: str) -> str:
@@ -275,17 +291,33 @@ def _full_score(
     fa: _Features, fb: _Features, a: StoryCandidate, b: StoryCandidate, overlap: float, facts: float
 ) -> float:
     """``_score`` from the pair's ``_overlap`` and ``_facts``, when the caller has them already."""
-    text = (
+    return _clamped(
+        _text(fa, fb, overlap) + facts,
+        _disjoint(frozenset(a.actors), frozenset(b.actors)),
+        _disjoint(frozenset(a.topics), frozenset(b.topics)),
+    )
+
+
+def _text(fa: _Features, fb: _Features, overlap: float) -> float:
+    """The text part of the score: rarity-weighted overlap and the two fuzzy ratios (each at most
+    1, so the part is at most ``0.45 * overlap + 0.55``)."""
+    return (
         0.45 * overlap
         + 0.35 * fuzz.token_set_ratio(fa.text, fb.text) / 100
         + 0.20 * fuzz.token_sort_ratio(fa.text, fb.text) / 100
     )
-    score = text + facts
-    actors = _set_agreement(frozenset(a.actors), frozenset(b.actors))
-    if actors is not None and actors == 0.0:
+
+
+def _disjoint(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Both sides name some (actors, topics) and none in common: a sign of another story."""
+    return bool(a and b and a.isdisjoint(b))
+
+
+def _clamped(score: float, actors_disjoint: bool, topics_disjoint: bool) -> float:
+    """The text and facts score less 0.15 for disjoint actors and for disjoint topics, in 0..1."""
+    if actors_disjoint:
         score -= 0.15
-    topics = _set_agreement(frozenset(a.topics), frozenset(b.topics))
-    if topics is not None and topics == 0.0:
+    if topics_disjoint:
         score -= 0.15
     return min(1.0, max(0.0, score))
 

@@ -14,7 +14,8 @@ same checks on them in the same order, so the story chosen is always the same:
   rare word (postings by rare word), or enough common words, which only a short candidate can
   (candidates ordered by weight);
 - a candidate whose score could not reach the threshold, or beat the best match so far, even with
-  perfect fuzzy ratios (``_score_bound``) is not scored in full.
+  perfect fuzzy ratios (``_score_bound``, less what disjoint actors or topics take off) is not
+  scored in full.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from bot.domain.stories import (
     _PREFILTER,
     DEFAULT_THRESHOLD,
     StoryCandidate,
+    _clamped,
+    _disjoint,
     _Features,
     _features,
-    _full_score,
+    _text,
 )
 
 _SLACK = 1.0 + 1e-9
@@ -78,6 +81,14 @@ def _conflict(a: int, b: int) -> float:
     return 1.0 - both.bit_count() / (a | b).bit_count()
 
 
+class _Entry(NamedTuple):
+    cand: StoryCandidate
+    features: _Features
+    masks: _Masks
+    actors: frozenset[str]
+    topics: frozenset[str]
+
+
 class StoryIndex:
     """Candidates in match order (as ``match_story`` reads its list), with lookup tables."""
 
@@ -92,7 +103,7 @@ class StoryIndex:
         self._window = window
         # An id orders candidates as the list would: the given ones 0, 1, 2 …, each one added
         # in front -1, -2 … (newest first).
-        self._cands: dict[int, tuple[StoryCandidate, _Features, _Masks]] = {}
+        self._cands: dict[int, _Entry] = {}
         self._bits: dict[str, int] = {}
         self._rare: dict[str, set[int]] = {}
         self._places: dict[str, set[int]] = {}
@@ -129,7 +140,9 @@ class StoryIndex:
         )
 
     def _add(self, key: int, cand: StoryCandidate, feats: _Features) -> None:
-        self._cands[key] = (cand, feats, self._masks(feats))
+        self._cands[key] = _Entry(
+            cand, feats, self._masks(feats), frozenset(cand.actors), frozenset(cand.topics)
+        )
         for word in feats.rare:
             self._rare.setdefault(word, set()).add(key)
         for place in feats.places:
@@ -173,8 +186,9 @@ class StoryIndex:
         best_id: str | None = None
         best = 0.0
         window, threshold = self._window, self._threshold
+        actors, topics = frozenset(new.actors), frozenset(new.topics)
         for key in sorted(self._keys(fn)):
-            cand, fc, mc = self._cands[key]
+            cand, fc, mc, cand_actors, cand_topics = self._cands[key]
             if (
                 published is not None
                 and cand.published is not None
@@ -195,11 +209,14 @@ class StoryIndex:
             ):
                 continue
             facts = _facts(mn, mc)
+            actors_disjoint = _disjoint(actors, cand_actors)
+            topics_disjoint = _disjoint(topics, cand_topics)
             if threshold > 0:  # (a score is clamped at 0) skip what cannot win
                 bound = 0.45 * overlap + 0.55 + facts + _MARGIN  # ``_score_bound``
+                bound -= 0.15 * (actors_disjoint + topics_disjoint)
                 if bound < threshold or (best_id is not None and bound <= best):
                     continue
-            score = _full_score(fn, fc, new, cand, overlap, facts)
+            score = _clamped(_text(fn, fc, overlap) + facts, actors_disjoint, topics_disjoint)
             if score >= threshold and (best_id is None or score > best):
                 best, best_id = score, cand.story_id
         return best_id
