@@ -129,7 +129,41 @@ CASES: list[tuple[str, str, str, bool]] = [
 ]
 
 
-@pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
+MORE: list[tuple[str, str, str, bool]] = [
+    # a pause by another name, a relief held to an end or deferred, duties that return
+    ("held", "reversible", "A moratorium on new cobalt licences runs through June.", True),
+    ("held", "reversible", "The steel levy increase was deferred until March.", True),
+    ("held", "reversible", "Steel duties will return to 30% in July.", True),
+    ("held", "reversible", "The Korean delegation will return to Ankara next month.", False),
+    # a condition on a name after "once", "in case", "so long as"
+    ("opens", "condition", "Cobalt duties will fall once Ankara signs the deal.", True),
+    ("opens", "condition", "In case talks fail, cobalt duties rise to 20%.", True),
+    ("opens", "condition", "Licences will be granted so long as the buyers are civilian.", True),
+    ("opens", "condition", "Huawei, once Korea's top phone seller, cut its prices.", False),
+    ("opens", "condition", "In the case of cobalt, duties rise to 20% on Monday.", False),
+    # rules issued, a pact signed or inked, a law amended
+    ("issued", "instrument", "The cabinet issued rules requiring permits for cobalt.", True),
+    ("issued", "instrument", "The steel pact was signed in Ankara on Friday.", True),
+    ("issued", "instrument", "Seoul inked a cobalt pact with Ankara.", True),
+    ("issued", "instrument", "The cabinet approved an amendment to the customs law.", True),
+    ("issued", "instrument", "The cabinet rules out a levy on cobalt.", False),
+    # goods inspected or impounded, licences revoked
+    ("checked", "enforcement", "Customs officers will inspect every cobalt shipment.", True),
+    ("checked", "enforcement", "The ministry revoked the licences of two cobalt traders.", True),
+    ("checked", "enforcement", "Port police impounded a ship carrying Korean cobalt.", True),
+    ("checked", "enforcement", "The minister inspected the honour guard in Ankara.", False),
+    # a detail unknown or not given
+    ("not given", "withheld", "It remains unknown which firms the cobalt levy covers.", True),
+    ("not given", "withheld", "No date was given for the new steel quota.", True),
+    ("not given", "withheld", "The date of the new steel quota is 1 June.", False),
+    # a move kept narrow or made for selected recipients
+    ("narrow", "symbolic", "The waiver covers only a narrow list of Korean goods.", True),
+    ("narrow", "symbolic", "Seoul relaxed controls for selected Turkish buyers.", True),
+    ("narrow", "symbolic", "Ankara selected Busan as its new cobalt hub.", False),
+]
+
+
+@pytest.mark.parametrize(("category", "element", "text", "expected"), [*CASES, *MORE])
 def test_element_wording_is_read_and_its_look_alike_is_not(  # type: ignore[no-untyped-def]
     score, category: str, element: str, text: str, expected: bool
 ) -> None:
@@ -142,3 +176,43 @@ def test_the_parties_of_a_meeting_are_no_quantity(score) -> None:  # type: ignor
     assert (
         read_elements(score("Ankara put tariffs on two Korean steel makers."))["quantity"] is True
     )
+
+
+OPEN: list[tuple[str, str]] = [
+    # (an event left open, the same event stated as done): the first rates lower, neither is
+    # hedged by the flag
+    (
+        "The minister refused to rule out a levy on Korean steel.",
+        "The minister imposed a levy on Korean steel.",
+    ),
+    ("The broker is accused of shipping drones to Iran.", "The broker shipped drones to Iran."),
+    (
+        "The cobalt deal still needs approval from the cabinet.",
+        "The cabinet approved the cobalt deal.",
+    ),
+    (
+        "Shares fell after reports that Seoul capped steel imports.",
+        "Shares fell after Seoul capped steel imports.",
+    ),
+    ("The council is due to vote on the steel levy.", "The council voted for the steel levy."),
+    ("The two sides agreed to meet again in Ankara.", "The two sides met again in Ankara."),
+]
+
+
+@pytest.mark.parametrize(("open_text", "done_text"), OPEN)
+def test_an_event_left_open_rates_below_the_event_done(  # type: ignore[no-untyped-def]
+    score, open_text: str, done_text: str
+) -> None:
+    left, done = score(open_text), score(done_text)
+    assert left.clarity < done.clarity, (open_text, left.clarity, done.clarity)
+    assert left.hedged is False  # the factor on clarity reads it, the hedged flag does not
+
+
+def test_a_named_source_reporting_leaves_nothing_open(score) -> None:  # type: ignore[no-untyped-def]
+    # "reports" as a verb with its source named is no report passed on
+    named = score("The ministry reports that steel imports fell.")
+    plain = score("The ministry noted that steel imports fell.")
+    assert named.clarity == plain.clarity
+    # "due to" a cause, not a schedule
+    cause = score("The steel levy was lifted due to weak demand.")
+    assert cause.clarity >= score("The steel levy was lifted.").clarity - 5

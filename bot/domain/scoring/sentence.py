@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .certainty import INFINITIVE_STRENGTH, infinitive
+from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -67,6 +67,7 @@ _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span
 _NO_MATCHES: list[Span] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
+_NO_TAGS: frozenset[str] = frozenset()
 
 
 def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
@@ -131,10 +132,9 @@ _UNNAMED = frozenset(_SPEAKER["unnamed"])
 _INDEFINITE = frozenset(_SPEAKER["indefinite"])
 _NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
 _AUTHORITIES = frozenset(_SPEAKER["authorities"])
-_GROUPS = frozenset(_SPEAKER["groups"])
-_BODIES = frozenset(_SPEAKER["bodies"])
 _NOT_ACTS = frozenset(_SPEAKER["not_acts"])
 _REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
+"""Verbs by which a source reports or judges ("said", "argue", "indicated")."""
 _GROUP_STOPS = frozenset(_SPEAKER["group_stops"])
 _NAMED_AFTER = frozenset(_SPEAKER["named_after"])
 _CONDITIONS = frozenset(
@@ -201,7 +201,6 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-_OPENERS = frozenset(load("clarity.toml")["classes"]["conditional"]["before_name"])
 _TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
 
 
@@ -211,12 +210,18 @@ def _time_bound(raw: str, norm: str) -> bool:
     return raw[:1].isdigit() or norm in _TIME_WORDS
 
 
-def _condition_at(raw: list[str], norms: list[str]) -> int:
-    """Where a condition opens on a name inside a sentence: "provided China curbs …" or a verb
-    first, "… should Washington raise duties"; not "provided Reuters with …" nor a headline in
+def _condition_at(raw: list[str], norms: list[str], who: list[Span]) -> int:
+    """Where a condition opens on a name inside a sentence: "provided China curbs …", "once
+    Beijing resumes purchases" or a verb first, "… should Washington raise duties"; not "provided
+    Reuters with …", nor "once" after a comma ("Huawei, once China's top maker"), nor a headline in
     title case; -1 when none."""
-    for k in range(1, len(raw) - 2):
-        if norms[k] in _OPENERS and raw[k].islower():
+    for _, tag, k, _, _ in who:
+        if (
+            tag == "opener"
+            and 0 < k < len(raw) - 2
+            and raw[k].islower()
+            and (norms[k] != "once" or raw[k - 1] not in PUNCT)  # "Huawei, once China's …"
+        ):
             name = raw[k + 1]
             if (
                 name[:1].isupper()
@@ -228,13 +233,13 @@ def _condition_at(raw: list[str], norms: list[str]) -> int:
     return -1
 
 
-def _body_acts(raw: list[str], norms: list[str]) -> str:
+def _body_acts(raw: list[str], norms: list[str], who: list[Span]) -> str:
     """A named official body that acts or reports in its own name, its verb in the past right
     after it ("the European Commission suspended", "the Treasury reported", "the Justice
     Department charged"); not a body in lower case ("the office reopened"), nor a participle that
     describes it ("the Commission based in Brussels"), nor a headline in title case."""
-    for k in range(len(norms) - 1):
-        if norms[k] in _BODIES and raw[k][:1].isupper():
+    for _, tag, k, _, _ in who:
+        if tag == "body" and k + 1 < len(norms) and raw[k][:1].isupper():
             verb = raw[k + 1]
             if (
                 verb.endswith("ed")
@@ -248,13 +253,13 @@ def _body_acts(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-def _group(raw: list[str], norms: list[str]) -> str:
+def _group(raw: list[str], norms: list[str], who: list[Span]) -> str:
     """Unnamed people as a group that reports or judges ("officials said", "officials in Tokyo
     indicated", "critics argue", ", said two diplomats"); not a group a name or a body follows
     ("analysts at Gavekal said"), nor one that does not report ("officials did not say",
     "officials declined to say")."""
     n = len(norms)
-    for k in [k for k, t in enumerate(norms) if t in _GROUPS]:
+    for k in [m[START] for m in who if m[PAYLOAD] == "group"]:
         if k + 2 < n and norms[k + 1] in _NAMED_AFTER and raw[k + 2][:1].isupper():
             continue  # a named firm or body ("analysts at Gavekal")
         for i in range(k + 1, min(n, k + 5)):
@@ -344,9 +349,16 @@ class SentenceAnalyser:
         layers = eng.index.find(norms)
         # "to" before a verb: an event in the infinitive ("to appease the public"), not done
         marks = layers.pop("infinitive", None) if layers else None
+        # "refused to rule out", "is accused of": an event left open, not hedged wording
+        opened = layers.pop("open", None) if layers else None
+        # unnamed groups, official bodies and condition openers, found by the scan ("officials",
+        # "commission", "provided")
+        who = layers.pop("who", None) if layers else None
         if not layers:
-            if marks is not None and infinitive(raw, norms, marks):
-                res.hedge = INFINITIVE_STRENGTH
+            if marks is not None:
+                res.hedge = infinitive(raw, norms, marks)
+            if opened is not None:
+                res.hedge += left_open(opened)
             return res
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
             # (a token is a piece of the text: a substring search rules most sentences out)
@@ -396,9 +408,12 @@ class SentenceAnalyser:
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
-        if marks is not None and not res.hedged and infinitive(raw, norms, marks):
-            res.hedge += INFINITIVE_STRENGTH  # the factor on clarity, not the hedged flag
-        self._clarity(res, layers, raw, norms, neg)
+        if not res.hedged:  # what these add is read by the factor on clarity, not the flag
+            if marks is not None:
+                res.hedge += infinitive(raw, norms, marks)
+            if opened is not None:
+                res.hedge += left_open(opened)
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES)
         if acts or "topic" in layers:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
@@ -455,6 +470,7 @@ class SentenceAnalyser:
         raw: list[str],
         norms: list[str],
         neg: list[Span],
+        who: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
@@ -496,12 +512,13 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions = [*res.conditions, " ".join(tail)]
+        tags = {m[PAYLOAD] for m in who} if who else _NO_TAGS
         if raw[0] in _INVERTED and "," in raw:  # "Should talks fail, …": a condition
             cond = classes["conditional"]
             res.clarity.append((cond, raw[0]))
             tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
             res.conditions = [*res.conditions, " ".join(tail)]
-        elif not _OPENERS.isdisjoint(norms) and (k := _condition_at(raw, norms)) > 0:
+        elif "opener" in tags and (k := _condition_at(raw, norms, who)) > 0:
             # "provided China curbs …", "ready to act should Washington raise duties"
             res.clarity.append((classes["conditional"], raw[k]))
             tail = []
@@ -510,27 +527,26 @@ class SentenceAnalyser:
                     break
                 tail.append(tok)
             res.conditions = [*res.conditions, " ".join(tail)]
-        if not _REPORTING.isdisjoint(norms):
-            # unnamed people as the source: "an EU diplomat said", "officials in Tokyo said"; a
-            # named speaker, in a sentence on the beat's topics or its states
-            beat = "topic" in layers or "actor" in layers
-            if (beat and not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms))) or (
-                not _GROUPS.isdisjoint(norms) and (source := _group(raw, norms))
-            ):
+        if (
+            "group" in tags
+            and not _REPORTING.isdisjoint(norms)
+            and (source := _group(raw, norms, who))
+        ):  # unnamed people as a group that reports: "officials in Tokyo said", "critics argue"
+            res.clarity.append((classes["anonymous"], source))
+        elif ("topic" in layers or "actor" in layers) and not _SAYING.isdisjoint(norms):
+            # an unnamed speaker ("an EU diplomat said") or a named one, in a sentence on the
+            # beat's topics or its states
+            if not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms)):
                 res.clarity.append((classes["anonymous"], source))
-            elif (
-                beat
-                and not _SAYING.isdisjoint(norms)
-                and "attribution" not in [cc.name for cc, _ in res.clarity]
-            ):
+            elif "attribution" not in [cc.name for cc, _ in res.clarity]:
                 speaker = _speaker(raw, norms)
                 if speaker:
                     rec = classes["attribution"]
                     res.clarity.append((rec, speaker))
         if (
-            not _BODIES.isdisjoint(norms)
+            "body" in tags
             and ("topic" in layers or "actor" in layers)
-            and (body := _body_acts(raw, norms))
+            and (body := _body_acts(raw, norms, who))
             and all(cc.name not in ("attribution", "anonymous") for cc, _ in res.clarity)
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
