@@ -147,6 +147,17 @@ MORE: list[tuple[str, str, str, bool]] = [
     ("issued", "instrument", "Seoul inked a cobalt pact with Ankara.", True),
     ("issued", "instrument", "The cabinet approved an amendment to the customs law.", True),
     ("issued", "instrument", "The cabinet rules out a levy on cobalt.", False),
+    # a measure notified, a listing on the entity list; a list named in a condition is what the
+    # move waits on, not its instrument
+    ("listed", "instrument", "The finance ministry notified a 10% duty on cobalt exports.", True),
+    ("listed", "instrument", "Ankara removed two Korean firms from the Entity List.", True),
+    (
+        "listed",
+        "instrument",
+        "Seoul will cut cobalt duties on condition that Ankara removes its firms from the Entity"
+        " List.",
+        False,
+    ),
     # goods inspected or impounded, licences revoked
     ("checked", "enforcement", "Customs officers will inspect every cobalt shipment.", True),
     ("checked", "enforcement", "The ministry revoked the licences of two cobalt traders.", True),

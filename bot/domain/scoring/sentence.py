@@ -68,6 +68,7 @@ _NO_MATCHES: list[Span] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
 _NO_TAGS: frozenset[str] = frozenset()
+_PUNCT_SET = frozenset(PUNCT)
 
 
 def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
@@ -475,8 +476,19 @@ class SentenceAnalyser:
         eng = self.eng
         classes = eng.clarity_classes
         bg = layers.get("background")
+        # where the last condition cue ends: an instrument named inside the condition is what the
+        # move waits on, not the text that makes it ("on condition that Washington removes the
+        # firms from the Entity List"), unless the condition is that text's own ratification
+        cond_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             if cc.name == _NOT_A_CUE:
+                continue
+            if (
+                cc.name == "instrument"
+                and 0 <= cond_end <= i
+                and _PUNCT_SET.isdisjoint(raw[cond_end:i])
+                and not norms[i].startswith("ratif")  # "subject to ratification": its own text
+            ):
                 continue
             if cc.name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
@@ -505,6 +517,7 @@ class SentenceAnalyser:
                     if any(w in low for w in words):
                         res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
+                cond_end = j
                 tail: list[str] = []
                 for tok in raw[j : j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
