@@ -3,8 +3,9 @@ unnamed groups that report, claims passed on, details left for later or unexplai
 in other words and time limits that are none, moves that reach a chosen few or are dressed up,
 licences a trader must hold, violations charged and goods held, permanence stated by negation,
 named bodies acting in their own name, and "rule" as a verb. Each category is read in sentences of
-its own, with a look-alike that must not be read (docs/scoring.md, "Wording a desk meets:
-element readers")."""
+its own, with a look-alike that must not be read; so are events left open, which lower the
+factor on clarity and not the hedged flag (docs/scoring.md, "Wording a desk meets: element readers
+and events left open")."""
 
 from __future__ import annotations
 
