@@ -58,7 +58,9 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("instrument", "instrument", "Under the agreement, Hanoi will cut duties on US pork.", True),
     ("instrument", "instrument", "The pact requires annual audits of cobalt refiners.", True),
     ("instrument", "instrument", "The order book at Busan's yards grew on LNG demand.", False),
-    ("instrument", "instrument", "Brussels may trigger the anti-coercion instrument.", False),
+    # a named trade instrument of the bloc is a formal instrument even where its use is only
+    # possible (the possibility is the hedge)
+    ("instrument", "instrument", "Brussels may trigger the anti-coercion instrument.", True),
     # what a move hangs on
     ("hangs on", "condition", "Relief depends on whether Ottawa drops the digital tax.", True),
     ("hangs on", "condition", "Assuming the ceasefire holds, exports will restart in May.", True),

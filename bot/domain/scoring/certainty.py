@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-from .lexicon import START, Span, load
+from .lexicon import PAYLOAD, START, Span, load
 
 _SPEC = load("clarity.toml")["certainty"]
 _POINTS: tuple[tuple[float, float], ...] = tuple(
@@ -51,6 +51,14 @@ _INF = _SPEC["infinitive"]
 INFINITIVE_STRENGTH = float(_INF["strength"])
 """What a verb in the infinitive adds to a sentence's uncertainty (not to its hedged flag)."""
 _BINDING = frozenset(_INF["binding"])
+SCHEDULED_STRENGTH = float(_INF["scheduled_strength"])
+"""What a verb after a word of schedule or resolve adds ("is due to vote", "agreed to meet")."""
+_SCHEDULED = frozenset(_INF["scheduled"])
+_SCHEDULED_AFTER_BE = frozenset(_INF["scheduled_after_be"])
+_BE = frozenset(_INF["be"])
+OPEN = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
+"""Phrases that leave an event open without hedging the wording, with what each adds to a
+sentence's uncertainty (not to its hedged flag): "refused to rule out", "is accused of"."""
 _NOT_VERBS = frozenset(_INF["not_verbs"])
 _NOUN_ENDINGS = tuple(_INF["noun_endings"])
 _VERB_ENDINGS = tuple(_INF["verb_endings"])
@@ -77,11 +85,14 @@ def _verb(word: str) -> bool:
     return v
 
 
-def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> bool:
-    """Whether a verb follows one of the ``marks`` ("to" as the phrase scan found it): "to appease
-    the public", "offers funding to search"; an event stated as a purpose, plan or wish, not as
-    done, unless one of the four words before makes it a duty ("requires exporters to file")."""
+def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> float:
+    """What a verb after one of the ``marks`` ("to" as the phrase scan found it) adds to the
+    sentence's uncertainty: "to appease the public", "offers funding to search" state a purpose,
+    plan or wish, not a fact (``INFINITIVE_STRENGTH``); right after a word of schedule or resolve
+    ("is due to vote", "agreed to meet") the event is set for later (``SCHEDULED_STRENGTH``);
+    nothing when one of the four words before makes it a duty ("requires exporters to file")."""
     n = len(norms) - 1
+    out = 0.0
     for m in marks:
         k = m[START]
         if k < n:
@@ -89,5 +100,15 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> bool:
             if (_verb(w) if verb is None else verb) and _BINDING.isdisjoint(
                 norms[max(0, k - 4) : k]
             ):
-                return True
-    return False
+                if k and (
+                    norms[k - 1] in _SCHEDULED
+                    or (k > 1 and norms[k - 1] in _SCHEDULED_AFTER_BE and norms[k - 2] in _BE)
+                ):
+                    return SCHEDULED_STRENGTH
+                out = INFINITIVE_STRENGTH
+    return out
+
+
+def left_open(matches: list[Span]) -> float:
+    """What the strongest phrase that leaves an event open adds to a sentence's uncertainty."""
+    return float(max(m[PAYLOAD] for m in matches))

@@ -162,6 +162,16 @@ def engine() -> Engine:
         spec = clarity[name]
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
     _add_all(index, "infinitive", clarity["certainty"]["infinitive"]["marks"], True)
+    for phrase, strength in clarity["certainty"]["open"]["cues"].items():
+        index.add("open", phrase, float(strength))
+    # words the group, body and condition readers of sentence.py start from, found by the scan
+    speaker = clarity["speaker"]
+    for tag, words in (
+        ("group", speaker["groups"]),
+        ("body", speaker["bodies"]),
+        ("opener", clarity["classes"]["conditional"]["before_name"]),
+    ):
+        _add_all(index, "who", words, tag)
     _add_all(index, "unit", clarity["quantity"]["units"], True)
     _add_all(index, "currency", clarity["quantity"]["currency"], True)
     strong_stems = tuple(clarity["reversion"]["strong"])

@@ -82,7 +82,7 @@ def temporary_span(
         if days is None:
             continue
         k = next((k for k in range(len(norms) - 2) if norms[k] == "for" and norms[k + 2][:3]
-                  in ("day", "wee", "mon")), -1)  # fmt: skip
+                  in ("day", "wee", "mon", "yea")), -1)  # fmt: skip
         if k < 0:
             return None
         start = next((x.date for x in dates if x.kind in _START_KINDS and x.date), published)

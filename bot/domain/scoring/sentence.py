@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .certainty import INFINITIVE_STRENGTH, infinitive
+from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -67,6 +67,8 @@ _DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span
 _NO_MATCHES: list[Span] = []
 """Shared, never mutated: what an absent layer reads as."""
 _NO_DATES: list[DateMention] = []
+_NO_TAGS: frozenset[str] = frozenset()
+_PUNCT_SET = frozenset(PUNCT)
 
 
 def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
@@ -131,6 +133,11 @@ _UNNAMED = frozenset(_SPEAKER["unnamed"])
 _INDEFINITE = frozenset(_SPEAKER["indefinite"])
 _NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
 _AUTHORITIES = frozenset(_SPEAKER["authorities"])
+_NOT_ACTS = frozenset(_SPEAKER["not_acts"])
+_REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
+"""Verbs by which a source reports or judges ("said", "argue", "indicated")."""
+_GROUP_STOPS = frozenset(_SPEAKER["group_stops"])
+_NAMED_AFTER = frozenset(_SPEAKER["named_after"])
 _CONDITIONS = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
@@ -146,6 +153,9 @@ _REVERSIBLE = frozenset(
 """Classes that read a move as reversible and nothing else: none of them in a background clause
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
+_PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
+"""First words of the reversibility cues that a negation turns into permanence ("will not be
+lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
@@ -189,6 +199,81 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
                 break
             if norms[i] in _INDEFINITE:
                 return render(raw[i : k + 1])
+    return ""
+
+
+_TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
+
+
+def _time_bound(raw: str, norm: str) -> bool:
+    """Whether a word after "only for" or "only until" starts a period or a date ("30 days",
+    "six months", "September"), not what the move hangs on."""
+    return raw[:1].isdigit() or norm in _TIME_WORDS
+
+
+def _condition_at(raw: list[str], norms: list[str], who: list[Span]) -> int:
+    """Where a condition opens on a name inside a sentence: "provided China curbs …", "once
+    Beijing resumes purchases" or a verb first, "… should Washington raise duties"; not "provided
+    Reuters with …", nor "once" after a comma ("Huawei, once China's top maker"), nor a headline in
+    title case; -1 when none."""
+    for _, tag, k, _, _ in who:
+        if (
+            tag == "opener"
+            and 0 < k < len(raw) - 2
+            and raw[k].islower()
+            and (norms[k] != "once" or raw[k - 1] not in PUNCT)  # "Huawei, once China's …"
+        ):
+            name = raw[k + 1]
+            if (
+                name[:1].isupper()
+                and name != "I"
+                and "with" not in norms[k + 2 : k + 5]
+                and not _title_case(raw)
+            ):
+                return k
+    return -1
+
+
+def _body_acts(raw: list[str], norms: list[str], who: list[Span]) -> str:
+    """A named official body that acts or reports in its own name, its verb in the past right
+    after it ("the European Commission suspended", "the Treasury reported", "the Justice
+    Department charged"); not a body in lower case ("the office reopened"), nor a participle that
+    describes it ("the Commission based in Brussels"), nor a headline in title case."""
+    for _, tag, k, _, _ in who:
+        if tag == "body" and k + 1 < len(norms) and raw[k][:1].isupper():
+            verb = raw[k + 1]
+            if (
+                verb.endswith("ed")
+                and verb.isalpha()
+                and verb.islower()
+                and verb not in _NOT_ACTS
+                and (k + 2 >= len(norms) or norms[k + 2] not in ("with", "by"))
+                and not _title_case(raw)
+            ):
+                return render(raw[k : k + 2])
+    return ""
+
+
+def _group(raw: list[str], norms: list[str], who: list[Span]) -> str:
+    """Unnamed people as a group that reports or judges ("officials said", "officials in Tokyo
+    indicated", "critics argue", ", said two diplomats"); not a group a name or a body follows
+    ("analysts at Gavekal said"), nor one that does not report ("officials did not say",
+    "officials declined to say")."""
+    n = len(norms)
+    for k in [m[START] for m in who if m[PAYLOAD] == "group"]:
+        if k + 2 < n and norms[k + 1] in _NAMED_AFTER and raw[k + 2][:1].isupper():
+            continue  # a named firm or body ("analysts at Gavekal")
+        for i in range(k + 1, min(n, k + 5)):
+            t = norms[i]
+            if t in _REPORTING:
+                return render(raw[k : i + 1])
+            if t in _GROUP_STOPS or raw[i] in PUNCT:
+                break
+        if (k + 1 == n or raw[k + 1] in PUNCT) and (
+            (k and norms[k - 1] in _REPORTING)
+            or (k > 1 and norms[k - 2] in _REPORTING and raw[k - 1] not in PUNCT)
+        ):  # ", said two diplomats." (at the end of its clause: "said exporters must" is no source)
+            return render(raw[k - 1 : k + 1])
     return ""
 
 
@@ -265,9 +350,16 @@ class SentenceAnalyser:
         layers = eng.index.find(norms)
         # "to" before a verb: an event in the infinitive ("to appease the public"), not done
         marks = layers.pop("infinitive", None) if layers else None
+        # "refused to rule out", "is accused of": an event left open, not hedged wording
+        opened = layers.pop("open", None) if layers else None
+        # unnamed groups, official bodies and condition openers, found by the scan ("officials",
+        # "commission", "provided")
+        who = layers.pop("who", None) if layers else None
         if not layers:
-            if marks is not None and infinitive(raw, norms, marks):
-                res.hedge = INFINITIVE_STRENGTH
+            if marks is not None:
+                res.hedge = infinitive(raw, norms, marks)
+            if opened is not None:
+                res.hedge += left_open(opened)
             return res
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
             # (a token is a piece of the text: a substring search rules most sentences out)
@@ -317,9 +409,12 @@ class SentenceAnalyser:
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
-        if marks is not None and not res.hedged and infinitive(raw, norms, marks):
-            res.hedge += INFINITIVE_STRENGTH  # the factor on clarity, not the hedged flag
-        self._clarity(res, layers, raw, norms, neg)
+        if not res.hedged:  # what these add is read by the factor on clarity, not the flag
+            if marks is not None:
+                res.hedge += infinitive(raw, norms, marks)
+            if opened is not None:
+                res.hedge += left_open(opened)
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES)
         if acts or "topic" in layers:
             self._entities(res, layers, acts)
         dates: list[DateMention] = (
@@ -338,28 +433,35 @@ class SentenceAnalyser:
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, d.text))
                     break
-        if (
-            dates
-            and res.direction
-            and "reversion" not in layers
-            and any(d.kind == "relative" and d.text[:3].lower() == "for" for d in dates)
-        ):  # a move "for 90 days" lapses when the span ends
-            if not _resolves(layers, published):
-                dates = find_dates(text, published, date_kinds(text, raw, norms))
-            res.reversion = _temporary_span(raw, norms, dates, published)
         if "reversion" in layers:
             bg = layers.get("background")
             hidden = [
                 (i, j) for _, cc, i, j, _ in layers.get("clarity", ()) if cc.name == _NOT_A_CUE
             ]
+            neg = layers.get("neg", _NO_MATCHES)
             current = [
                 m
                 for m in layers["reversion"]
                 if (not bg or _background_factor(bg, m[START], raw, eng) == 1)
                 and not any(i <= m[START] < j for i, j in hidden)
+                and not (
+                    neg
+                    and norms[m[START]] in _PERMANENT_IF_NEGATED
+                    and _in_scope(neg, m[START], eng.negation_window, norms)
+                )
             ]
             if current:
                 self._reversion(res, current, raw, dates)
+        if (
+            dates
+            and res.direction
+            and res.reversion is None
+            and any(d.kind == "relative" and d.text[:3].lower() == "for" for d in dates)
+        ):  # a move "for 90 days" lapses when the span ends (also one a weak cue names, as in
+            # "suspended its countermeasures for six months")
+            if not _resolves(layers, published):
+                dates = find_dates(text, published, date_kinds(text, raw, norms))
+            res.reversion = _temporary_span(raw, norms, dates, published)
         return res
 
     def _clarity(
@@ -369,12 +471,24 @@ class SentenceAnalyser:
         raw: list[str],
         norms: list[str],
         neg: list[Span],
+        who: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
         bg = layers.get("background")
+        # where the last condition cue ends: an instrument named inside the condition is what the
+        # move waits on, not the text that makes it ("on condition that Washington removes the
+        # firms from the Entity List"), unless the condition is that text's own ratification
+        cond_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             if cc.name == _NOT_A_CUE:
+                continue
+            if (
+                cc.name == "instrument"
+                and 0 <= cond_end <= i
+                and _PUNCT_SET.isdisjoint(raw[cond_end:i])
+                and not norms[i].startswith("ratif")  # "subject to ratification": its own text
+            ):
                 continue
             if cc.name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
@@ -384,6 +498,18 @@ class SentenceAnalyser:
                 continue
             if cc.name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
+            if (
+                neg
+                and norms[i] in _PERMANENT_IF_NEGATED
+                and _in_scope(neg, i, eng.negation_window, norms)
+            ):  # "will not be lifted", "was not framed as temporary": a permanent move
+                continue
+            if cc.name in _CONDITIONS and j < len(raw) and _time_bound(raw[j], norms[j]):
+                # "valid only for 30 days", "runs only until 30 September": a time limit, no
+                # condition; what lasts only until a date is still reversible
+                if cc.name != "conditional":
+                    res.clarity.append((classes["reversible"], phrase))
+                continue
             res.clarity.append((cc, phrase))
             if cc.name == "withheld":
                 low = res.text.lower()
@@ -391,6 +517,7 @@ class SentenceAnalyser:
                     if any(w in low for w in words):
                         res.withheld = {*res.withheld, what}
             elif cc.name in _CONDITIONS:
+                cond_end = j
                 tail: list[str] = []
                 for tok in raw[j : j + MAX_CONDITION_TOKENS]:
                     if tok in PUNCT:
@@ -398,19 +525,44 @@ class SentenceAnalyser:
                     tail.append(tok)
                 if tail:
                     res.conditions = [*res.conditions, " ".join(tail)]
+        tags = {m[PAYLOAD] for m in who} if who else _NO_TAGS
         if raw[0] in _INVERTED and "," in raw:  # "Should talks fail, …": a condition
             cond = classes["conditional"]
             res.clarity.append((cond, raw[0]))
             tail = raw[1 : raw.index(",")][:MAX_CONDITION_TOKENS]
             res.conditions = [*res.conditions, " ".join(tail)]
-        if "topic" in layers and not _SAYING.isdisjoint(norms):
+        elif "opener" in tags and (k := _condition_at(raw, norms, who)) > 0:
+            # "provided China curbs …", "ready to act should Washington raise duties"
+            res.clarity.append((classes["conditional"], raw[k]))
+            tail = []
+            for tok in raw[k + 1 : k + 1 + MAX_CONDITION_TOKENS]:
+                if tok in PUNCT:
+                    break
+                tail.append(tok)
+            res.conditions = [*res.conditions, " ".join(tail)]
+        if (
+            "group" in tags
+            and not _REPORTING.isdisjoint(norms)
+            and (source := _group(raw, norms, who))
+        ):  # unnamed people as a group that reports: "officials in Tokyo said", "critics argue"
+            res.clarity.append((classes["anonymous"], source))
+        elif ("topic" in layers or "actor" in layers) and not _SAYING.isdisjoint(norms):
+            # an unnamed speaker ("an EU diplomat said") or a named one, in a sentence on the
+            # beat's topics or its states
             if not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms)):
-                res.clarity.append((classes["anonymous"], source))  # "an EU diplomat said"
+                res.clarity.append((classes["anonymous"], source))
             elif "attribution" not in [cc.name for cc, _ in res.clarity]:
                 speaker = _speaker(raw, norms)
                 if speaker:
                     rec = classes["attribution"]
                     res.clarity.append((rec, speaker))
+        if (
+            "body" in tags
+            and ("topic" in layers or "actor" in layers)
+            and (body := _body_acts(raw, norms, who))
+            and all(cc.name not in ("attribution", "anonymous") for cc, _ in res.clarity)
+        ):  # "the European Commission suspended …", "the Treasury reported"
+            res.clarity.append((classes["attribution"], body))
         k = -1
         text = res.text
         # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
