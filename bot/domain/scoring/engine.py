@@ -20,6 +20,8 @@ class EventCue:
     weight: float
     mode: str
     label: str = ""
+    directive: bool = False
+    """A verb that tells someone to act ("ordered X to leave"): an event only with its "to"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,13 @@ def engine() -> Engine:
         code, name = str(cat["code"]), str(cat["name"])
         cue = EventCue(code, name, float(cat["weight"]), str(cat["mode"]), f"{code} {name}")
         _add_all(index, "event", cat["cues"], cue)
-    for direction in ("down", "up"):
-        _add_all(index, "pivot", events["pivots"][direction], direction)
+        if "directives" in cat:
+            directive = EventCue(
+                code, name, cue.weight, cue.mode, f"{code} {name}; directive", directive=True
+            )
+            _add_all(index, "event", cat["directives"], directive)
+    for direction, verbs in events["pivots"].items():
+        _add_all(index, "pivot", verbs, direction)
     for klass, cues in events["objects"].items():
         _add_all(index, "object", cues, klass)
     _add_all(index, "name", events.get("names", {}).get("cues", []), True)

@@ -31,8 +31,15 @@ SECONDARY_DECAY = float(_S["secondary_decay"])
 SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
 BOTH_WAYS_MIN = float(_S["both_ways_min"])
 _ABSENCE = frozenset(_SETTINGS["words"]["absence"])
-_REFUSAL_WINDOW = int(load("events.toml")["refusals"]["window"])
+_EVENTS = load("events.toml")
+_REFUSAL_WINDOW = int(_EVENTS["refusals"]["window"])
 _BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
+_DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
+_REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
+_VOLITION = frozenset(_SETTINGS["words"]["volition"])
+_REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
+_PARTICIPLES = frozenset(form for forms in _EVENTS["irregular"].values() for form in forms)
+_PASSIVE_SUBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
 
 Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
@@ -91,6 +98,64 @@ def _refused(refusals: list[Span], j: int, norms: list[str]) -> bool:
     return False
 
 
+def _directs(layers: dict[str, list[Span]], norms: list[str], j: int) -> bool:
+    """Whether the verb ending at ``j`` tells someone to act: "to" and a verb follow in its clause
+    ("ordered the mission to leave", "told Tokyo to stop"), not a destination ("ordered troops to
+    the border", "… to Kuwait") and not a verb's own infinitive after a determiner."""
+    n = len(norms)
+    for k in range(j, min(j + _DIRECTIVE_WINDOW, n - 1)):
+        word = norms[k]
+        if word == "to":
+            nxt = norms[k + 1]
+            return (
+                nxt.isalpha()
+                and nxt not in _DETERMINERS
+                and not any(a[START] == k + 1 for a in layers.get("actor", ()))
+            )
+        if word in _BREAKS_BUT_AND:
+            return False
+    return False
+
+
+def _passive_verb_first(cues: list[Cue], norms: list[str]) -> list[Cue]:
+    """Put a passive event verb before the cue of its subject: in "the offer was rejected" or "the
+    strike was called off" the verb is the main event and the noun what it acts on."""
+    for k in range(1, len(cues)):
+        m, prev = cues[k][0], cues[k - 1][0]
+        i = m[START]
+        if (
+            i - _PASSIVE_SUBJECT_WINDOW <= prev[END] < i
+            and m[0] == "event"
+            and _is_passive(m, norms)
+            and (norms[i].endswith(("ed", "en", "wn")) or norms[i] in _PARTICIPLES)
+            and CLAUSE_BREAKS.isdisjoint(norms[prev[END] : i])
+        ):
+            cues[k - 1], cues[k] = cues[k], cues[k - 1]
+    return cues
+
+
+def _refusing(t: Span, norms: list[str]) -> bool:
+    """Whether negation ``t`` refuses what follows: a negated will ("will not", "won't",
+    "cannot"), not a report that something did not happen ("had not discussed")."""
+    k = t[START]
+    return t[PHRASE] in _REFUSING or (k > 0 and norms[k - 1] in _VOLITION)
+
+
+def _drop_modifiers(cues: list[Cue], layers: dict[str, list[Span]]) -> list[Cue]:
+    """Drop a restriction noun that modifies the cooperative event noun right after it: "tariff
+    talks" are talks, "a sanctions waiver" a waiver, "a tariff truce" a truce."""
+    pairs = [
+        k
+        for k in range(len(cues) - 1)
+        if cues[k + 1][0][START] == cues[k][0][END] and cues[k][1] > 0 > cues[k + 1][1]
+    ]
+    if not pairs:
+        return cues
+    nouns = {(o[START], o[END]) for o in layers.get("object", ()) if o[1] == "restriction"}
+    drop = {k for k in pairs if cues[k][0][0] == "event" and cues[k][0][START : END + 1] in nouns}
+    return [cue for k, cue in enumerate(cues) if k not in drop] if drop else cues
+
+
 def _cue_start(c: Cue) -> int:
     return c[0][START]
 
@@ -142,10 +207,12 @@ def event_moves(
             continue
         if j - i == 1 and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
+        if cue.directive and not _directs(layers, norms, j):
+            continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
         cues.sort(key=_cue_start)
-        cues = _complements_govern(cues)
+        cues = _passive_verb_first(_complements_govern(_drop_modifiers(cues, layers)), norms)
     return cues
 
 
@@ -195,6 +262,8 @@ def weigh_moves(
             if t[PHRASE] in _ABSENCE:
                 continue
             w *= NEGATION_FACTOR
+            if 0 < w < _REFUSAL_WEIGHT and not is_secondary and _refusing(t, norms):
+                w = _REFUSAL_WEIGHT  # "will not negotiate": a refusal, as strong as "refused to"
             notes = notes or [label]
             notes.append("negated")
         elif refusals and _refused(refusals, m[END], norms):

@@ -59,14 +59,21 @@ def is_passive(p: Span, norms: list[str]) -> bool:
 
 
 def object_of(p: Span, objects: list[Span], norms: list[str], passive: bool = False) -> Span | None:
-    """The object a pivot verb acts on: the nearest one after it in its clause, else before it
-    (further back when the pivot is passive)."""
+    """The object a pivot verb acts on: the nearest one after it in its clause, else before it; a
+    passive verb's object is its subject, before it and further back ("talks were suspended over
+    sanctions" suspends the talks)."""
     pi, pj = p[START], p[END]
+    if passive and (o := _object_before(pi, objects, norms, PASSIVE_OBJECT_WINDOW)):
+        return o
     for o in objects:
         oi = o[START]
         if pj <= oi <= pj + FORWARD_OBJECT_WINDOW and not has_break(norms, pj, oi):
             return o
-    back = PASSIVE_OBJECT_WINDOW if passive else BACKWARD_OBJECT_WINDOW
+    return None if passive else _object_before(pi, objects, norms, BACKWARD_OBJECT_WINDOW)
+
+
+def _object_before(pi: int, objects: list[Span], norms: list[str], back: int) -> Span | None:
+    """The nearest object ending within ``back`` tokens before ``pi``, in its clause."""
     for k in range(len(objects) - 1, -1, -1):
         o = objects[k]
         oj = o[END]

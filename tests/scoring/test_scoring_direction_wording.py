@@ -1,0 +1,210 @@
+"""Direction by wording: the forms a CAMEO event takes besides an active verb of its category.
+
+A verb that tells someone to act (a demand), a passive verb and its subject, materiel handed to
+another party (aid) against force sent (posture), a restriction noun that only modifies a
+cooperative one, a negated will (a refusal), a move put on hold, event words in the name of an
+armed force or party, a cooperation named with a force word (*military aid*), a cause told in a
+participle (*displaced by fighting*), what a leading statement reports, and nominal and headline
+forms of the categories. Each case has a look-alike that must read otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.models import Label
+
+E, D, N = Label.ESCALATION, Label.DEESCALATION, Label.NEUTRAL
+
+
+def _moves(a) -> dict[str, tuple[float, str]]:  # type: ignore[no-untyped-def]
+    return {
+        e.cue: (e.contribution, e.note)
+        for e in a.evidence
+        if e.kind in ("escalation", "de-escalation")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a directive with "to" and a verb is a demand (CAMEO 10), whatever the complement does
+        ("The council ordered the observers to leave the country within a week.", E),
+        ("The ministry told the embassy to close its visa section.", E),
+        ("Beijing instructed its banks to stop lending to the firm.", E),
+        ("A resolution passed on Friday requires the militia to hand back the villages.", E),
+        # look-alike: "in order to" tells no one to act
+        ("The government sent food to the region in order to ease the crisis.", D),
+    ],
+)
+def test_directives(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president ordered 3,000 troops to Poland.",  # a destination, not a verb
+        "The general ordered the reserves to the front line.",
+        "The minister told reporters the talks went well.",  # no "to"
+    ],
+)
+def test_a_directive_needs_someone_told_to_act(read, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any("directive" in note for _, note in _moves(read(text)).values())
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a passive verb is the main event; the noun before it is what it acts on
+        ("The offer was rejected.", E),
+        ("The ceasefire was violated within hours.", E),
+        ("The lifting of the sanctions was criticised by hawks in parliament.", E),
+        # … and a passive pivot takes its subject as object, not a noun after it
+        ("Talks were suspended over the sanctions dispute.", E),
+        # look-alikes: the noun leads when no passive verb follows it
+        ("The offer was made on Monday.", D),
+        ("Washington suspended the sanctions after the talks.", D),
+    ],
+)
+def test_passives(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # materiel handed to another party is military aid (CAMEO 07) …
+        ("Washington delivered anti-tank missiles to Kyiv last month.", D),
+        ("Britain sent 14 tanks to Ukraine under a new package.", D),
+        ("The EU delivered a million vaccine doses to Ghana.", D),
+        # … force sent, or materiel deployed or fired, is a show of force
+        ("Russia sent troops to the border region.", E),
+        ("Turkey sent warships to the eastern Mediterranean.", E),
+        ("Iran deployed missiles along the coast.", E),
+        ("The rebels fired rockets at the town.", E),
+        # materiel withdrawn de-escalates
+        ("The army withdrew its heavy weapons from the front line.", D),
+    ],
+)
+def test_materiel_given_against_force_sent(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a restriction noun before a cooperative noun modifies it
+        ("Washington and Beijing opened tariff talks in Geneva on Monday.", D),
+        ("The two sides reached a tariff truce after a week of talks.", D),
+        ("The council agreed to a sanctions waiver for humanitarian shipments.", D),
+        ("The embargo talks collapsed on Tuesday.", E),
+        # look-alike: the restriction itself
+        ("Japan imposed tariffs on Chinese steel on Monday.", E),
+    ],
+)
+def test_restriction_nouns_as_modifiers(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+def test_a_negated_will_is_a_refusal(read) -> None:  # type: ignore[no-untyped-def]
+    refused = read("Officials said Seoul would not attend the summit.")
+    assert refused.label is E
+    assert _moves(refused)["summit"][0] == 4.0  # as strong as "refused to attend"
+    assert read("Tokyo won't accept the proposal, the minister said.").label is E
+    # look-alike: a report that something did not happen is no refusal
+    past = read("Officials said they had not discussed tariffs with Japan.")
+    assert _moves(past)["discussed"][0] == 1.5
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The mediators put their shuttle diplomacy on hold.", E),
+        ("Beijing put its planned tariffs on Canadian canola on hold.", D),
+        # look-alike: talks held, not on hold
+        ("The talks were held in Oslo on Monday.", D),
+    ],
+)
+def test_moves_put_on_hold(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # event words in the name of an armed force or party name it
+        ("The Popular Mobilization Forces welcomed the agreement.", D),
+        ("The Reform and Support Party criticised the budget.", E),
+        # look-alike: the same words as words
+        ("The parties gave their support to the budget.", D),
+    ],
+)
+def test_event_words_in_a_force_or_party_name(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a cooperation named with a force word is a cooperation
+        ("Washington suspended military aid to the regime.", E),
+        ("The two countries froze military cooperation in 2019.", E),
+        # look-alike: the force itself
+        ("The army withdrew military units from the border.", D),
+    ],
+)
+def test_cooperation_named_with_a_force_word(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+def test_a_cause_in_a_participle_is_background(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("The agency appealed for food for villagers displaced by fighting in the hills.")
+    assert a.label is D
+    assert "background" in _moves(a)["fighting"][1]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a leading statement: what it reports never outweighs it
+        ("A rebel group claimed responsibility for the bombing of the pipeline.", N),
+        ("The minister expressed his sympathy to the families of those killed in the floods.", N),
+        ("The ministry is studying whether to extend the steel quotas.", N),
+        ("The commission will publish its annual report on trade barriers in May.", N),
+        # look-alikes: the move itself
+        ("A rebel group carried out the bombing of the pipeline.", E),
+        ("The ministry extended the steel quotas.", E),
+    ],
+)
+def test_leading_statements(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # nominal forms of the categories
+        ("The recognition of the new state by Paris came on Tuesday.", D),
+        ("The sharing of intelligence between the two services has grown.", D),
+        ("The severance of diplomatic ties with Doha was announced in June.", E),
+        ("The denunciation of the vote by the observers was swift.", E),
+        ("Hanoi signalled its readiness to resume the border talks.", D),
+        ("The two states launched a joint research programme on batteries.", D),
+        ("The ministers held a call on the grain corridor.", D),
+        ("The Senate opened hearings into the arms sales.", E),
+        ("The province sought financial help from the capital.", D),
+        ("The regime gave way to demands for free elections.", D),
+        ("Customs officers handed the fugitive to French police.", D),
+        ("The navy flexed its muscle with a long-range patrol.", E),
+        # headline verbs
+        ("Ottawa Nixes Pipeline Deal With Neighbour", E),
+        ("Police Nab Smuggling Suspects", E),
+        ("Minister Raps Allies Over Budget Shortfall", E),
+        ("Drones Hit Fuel Depot Near Border", E),
+        # look-alikes
+        ("The army declared its readiness to fight.", E),
+        ("The readiness report was published on Monday.", N),
+    ],
+)
+def test_nominal_and_headline_forms(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
