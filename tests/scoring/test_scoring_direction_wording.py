@@ -208,3 +208,40 @@ def test_leading_statements(read, text: str, label: Label) -> None:  # type: ign
 )
 def test_nominal_and_headline_forms(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a participle right after its noun, before a passive main verb, describes the noun
+        ("Duties imposed by Ottawa in 2019 were lifted on Monday.", D),
+        ("Warships deployed to the coast last spring have been withdrawn.", D),
+        ("Imports resumed last year were halted again by the ministry.", E),
+        # look-alikes: the participle is the main verb, or nothing follows it
+        ("The EU imposed duties that were later lifted.", E),
+        ("Duties imposed on Ottawa in 2019 remain in force.", E),
+    ],
+)
+def test_reduced_relative_clauses(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a light verb with the category's noun
+        ("The two sides reached an understanding on grazing rights.", D),
+        ("The coast guard opened fire on a trawler.", E),
+        ("Brasilia filed a case at the WTO over the cotton subsidies.", E),
+        ("The minister expressed regret over the shooting of the herdsmen.", D),
+        # considering an option, or voicing concern, is a statement (CAMEO 01)
+        ("The alliance is exploring the possibility of naval escorts in the strait.", N),
+        ("The delegate voiced concern over the fate of the fishermen.", N),
+        # an envoy named as the speaker is no consultation
+        ("The envoy said on Monday that the vote would go ahead.", N),
+        # look-alike: an envoy sent is one
+        ("Rome sent an envoy to Tripoli.", D),
+    ],
+)
+def test_light_verbs_and_statements(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

@@ -117,17 +117,37 @@ def _directs(layers: dict[str, list[Span]], norms: list[str], j: int) -> bool:
     return False
 
 
-def _passive_verb_first(cues: list[Cue], norms: list[str]) -> list[Cue]:
-    """Put a passive event verb before the cue of its subject: in "the offer was rejected" or "the
-    strike was called off" the verb is the main event and the noun what it acts on."""
+def _participle(norms: list[str], i: int) -> bool:
+    word = norms[i]
+    return word.endswith(("ed", "en", "wn")) or word in _PARTICIPLES
+
+
+def _reduced_relative(m: Span, norms: list[str], layers: dict[str, list[Span]]) -> bool:
+    """Whether pivot ``m`` is a participle right after the noun it acts on, with no form of *be*:
+    "tariffs imposed in 2018 (were lifted)" describes the tariffs."""
+    i = m[START]
+    return (
+        m[0] == "pivot"
+        and _participle(norms, i)
+        and not _is_passive(m, norms)
+        and any(o[END] == i for o in layers.get("object", ()))
+    )
+
+
+def _passive_verb_first(
+    cues: list[Cue], norms: list[str], layers: dict[str, list[Span]]
+) -> list[Cue]:
+    """Put a passive verb before the cue of its subject: in "the offer was rejected" or "the
+    strike was called off" the verb is the main event and the noun what it acts on; in "tariffs
+    imposed in 2018 were lifted" the lifting is, and the participle before it a description."""
     for k in range(1, len(cues)):
         m, prev = cues[k][0], cues[k - 1][0]
         i = m[START]
         if (
             i - _PASSIVE_SUBJECT_WINDOW <= prev[END] < i
-            and m[0] == "event"
             and _is_passive(m, norms)
-            and (norms[i].endswith(("ed", "en", "wn")) or norms[i] in _PARTICIPLES)
+            and _participle(norms, i)
+            and (m[0] == "event" or _reduced_relative(prev, norms, layers))
             and CLAUSE_BREAKS.isdisjoint(norms[prev[END] : i])
         ):
             cues[k - 1], cues[k] = cues[k], cues[k - 1]
@@ -212,7 +232,9 @@ def event_moves(
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
         cues.sort(key=_cue_start)
-        cues = _passive_verb_first(_complements_govern(_drop_modifiers(cues, layers)), norms)
+        cues = _passive_verb_first(
+            _complements_govern(_drop_modifiers(cues, layers)), norms, layers
+        )
     return cues
 
 
