@@ -245,3 +245,32 @@ def test_reduced_relative_clauses(read, text: str, label: Label) -> None:  # typ
 )
 def test_light_verbs_and_statements(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a party taken before a court or tribunal (CAMEO 11, sue)
+        ("Brasilia took Washington to the WTO over cotton subsidies.", E),
+        ("The province hauled the federal government to court over the levy.", E),
+        # look-alike: "took … to" without a forum
+        ("The minister took the delegation to the harbour on Monday.", N),
+    ],
+)
+def test_taken_to_a_forum(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a measure that lapses or expires ends
+        ("The truce lapsed at midnight without a deal.", E),
+        ("The steel duties expire at the end of the month.", D),
+        ("Ottawa dropped its digital services tax.", D),
+        # look-alike: the tax raised
+        ("Ottawa raised its digital services tax.", E),
+    ],
+)
+def test_measures_that_lapse(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

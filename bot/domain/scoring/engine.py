@@ -20,8 +20,9 @@ class EventCue:
     weight: float
     mode: str
     label: str = ""
-    directive: bool = False
-    """A verb that tells someone to act ("ordered X to leave"): an event only with its "to"."""
+    complement: str = ""
+    """What must follow the verb in its clause for it to be an event: "verb" for a directive ("to"
+    and a verb: "ordered X to leave"), "forum" for a party taken to a court ("took X to the WTO")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +136,11 @@ def engine() -> Engine:
         code, name = str(cat["code"]), str(cat["name"])
         cue = EventCue(code, name, float(cat["weight"]), str(cat["mode"]), f"{code} {name}")
         _add_all(index, "event", cat["cues"], cue)
-        if "directives" in cat:
-            directive = EventCue(
-                code, name, cue.weight, cue.mode, f"{code} {name}; directive", directive=True
-            )
-            _add_all(index, "event", cat["directives"], directive)
+        for key, complement in (("directives", "verb"), ("to_forum", "forum")):
+            if key in cat:
+                label = f"{code} {name}; {'directive' if complement == 'verb' else 'to a forum'}"
+                gapped = EventCue(code, name, cue.weight, cue.mode, label, complement)
+                _add_all(index, "event", cat[key], gapped)
     for direction, verbs in events["pivots"].items():
         _add_all(index, "pivot", verbs, direction)
     for klass, cues in events["objects"].items():

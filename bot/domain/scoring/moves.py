@@ -35,6 +35,8 @@ _EVENTS = load("events.toml")
 _REFUSAL_WINDOW = int(_EVENTS["refusals"]["window"])
 _BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
 _DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
+_FORUMS = frozenset(_EVENTS["forums"])
+_ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
 _VOLITION = frozenset(_SETTINGS["words"]["volition"])
 _REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
@@ -98,15 +100,20 @@ def _refused(refusals: list[Span], j: int, norms: list[str]) -> bool:
     return False
 
 
-def _directs(layers: dict[str, list[Span]], norms: list[str], j: int) -> bool:
-    """Whether the verb ending at ``j`` tells someone to act: "to" and a verb follow in its clause
-    ("ordered the mission to leave", "told Tokyo to stop"), not a destination ("ordered troops to
-    the border", "… to Kuwait") and not a verb's own infinitive after a determiner."""
+def _complemented(layers: dict[str, list[Span]], norms: list[str], j: int, kind: str) -> bool:
+    """Whether the verb ending at ``j`` has the complement its category asks for: "to" in its
+    clause, then a verb for a directive ("ordered the mission to leave", "told Tokyo to stop"; not
+    a destination: "ordered troops to the border", "… to Kuwait") or a court or tribunal for a
+    party taken before one ("took Canberra to the WTO"; not "took two years to reach court")."""
     n = len(norms)
     for k in range(j, min(j + _DIRECTIVE_WINDOW, n - 1)):
         word = norms[k]
         if word == "to":
             nxt = norms[k + 1]
+            if kind == "forum":
+                if nxt in _FORUMS:
+                    return True
+                return nxt in _DETERMINERS and not _FORUMS.isdisjoint(norms[k + 2 : k + 4])
             return (
                 nxt.isalpha()
                 and nxt not in _DETERMINERS
@@ -192,7 +199,10 @@ def pivot_moves(
         return cues, consumed
     weights = eng.pivot_weights
     for p in layers["pivot"]:
-        obj = _object_of(p, objects, norms, _is_passive(p, norms))
+        # a passive or intransitive pivot acts on its subject ("the truce lapsed without a deal")
+        obj = _object_of(
+            p, objects, norms, _is_passive(p, norms) or p[PHRASE].startswith(_ON_SUBJECT)
+        )
         if obj is None:
             continue
         # noun compounds take their head: "export-control dialogue" is a dialogue
@@ -227,7 +237,7 @@ def event_moves(
             continue
         if j - i == 1 and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
-        if cue.directive and not _directs(layers, norms, j):
+        if cue.complement and not _complemented(layers, norms, j, cue.complement):
             continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
