@@ -274,3 +274,27 @@ def test_taken_to_a_forum(read, text: str, label: Label) -> None:  # type: ignor
 )
 def test_measures_that_lapse(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a warning with "against" after its object (CAMEO 13)
+        ("Moscow cautioned Helsinki against joining the alliance.", E),
+        # handing over needs a recipient: a person or territory handed to someone (CAMEO 06)
+        ("The border guards handed the smugglers to Turkish police.", D),
+        # look-alike: an ambassador handed a note receives a protest
+        ("The ambassador was handed a note of protest over the overflights.", E),
+        # approval, support reaffirmed, calls ignored
+        ("The parliament gave the green light to the defence pact.", D),
+        ("Rome and Madrid reaffirmed their commitment to the fisheries accord.", D),
+        ("The junta ignored appeals for the release of the monks.", E),
+    ],
+)
+def test_complements_and_idioms(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+def test_caution_alone_is_no_warning(read) -> None:  # type: ignore[no-untyped-def]
+    a = read("The central bank cautioned that growth would slow.")
+    assert not _moves(a)

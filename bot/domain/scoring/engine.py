@@ -21,8 +21,9 @@ class EventCue:
     mode: str
     label: str = ""
     complement: str = ""
-    """What must follow the verb in its clause for it to be an event: "verb" for a directive ("to"
-    and a verb: "ordered X to leave"), "forum" for a party taken to a court ("took X to the WTO")."""
+    """What must follow the verb in its clause for it to be an event (``_COMPLEMENTS``): "to" and
+    a verb for a directive ("ordered X to leave"), "to" and a court ("took X to the WTO"), "to" a
+    recipient ("handed X to Y"), "against" ("cautioned X against …")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,16 @@ def _add_all(index: PhraseIndex, layer: str, cues: list[str], payload: Any) -> N
         index.add(layer, cue, payload)
 
 
+_COMPLEMENTS = {
+    "directives": "directive",
+    "to_forum": "to a forum",
+    "to_recipient": "to a recipient",
+    "with_against": "against",
+}
+"""Keys of an event category whose verbs count only with a complement after them (``moves.py``),
+and the complement's name."""
+
+
 @cache
 def engine() -> Engine:
     """The process-wide compiled engine (lexicons are read once, on first use)."""
@@ -136,9 +147,9 @@ def engine() -> Engine:
         code, name = str(cat["code"]), str(cat["name"])
         cue = EventCue(code, name, float(cat["weight"]), str(cat["mode"]), f"{code} {name}")
         _add_all(index, "event", cat["cues"], cue)
-        for key, complement in (("directives", "verb"), ("to_forum", "forum")):
+        for key, complement in _COMPLEMENTS.items():
             if key in cat:
-                label = f"{code} {name}; {'directive' if complement == 'verb' else 'to a forum'}"
+                label = f"{code} {name}; {complement}"
                 gapped = EventCue(code, name, cue.weight, cue.mode, label, complement)
                 _add_all(index, "event", cat[key], gapped)
     for direction, verbs in events["pivots"].items():

@@ -101,24 +101,29 @@ def _refused(refusals: list[Span], j: int, norms: list[str]) -> bool:
 
 
 def _complemented(layers: dict[str, list[Span]], norms: list[str], j: int, kind: str) -> bool:
-    """Whether the verb ending at ``j`` has the complement its category asks for: "to" in its
-    clause, then a verb for a directive ("ordered the mission to leave", "told Tokyo to stop"; not
-    a destination: "ordered troops to the border", "… to Kuwait") or a court or tribunal for a
-    party taken before one ("took Canberra to the WTO"; not "took two years to reach court")."""
+    """Whether the verb ending at ``j`` has the complement its category asks for in its clause:
+    "against" (a warning: "cautioned Tokyo against …"), or "to" and then a verb for a directive
+    ("ordered the mission to leave", "told Tokyo to stop"; not a destination: "ordered troops to
+    the border", "… to Kuwait"), a court or tribunal for a party taken before one ("took Canberra
+    to the WTO"; not "took two years to reach court") or anything for a recipient ("handed the
+    suspects to …")."""
+    word_wanted = "against" if kind == "against" else "to"
     n = len(norms)
     for k in range(j, min(j + _DIRECTIVE_WINDOW, n - 1)):
         word = norms[k]
-        if word == "to":
+        if word == word_wanted:
             nxt = norms[k + 1]
-            if kind == "forum":
+            if kind == "directive":
+                return (
+                    nxt.isalpha()
+                    and nxt not in _DETERMINERS
+                    and not any(a[START] == k + 1 for a in layers.get("actor", ()))
+                )
+            if kind == "to a forum":
                 if nxt in _FORUMS:
                     return True
                 return nxt in _DETERMINERS and not _FORUMS.isdisjoint(norms[k + 2 : k + 4])
-            return (
-                nxt.isalpha()
-                and nxt not in _DETERMINERS
-                and not any(a[START] == k + 1 for a in layers.get("actor", ()))
-            )
+            return True
         if word in _BREAKS_BUT_AND:
             return False
     return False
