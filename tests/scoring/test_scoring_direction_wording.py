@@ -298,3 +298,25 @@ def test_complements_and_idioms(read, text: str, label: Label) -> None:  # type:
 def test_caution_alone_is_no_warning(read) -> None:  # type: ignore[no-untyped-def]
     a = read("The central bank cautioned that growth would slow.")
     assert not _moves(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # wanting someone else to act is a demand; wanting to act oneself is not
+        ("Vilnius wants Minsk to close the nuclear plant.", E),
+        ("Seoul wants to join the fisheries pact.", D),
+        # a negated hesitation is a readiness, not a negated move
+        ("The ministry said it would not hesitate to impose quotas.", E),
+        # acknowledging what one did is a statement (CAMEO 01)
+        ("The militia commander acknowledged that his men had burned the village.", N),
+        # a verdict of guilt, an interception, a rally against someone
+        ("A tribunal found the general guilty of ordering the massacre.", E),
+        ("The coast guard intercepted a trawler carrying rifles.", E),
+        ("The senator sought to rally his party against the treaty.", E),
+        # meeting demands is yielding, not meeting people
+        ("The company met the demands of the strikers.", D),
+    ],
+)
+def test_wanting_hesitating_admitting(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

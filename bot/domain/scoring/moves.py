@@ -111,7 +111,7 @@ def _complemented(layers: dict[str, list[Span]], norms: list[str], j: int, kind:
     n = len(norms)
     for k in range(j, min(j + _DIRECTIVE_WINDOW, n - 1)):
         word = norms[k]
-        if word == word_wanted:
+        if word == word_wanted and (k > j or kind != "directive"):
             nxt = norms[k + 1]
             if kind == "directive":
                 return (
