@@ -37,6 +37,7 @@ _BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
 _DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
 _FORUMS = frozenset(_EVENTS["forums"])
 _ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
+_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
 _VOLITION = frozenset(_SETTINGS["words"]["volition"])
 _REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
@@ -247,9 +248,11 @@ def event_moves(
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
         cues.sort(key=_cue_start)
-        cues = _passive_verb_first(
-            _complements_govern(_drop_modifiers(cues, layers)), norms, layers
-        )
+        if "object" in layers:
+            cues = _drop_modifiers(cues, layers)
+        cues = _complements_govern(cues)
+        if not _PASSIVE_AUX.isdisjoint(norms):
+            cues = _passive_verb_first(cues, norms, layers)
     return cues
 
 
