@@ -320,3 +320,20 @@ def test_caution_alone_is_no_warning(read) -> None:  # type: ignore[no-untyped-d
 )
 def test_wanting_hesitating_admitting(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # the people taking part, named first, are the subject of the event after them
+        ("Striking nurses agreed to return to the wards on Monday.", D),
+        ("Peacekeepers came under attack near the airport.", E),
+        ("Demonstrators appealed to the soldiers for protection.", D),
+        ("Critics welcomed the decision to free the editor.", D),
+        # look-alikes: alone, or with an event of their kind, they still tell it
+        ("Protesters filled the main square on Sunday.", E),
+        ("Gunmen killed two guards at the depot.", E),
+    ],
+)
+def test_participants_as_subjects(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

@@ -38,6 +38,7 @@ _DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
 _FORUMS = frozenset(_EVENTS["forums"])
 _ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
 _PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
+_PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
 _VOLITION = frozenset(_SETTINGS["words"]["volition"])
 _REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
@@ -253,6 +254,15 @@ def event_moves(
         cues = _complements_govern(cues)
         if not _PASSIVE_AUX.isdisjoint(norms):
             cues = _passive_verb_first(cues, norms, layers)
+        first = cues[0][0]
+        if (
+            first[PHRASE] in _PARTICIPANTS
+            and len(cues) > 1
+            and first[END] <= (second := cues[1][0])[START]
+            and CLAUSE_BREAKS.isdisjoint(norms[first[END] : second[START]])
+        ):
+            # "Striking dockers agreed to …": the participants are the subject, not the event
+            cues[0], cues[1] = cues[1], cues[0]
     return cues
 
 
