@@ -337,3 +337,19 @@ def test_wanting_hesitating_admitting(read, text: str, label: Label) -> None:  #
 )
 def test_participants_as_subjects(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # seeking closer ties is an intent to cooperate
+        ("The new government will seek closer trade ties with its neighbours.", D),
+        # prices and policy easing are no concession
+        ("The governor said he expected inflation to ease by the summer.", N),
+        ("The central bank eased monetary policy for a second month.", N),
+        # look-alike: a restriction eased
+        ("Hanoi eased curbs on rice exports.", D),
+    ],
+)
+def test_closer_ties_and_easing_prices(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
