@@ -353,3 +353,22 @@ def test_participants_as_subjects(read, text: str, label: Label) -> None:  # typ
 )
 def test_closer_ties_and_easing_prices(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # "in protest" after the verb's own object is an adjunct, and a protest
+        ("Traders shut their stalls in protest at the new levy.", E),
+        # the noun before "that" is the subject of the verb, not its object
+        ("Unions staged a strike that shut down the port for a day.", E),
+        # look-alike: a nominal pivot with "in" acts on its noun
+        ("Brussels announced an increase in duties on fertiliser.", E),
+        # threats of force
+        ("The minister said the army was ready to use force to retake the island.", E),
+        ("Ankara said it would take all necessary measures against the militia.", E),
+        ("Border units were put on a war footing overnight.", E),
+    ],
+)
+def test_adjuncts_relatives_and_force(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
