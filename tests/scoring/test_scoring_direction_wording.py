@@ -372,3 +372,23 @@ def test_closer_ties_and_easing_prices(read, text: str, label: Label) -> None:  
 )
 def test_adjuncts_relatives_and_force(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # yielding in other words (CAMEO 08)
+        ("The militia stood down its fighters along the river.", D),
+        ("The regime legalised two opposition parties.", D),
+        ("The country repatriated 200 detained fishermen.", D),
+        # an -ing word naming the participants is their description
+        ("The occupying troops pulled out of the port town.", D),
+        # a hotline opened or cut
+        ("The two armies opened a hotline between their commanders.", D),
+        ("Pyongyang cut the military hotline with Seoul.", E),
+        # look-alike: the participants alone
+        ("Invading troops shelled the suburbs.", E),
+    ],
+)
+def test_yielding_and_participant_adjectives(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
