@@ -392,3 +392,29 @@ def test_adjuncts_relatives_and_force(read, text: str, label: Label) -> None:  #
 )
 def test_yielding_and_participant_adjectives(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a verb that is the category's event only with one of its nouns after it
+        ("Oslo declined a Swedish request to host the talks.", E),
+        ("The council brushed aside calls for an inquiry.", E),
+        ("Lisbon took in 3,000 Afghan refugees last year.", D),
+        ("Ottawa admitted 20,000 Syrian refugees in 2016.", D),
+    ],
+)
+def test_verbs_governing_their_noun(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exports declined a further 3% in May.",  # a fall, no refusal
+        "The retailer took in record revenue over the holidays.",
+        "The minister admitted the figures were disappointing.",
+    ],
+)
+def test_governing_verbs_without_their_noun(read, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not any("with a noun" in note for _, note in _moves(read(text)).values())

@@ -21,9 +21,12 @@ class EventCue:
     mode: str
     label: str = ""
     complement: str = ""
+    nouns: frozenset[str] = frozenset()
+    """For the complement "with a noun": the nouns one of which must follow the verb."""
     """What must follow the verb in its clause for it to be an event (``_COMPLEMENTS``): "to" and
     a verb for a directive ("ordered X to leave"), "to" and a court ("took X to the WTO"), "to" a
-    recipient ("handed X to Y"), "against" ("cautioned X against …")."""
+    recipient ("handed X to Y"), "against" ("cautioned X against …"), or one of ``nouns``
+    ("declined a US request", "took in Syrian refugees")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,11 @@ def engine() -> Engine:
                 label = f"{code} {name}; {complement}"
                 gapped = EventCue(code, name, cue.weight, cue.mode, label, complement)
                 _add_all(index, "event", cat[key], gapped)
+        for governed in cat.get("governed", ()):
+            nouns = frozenset(governed["nouns"])
+            label = f"{code} {name}; with a noun"
+            gapped = EventCue(code, name, cue.weight, cue.mode, label, "with a noun", nouns)
+            _add_all(index, "event", governed["verbs"], gapped)
     for direction, verbs in events["pivots"].items():
         _add_all(index, "pivot", verbs, direction)
     for klass, cues in events["objects"].items():

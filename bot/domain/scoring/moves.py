@@ -36,6 +36,7 @@ _REFUSAL_WINDOW = int(_EVENTS["refusals"]["window"])
 _BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
 _DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
 _FORUMS = frozenset(_EVENTS["forums"])
+_GOVERNED_WINDOW = int(_EVENTS["governed_window"])
 _ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
 _PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
@@ -127,6 +128,17 @@ def _complemented(layers: dict[str, list[Span]], norms: list[str], j: int, kind:
                 return nxt in _DETERMINERS and not _FORUMS.isdisjoint(norms[k + 2 : k + 4])
             return True
         if word in _BREAKS_BUT_AND:
+            return False
+    return False
+
+
+def _governs(norms: list[str], j: int, nouns: frozenset[str]) -> bool:
+    """Whether one of ``nouns`` follows the verb ending at ``j`` closely, in its clause ("declined
+    a US request", "takes in Syrian refugees")."""
+    for k in range(j, min(j + _GOVERNED_WINDOW, len(norms))):
+        if norms[k] in nouns:
+            return True
+        if norms[k] in CLAUSE_BREAKS:
             return False
     return False
 
@@ -244,7 +256,11 @@ def event_moves(
             continue
         if j - i == 1 and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
-        if cue.complement and not _complemented(layers, norms, j, cue.complement):
+        if cue.complement and not (
+            _governs(norms, j, cue.nouns)
+            if cue.nouns
+            else _complemented(layers, norms, j, cue.complement)
+        ):
             continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
