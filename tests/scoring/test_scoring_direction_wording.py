@@ -418,3 +418,17 @@ def test_verbs_governing_their_noun(read, text: str, label: Label) -> None:  # t
 )
 def test_governing_verbs_without_their_noun(read, text: str) -> None:  # type: ignore[no-untyped-def]
     assert not any("with a noun" in note for _, note in _moves(read(text)).values())
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # munitions dropped on a target are an attack
+        ("Helicopters dropped barrel bombs on the rebel-held suburb.", E),
+        # look-alikes: weapons dropped (laid down), tariffs dropped
+        ("The rebels dropped their weapons and surrendered.", D),
+        ("Seoul dropped its duties on Chilean copper.", D),
+    ],
+)
+def test_munitions_dropped_on_a_target(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

@@ -38,6 +38,8 @@ _DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
 _FORUMS = frozenset(_EVENTS["forums"])
 _GOVERNED_WINDOW = int(_EVENTS["governed_window"])
 _ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
+_MUNITIONS = tuple(_EVENTS["pivots_munitions"]["stems"])
+_MUNITION_TARGETS = frozenset(_EVENTS["pivots_munitions"]["targets"])
 _PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
@@ -233,6 +235,13 @@ def pivot_moves(
         _, klass, oi, oj, noun = obj
         if klass == "cooperation" and verb.startswith(eng.restrictive_pivots):
             klass = "restriction"  # "tightened export licences": a stiffer regime
+        elif (
+            klass == "arms"
+            and verb.startswith(_MUNITIONS)
+            and oj < len(norms)
+            and norms[oj] in _MUNITION_TARGETS
+        ):
+            direction = "up"  # "dropped bombs on the town": an attack
         weight = weights[f"{direction}_{klass}"]
         lo, hi = min(pi, oi), max(pj, oj)
         if consumed is None:
