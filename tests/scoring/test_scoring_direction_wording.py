@@ -432,3 +432,20 @@ def test_governing_verbs_without_their_noun(read, text: str) -> None:  # type: i
 )
 def test_munitions_dropped_on_a_target(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # headline present tense of an undoing predicate
+        ("Fisheries Talks Stall Over Quotas", E),
+        ("Border Talks Collapse After Shooting", E),
+        # expulsion and recapture in other words
+        ("Two Attaches Declared Persona Non Grata", E),
+        ("Army Retakes Hill Town", E),
+        # look-alike: talks that go on
+        ("Fisheries Talks Resume In Reykjavik", D),
+    ],
+)
+def test_headline_predicates(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
