@@ -449,3 +449,16 @@ def test_munitions_dropped_on_a_target(read, text: str, label: Label) -> None:  
 )
 def test_headline_predicates(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a prepositional background phrase ends where the main verb's "be" comes
+        ("Export quotas imposed during the drought were quietly unwound.", D),
+        # look-alike: a background clause keeps its own verb
+        ("After talks were suspended, Seoul imposed duties on steel.", E),
+    ],
+)
+def test_background_phrase_ends_at_the_main_verb(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label

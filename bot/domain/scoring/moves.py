@@ -42,6 +42,7 @@ _MUNITIONS = tuple(_EVENTS["pivots_munitions"]["stems"])
 _MUNITION_TARGETS = frozenset(_EVENTS["pivots_munitions"]["targets"])
 _PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
 _PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
+_BG_PREPOSITIONS = frozenset(load("modality.toml")["background"]["prepositions"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
 _VOLITION = frozenset(_SETTINGS["words"]["volition"])
 _REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
@@ -204,6 +205,17 @@ def _drop_modifiers(cues: list[Cue], layers: dict[str, list[Span]]) -> list[Cue]
     return [cue for k, cue in enumerate(cues) if k not in drop] if drop else cues
 
 
+def _phrase_ended(bg: list[Span], i: int, norms: list[str]) -> bool:
+    """Whether every background cue before ``i`` is a preposition whose phrase a form of *be*
+    after it has ended ("… during the pandemic were unwound"); a clause ("after talks were
+    suspended") keeps its own verb."""
+    return all(
+        b[PHRASE] in _BG_PREPOSITIONS and not _PASSIVE_AUX.isdisjoint(norms[b[END] : i])
+        for b in bg
+        if b[END] <= i
+    )
+
+
 def _cue_start(c: Cue) -> int:
     return c[0][START]
 
@@ -318,6 +330,8 @@ def weigh_moves(
         if coords and k and _starts_between(coords, cues[k - 1][0][START], i):
             main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
         f = _background_factor(bg, i, raw, eng) if bg else 1.0
+        if f != 1.0 and bg and _phrase_ended(bg, i, norms):
+            f = 1.0  # "curbs imposed during the pandemic were unwound": the main verb again
         if main_free:
             # a background cue ("While talks continue, X imposed …") leaves the main to come
             main_free = f != 1.0
