@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.models import Label
+from bot.domain.scoring.lexicon import inflect, load
 
 E, D, N = Label.ESCALATION, Label.DEESCALATION, Label.NEUTRAL
 
@@ -461,4 +462,51 @@ def test_headline_predicates(read, text: str, label: Label) -> None:  # type: ig
     ],
 )
 def test_background_phrase_ends_at_the_main_verb(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
+
+
+def _forms(cue: str, irregular: dict[str, list[str]]) -> list[tuple[str, ...]]:
+    seqs: list[tuple[str, ...]] = [()]
+    for w in cue.lower().replace("-", " ").split():
+        if w.endswith("*") and len(w) > 2:
+            forms = {w}
+        elif w.endswith("~"):
+            forms = inflect(w[:-1], irregular)
+        else:
+            forms = {w.rstrip("*~")}
+        seqs = [(*s, f) for s in seqs for f in sorted(forms)]
+    return seqs
+
+
+def test_a_verb_with_a_complement_is_no_other_cue() -> None:
+    """The first registration of a phrase wins, so a verb that needs a complement must not also
+    be a cue elsewhere ("ordered" as a demand and as a purchase would be one of them only)."""
+    events = load("events.toml")
+    irregular = events["irregular"]
+    keys = ("directives", "to_forum", "to_recipient", "with_against")
+    seen: dict[tuple[str, ...], tuple[str, str]] = {}
+    clashes = []
+    for cat in events["category"]:
+        groups = [("cues", cat["cues"])] + [(k, cat[k]) for k in keys if k in cat]
+        groups += [("governed", g["verbs"]) for g in cat.get("governed", ())]
+        for kind, cues in groups:
+            for seq in (s for cue in cues for s in _forms(cue, irregular)):
+                where = (str(cat["code"]), kind)
+                first = seen.setdefault(seq, where)
+                if first != where and (kind != "cues" or first[1] != "cues"):
+                    clashes.append((seq, first, where))
+    assert not clashes
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a resumption acts on its subject when one comes before it
+        ("Shipments of cobalt from Kinshasa to Beijing resumed in June.", D),
+        ("Lima resumed imports of Bolivian gas.", D),
+        # cargoes booked are a purchase
+        ("Egyptian buyers booked several cargoes of Ukrainian wheat.", D),
+    ],
+)
+def test_resumptions_and_bookings(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
