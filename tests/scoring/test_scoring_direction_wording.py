@@ -510,3 +510,22 @@ def test_a_verb_with_a_complement_is_no_other_cue() -> None:
 )
 def test_resumptions_and_bookings(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a fact-finding mission sent is an investigation, not a mission of cooperation
+        ("The council sent a fact-finding mission to the mining district.", E),
+        # look-alike: a mission of monitors
+        ("The bloc sent a monitoring mission to the ceasefire line.", D),
+        # posture and set-up restrictions
+        ("The navy began large-scale exercises in the gulf.", E),
+        ("Soldiers set up roadblocks around the provincial capital.", E),
+        ("The two ministries set up a hotline for crises.", D),
+        # a call for an immediate withdrawal is a demand (CAMEO 106)
+        ("The assembly called for the immediate withdrawal of the garrison.", E),
+    ],
+)
+def test_missions_exercises_and_set_up(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
