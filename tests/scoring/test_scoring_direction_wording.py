@@ -529,3 +529,21 @@ def test_resumptions_and_bookings(read, text: str, label: Label) -> None:  # typ
 )
 def test_missions_exercises_and_set_up(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # statements (CAMEO 01): judging too early, a proposal studied, optimism, symbolic acts
+        ("The envoy said it was too early to judge the border talks.", N),
+        ("Officials said they were studying the proposal for new quotas.", N),
+        ("The premier voiced optimism that the dispute would be settled.", N),
+        ("The president laid a wreath for the soldiers killed in the war.", N),
+        # a visit postponed is one called off
+        ("The minister's visit to Canberra was postponed.", E),
+        # look-alike: the visit made
+        ("The minister visited Canberra on Monday.", D),
+    ],
+)
+def test_statements_and_visits(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
