@@ -547,3 +547,18 @@ def test_missions_exercises_and_set_up(read, text: str, label: Label) -> None:  
 )
 def test_statements_and_visits(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a dispute settled, resolved or defused ends (CAMEO 037/08)
+        ("The two neighbours settled their river dispute.", D),
+        ("Envoys defused the row over the fishing boats.", D),
+        ("The two sides exchanged prisoners at the crossing.", D),
+        # look-alike: talks to resolve it that failed
+        ("Talks to resolve the quota dispute collapsed.", E),
+    ],
+)
+def test_disputes_settled(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
