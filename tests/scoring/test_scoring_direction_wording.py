@@ -562,3 +562,17 @@ def test_statements_and_visits(read, text: str, label: Label) -> None:  # type: 
 )
 def test_disputes_settled(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # proceedings brought against a state are a complaint (CAMEO 114/115)
+        ("Canberra launched WTO proceedings against Beijing over barley duties.", E),
+        # the trade blacklists by their names
+        ("Washington placed 12 Iranian firms on the Unverified List.", E),
+        ("Commerce removed two universities from the Unverified List.", D),
+    ],
+)
+def test_proceedings_and_trade_lists(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
