@@ -576,3 +576,17 @@ def test_disputes_settled(read, text: str, label: Label) -> None:  # type: ignor
 )
 def test_proceedings_and_trade_lists(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
     assert read(text).label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a nuclear test is a show of force; agencies ordered out are expelled (CAMEO 166)
+        ("Pakistan carried out two underground nuclear tests.", E),
+        ("Relief agencies were ordered out of the province by the army.", E),
+        # look-alike: agencies let in
+        ("Relief agencies were allowed into the province.", D),
+    ],
+)
+def test_nuclear_tests_and_orders_out(read, text: str, label: Label) -> None:  # type: ignore[no-untyped-def]
+    assert read(text).label is label
