@@ -151,13 +151,16 @@ def _participle(norms: list[str], i: int) -> bool:
     return word.endswith(("ed", "en", "wn")) or word in _PARTICIPLES
 
 
-def _reduced_relative(m: Span, norms: list[str], layers: dict[str, list[Span]]) -> bool:
-    """Whether pivot ``m`` is a participle right after the noun it acts on, with no form of *be*:
-    "tariffs imposed in 2018 (were lifted)" describes the tariffs."""
+def _pivot_as_subject(m: Span, norms: list[str], layers: dict[str, list[Span]]) -> bool:
+    """Whether pivot ``m`` can be the subject of a passive verb after it: a noun after a
+    determiner ("the lifting of sanctions was criticised") or a participle right after the noun it
+    acts on, with no form of *be* ("tariffs imposed in 2018 were lifted"); not a finite verb
+    ("would not lift the embargo until the prisoners were freed")."""
     i = m[START]
+    if i and norms[i - 1] in _DETERMINERS:
+        return True
     return (
-        m[0] == "pivot"
-        and _participle(norms, i)
+        _participle(norms, i)
         and not _is_passive(m, norms)
         and any(o[END] == i for o in layers.get("object", ()))
     )
@@ -176,11 +179,20 @@ def _passive_verb_first(
             i - _PASSIVE_SUBJECT_WINDOW <= prev[END] < i
             and _is_passive(m, norms)
             and _participle(norms, i)
-            and (m[0] == "event" or _reduced_relative(prev, norms, layers))
+            and (_pivot_as_subject(prev, norms, layers) if prev[0] == "pivot" else m[0] == "event")
             and CLAUSE_BREAKS.isdisjoint(norms[prev[END] : i])
         ):
             cues[k - 1], cues[k] = cues[k], cues[k - 1]
     return cues
+
+
+def _double_negation(neg: list[Span], t: Span, i: int) -> bool:
+    """Whether another negation stands next to ``t`` before token ``i``, so the two cancel ("did
+    not rule out", "never failed to")."""
+    return any(
+        n is not t and t[START] - 2 <= n[START] < i and not (t[START] <= n[START] < t[END])
+        for n in neg
+    )
 
 
 def _refusing(t: Span, norms: list[str]) -> bool:
@@ -346,7 +358,12 @@ def weigh_moves(
         if is_secondary:
             w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
             notes = [label, "secondary"]
-        if neg and (t := _in_scope(neg, i, eng.negation_window, norms, True)):
+        if (
+            neg
+            and (t := _in_scope(neg, i, eng.negation_window, norms, True))
+            and not (i <= t[START] and t[END] <= m[END])  # "no intention of": the cue's own
+            and not _double_negation(neg, t, i)  # "did not rule out sanctions": they cancel
+        ):
             # "did not lift" flips a move; "no agreement" only denies that one exists
             if t[PHRASE] in _ABSENCE:
                 continue
