@@ -335,6 +335,7 @@ def weigh_moves(
     direction: list[Finding] = []
     esc, desc = res.escalation, res.deescalation
     coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
+    bg_aux = bg is not None and not _PASSIVE_AUX.isdisjoint(norms)  # (a phrase may end)
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
     main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
     for k, (m, weight, mode, label) in enumerate(cues):
@@ -342,7 +343,7 @@ def weigh_moves(
         if coords and k and _starts_between(coords, cues[k - 1][0][START], i):
             main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
         f = _background_factor(bg, i, raw, eng) if bg else 1.0
-        if f != 1.0 and bg and _phrase_ended(bg, i, norms):
+        if f != 1.0 and bg_aux and bg and _phrase_ended(bg, i, norms):
             f = 1.0  # "curbs imposed during the pandemic were unwound": the main verb again
         if main_free:
             # a background cue ("While talks continue, X imposed …") leaves the main to come
