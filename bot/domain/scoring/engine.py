@@ -20,6 +20,13 @@ class EventCue:
     weight: float
     mode: str
     label: str = ""
+    complement: str = ""
+    nouns: frozenset[str] = frozenset()
+    """For the complement "with a noun": the nouns one of which must follow the verb."""
+    """What must follow the verb in its clause for it to be an event (``_COMPLEMENTS``): "to" and
+    a verb for a directive ("ordered X to leave"), "to" and a court ("took X to the WTO"), "to" a
+    recipient ("handed X to Y"), "against" ("cautioned X against …"), or one of ``nouns``
+    ("declined a US request", "took in Syrian refugees")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,16 @@ def _add_all(index: PhraseIndex, layer: str, cues: list[str], payload: Any) -> N
         index.add(layer, cue, payload)
 
 
+_COMPLEMENTS = {
+    "directives": "directive",
+    "to_forum": "to a forum",
+    "to_recipient": "to a recipient",
+    "with_against": "against",
+}
+"""Keys of an event category whose verbs count only with a complement after them (``moves.py``),
+and the complement's name."""
+
+
 @cache
 def engine() -> Engine:
     """The process-wide compiled engine (lexicons are read once, on first use)."""
@@ -133,8 +150,18 @@ def engine() -> Engine:
         code, name = str(cat["code"]), str(cat["name"])
         cue = EventCue(code, name, float(cat["weight"]), str(cat["mode"]), f"{code} {name}")
         _add_all(index, "event", cat["cues"], cue)
-    for direction in ("down", "up"):
-        _add_all(index, "pivot", events["pivots"][direction], direction)
+        for key, complement in _COMPLEMENTS.items():
+            if key in cat:
+                label = f"{code} {name}; {complement}"
+                gapped = EventCue(code, name, cue.weight, cue.mode, label, complement)
+                _add_all(index, "event", cat[key], gapped)
+        for governed in cat.get("governed", ()):
+            nouns = frozenset(governed["nouns"])
+            label = f"{code} {name}; with a noun"
+            gapped = EventCue(code, name, cue.weight, cue.mode, label, "with a noun", nouns)
+            _add_all(index, "event", governed["verbs"], gapped)
+    for direction, verbs in events["pivots"].items():
+        _add_all(index, "pivot", verbs, direction)
     for klass, cues in events["objects"].items():
         _add_all(index, "object", cues, klass)
     _add_all(index, "name", events.get("names", {}).get("cues", []), True)

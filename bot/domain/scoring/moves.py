@@ -31,8 +31,23 @@ SECONDARY_DECAY = float(_S["secondary_decay"])
 SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
 BOTH_WAYS_MIN = float(_S["both_ways_min"])
 _ABSENCE = frozenset(_SETTINGS["words"]["absence"])
-_REFUSAL_WINDOW = int(load("events.toml")["refusals"]["window"])
+_EVENTS = load("events.toml")
+_REFUSAL_WINDOW = int(_EVENTS["refusals"]["window"])
 _BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
+_DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
+_FORUMS = frozenset(_EVENTS["forums"])
+_GOVERNED_WINDOW = int(_EVENTS["governed_window"])
+_ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
+_MUNITIONS = tuple(_EVENTS["pivots_munitions"]["stems"])
+_MUNITION_TARGETS = frozenset(_EVENTS["pivots_munitions"]["targets"])
+_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
+_PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
+_BG_PREPOSITIONS = frozenset(load("modality.toml")["background"]["prepositions"])
+_REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
+_VOLITION = frozenset(_SETTINGS["words"]["volition"])
+_REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
+_PARTICIPLES = frozenset(form for forms in _EVENTS["irregular"].values() for form in forms)
+_PASSIVE_SUBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
 
 Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
@@ -91,6 +106,128 @@ def _refused(refusals: list[Span], j: int, norms: list[str]) -> bool:
     return False
 
 
+def _complemented(layers: dict[str, list[Span]], norms: list[str], j: int, kind: str) -> bool:
+    """Whether the verb ending at ``j`` has the complement its category asks for in its clause:
+    "against" (a warning: "cautioned Tokyo against …"), or "to" and then a verb for a directive
+    ("ordered the mission to leave", "told Tokyo to stop"; not a destination: "ordered troops to
+    the border", "… to Kuwait"), a court or tribunal for a party taken before one ("took Canberra
+    to the WTO"; not "took two years to reach court") or anything for a recipient ("handed the
+    suspects to …")."""
+    word_wanted = "against" if kind == "against" else "to"
+    n = len(norms)
+    for k in range(j, min(j + _DIRECTIVE_WINDOW, n - 1)):
+        word = norms[k]
+        if word == word_wanted and (k > j or kind != "directive"):
+            nxt = norms[k + 1]
+            if kind == "directive":
+                return (
+                    nxt.isalpha()
+                    and nxt not in _DETERMINERS
+                    and not any(a[START] == k + 1 for a in layers.get("actor", ()))
+                )
+            if kind == "to a forum":
+                if nxt in _FORUMS:
+                    return True
+                return nxt in _DETERMINERS and not _FORUMS.isdisjoint(norms[k + 2 : k + 4])
+            return True
+        if word in _BREAKS_BUT_AND:
+            return False
+    return False
+
+
+def _governs(norms: list[str], j: int, nouns: frozenset[str]) -> bool:
+    """Whether one of ``nouns`` follows the verb ending at ``j`` closely, in its clause ("declined
+    a US request", "takes in Syrian refugees")."""
+    for k in range(j, min(j + _GOVERNED_WINDOW, len(norms))):
+        if norms[k] in nouns:
+            return True
+        if norms[k] in CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def _participle(norms: list[str], i: int) -> bool:
+    word = norms[i]
+    return word.endswith(("ed", "en", "wn")) or word in _PARTICIPLES
+
+
+def _pivot_as_subject(m: Span, norms: list[str], layers: dict[str, list[Span]]) -> bool:
+    """Whether pivot ``m`` can be the subject of a passive verb after it: a noun after a
+    determiner ("the lifting of sanctions was criticised") or a participle right after the noun it
+    acts on, with no form of *be* ("tariffs imposed in 2018 were lifted"); not a finite verb
+    ("would not lift the embargo until the prisoners were freed")."""
+    i = m[START]
+    if i and norms[i - 1] in _DETERMINERS:
+        return True
+    return (
+        _participle(norms, i)
+        and not _is_passive(m, norms)
+        and any(o[END] == i for o in layers.get("object", ()))
+    )
+
+
+def _passive_verb_first(
+    cues: list[Cue], norms: list[str], layers: dict[str, list[Span]]
+) -> list[Cue]:
+    """Put a passive verb before the cue of its subject: in "the offer was rejected" or "the
+    strike was called off" the verb is the main event and the noun what it acts on; in "tariffs
+    imposed in 2018 were lifted" the lifting is, and the participle before it a description."""
+    for k in range(1, len(cues)):
+        m, prev = cues[k][0], cues[k - 1][0]
+        i = m[START]
+        if (
+            i - _PASSIVE_SUBJECT_WINDOW <= prev[END] < i
+            and _is_passive(m, norms)
+            and _participle(norms, i)
+            and (_pivot_as_subject(prev, norms, layers) if prev[0] == "pivot" else m[0] == "event")
+            and CLAUSE_BREAKS.isdisjoint(norms[prev[END] : i])
+        ):
+            cues[k - 1], cues[k] = cues[k], cues[k - 1]
+    return cues
+
+
+def _double_negation(neg: list[Span], t: Span, i: int) -> bool:
+    """Whether another negation stands next to ``t`` before token ``i``, so the two cancel ("did
+    not rule out", "never failed to")."""
+    return any(
+        n is not t and t[START] - 2 <= n[START] < i and not (t[START] <= n[START] < t[END])
+        for n in neg
+    )
+
+
+def _refusing(t: Span, norms: list[str]) -> bool:
+    """Whether negation ``t`` refuses what follows: a negated will ("will not", "won't",
+    "cannot"), not a report that something did not happen ("had not discussed")."""
+    k = t[START]
+    return t[PHRASE] in _REFUSING or (k > 0 and norms[k - 1] in _VOLITION)
+
+
+def _drop_modifiers(cues: list[Cue], layers: dict[str, list[Span]]) -> list[Cue]:
+    """Drop a restriction noun that modifies the cooperative event noun right after it: "tariff
+    talks" are talks, "a sanctions waiver" a waiver, "a tariff truce" a truce."""
+    pairs = [
+        k
+        for k in range(len(cues) - 1)
+        if cues[k + 1][0][START] == cues[k][0][END] and cues[k][1] > 0 > cues[k + 1][1]
+    ]
+    if not pairs:
+        return cues
+    nouns = {(o[START], o[END]) for o in layers.get("object", ()) if o[1] == "restriction"}
+    drop = {k for k in pairs if cues[k][0][0] == "event" and cues[k][0][START : END + 1] in nouns}
+    return [cue for k, cue in enumerate(cues) if k not in drop] if drop else cues
+
+
+def _phrase_ended(bg: list[Span], i: int, norms: list[str]) -> bool:
+    """Whether every background cue before ``i`` is a preposition whose phrase a form of *be*
+    after it has ended ("… during the pandemic were unwound"); a clause ("after talks were
+    suspended") keeps its own verb."""
+    return all(
+        b[PHRASE] in _BG_PREPOSITIONS and not _PASSIVE_AUX.isdisjoint(norms[b[END] : i])
+        for b in bg
+        if b[END] <= i
+    )
+
+
 def _cue_start(c: Cue) -> int:
     return c[0][START]
 
@@ -107,7 +244,10 @@ def pivot_moves(
         return cues, consumed
     weights = eng.pivot_weights
     for p in layers["pivot"]:
-        obj = _object_of(p, objects, norms, _is_passive(p, norms))
+        # a passive or intransitive pivot acts on its subject ("the truce lapsed without a deal")
+        obj = _object_of(
+            p, objects, norms, _is_passive(p, norms) or p[PHRASE].startswith(_ON_SUBJECT)
+        )
         if obj is None:
             continue
         # noun compounds take their head: "export-control dialogue" is a dialogue
@@ -119,6 +259,13 @@ def pivot_moves(
         _, klass, oi, oj, noun = obj
         if klass == "cooperation" and verb.startswith(eng.restrictive_pivots):
             klass = "restriction"  # "tightened export licences": a stiffer regime
+        elif (
+            klass == "arms"
+            and verb.startswith(_MUNITIONS)
+            and oj < len(norms)
+            and norms[oj] in _MUNITION_TARGETS
+        ):
+            direction = "up"  # "dropped bombs on the town": an attack
         weight = weights[f"{direction}_{klass}"]
         lo, hi = min(pi, oi), max(pj, oj)
         if consumed is None:
@@ -142,10 +289,29 @@ def event_moves(
             continue
         if j - i == 1 and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
+        if cue.complement and not (
+            _governs(norms, j, cue.nouns)
+            if cue.nouns
+            else _complemented(layers, norms, j, cue.complement)
+        ):
+            continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
         cues.sort(key=_cue_start)
+        if "object" in layers:
+            cues = _drop_modifiers(cues, layers)
         cues = _complements_govern(cues)
+        if not _PASSIVE_AUX.isdisjoint(norms):
+            cues = _passive_verb_first(cues, norms, layers)
+        first = cues[0][0]
+        if (
+            first[PHRASE] in _PARTICIPANTS
+            and len(cues) > 1
+            and first[END] <= (second := cues[1][0])[START]
+            and CLAUSE_BREAKS.isdisjoint(norms[first[END] : second[START]])
+        ):
+            # "Striking dockers agreed to …": the participants are the subject, not the event
+            cues[0], cues[1] = cues[1], cues[0]
     return cues
 
 
@@ -169,6 +335,7 @@ def weigh_moves(
     direction: list[Finding] = []
     esc, desc = res.escalation, res.deescalation
     coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
+    bg_aux = bg is not None and not _PASSIVE_AUX.isdisjoint(norms)  # (a phrase may end)
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
     main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
     for k, (m, weight, mode, label) in enumerate(cues):
@@ -176,6 +343,8 @@ def weigh_moves(
         if coords and k and _starts_between(coords, cues[k - 1][0][START], i):
             main_free, n_secondary = True, 0  # "…, while warning …": a clause of its own
         f = _background_factor(bg, i, raw, eng) if bg else 1.0
+        if f != 1.0 and bg_aux and bg and _phrase_ended(bg, i, norms):
+            f = 1.0  # "curbs imposed during the pandemic were unwound": the main verb again
         if main_free:
             # a background cue ("While talks continue, X imposed …") leaves the main to come
             main_free = f != 1.0
@@ -190,11 +359,18 @@ def weigh_moves(
         if is_secondary:
             w *= secondary * SECONDARY_DECAY ** (n_secondary - 1)
             notes = [label, "secondary"]
-        if neg and (t := _in_scope(neg, i, eng.negation_window, norms, True)):
+        if (
+            neg
+            and (t := _in_scope(neg, i, eng.negation_window, norms, True))
+            and not (i <= t[START] and t[END] <= m[END])  # "no intention of": the cue's own
+            and not _double_negation(neg, t, i)  # "did not rule out sanctions": they cancel
+        ):
             # "did not lift" flips a move; "no agreement" only denies that one exists
             if t[PHRASE] in _ABSENCE:
                 continue
             w *= NEGATION_FACTOR
+            if 0 < w < _REFUSAL_WEIGHT and not is_secondary and _refusing(t, norms):
+                w = _REFUSAL_WEIGHT  # "will not negotiate": a refusal, as strong as "refused to"
             notes = notes or [label]
             notes.append("negated")
         elif refusals and _refused(refusals, m[END], norms):

@@ -21,6 +21,7 @@ subject, however long, is what it acts on."""
 _WORDS = _SETTINGS["words"]
 """The small word lists of the span rules (see ``lexicons/settings.toml``, ``[words]``)."""
 _PASSIVE_AUX = frozenset(_WORDS["passive_aux"])
+_SUBJECT_RELATIVES = frozenset(_WORDS["subject_relatives"])
 _NOT_QUANTITY = frozenset(_WORDS["not_quantity"])
 _NOT_UNIT = frozenset(_WORDS["not_unit"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
@@ -59,14 +60,25 @@ def is_passive(p: Span, norms: list[str]) -> bool:
 
 
 def object_of(p: Span, objects: list[Span], norms: list[str], passive: bool = False) -> Span | None:
-    """The object a pivot verb acts on: the nearest one after it in its clause, else before it
-    (further back when the pivot is passive)."""
+    """The object a pivot verb acts on: the nearest one after it in its clause, else before it; a
+    passive verb's object is its subject, before it and further back ("talks were suspended over
+    sanctions" suspends the talks)."""
     pi, pj = p[START], p[END]
+    if passive and (o := _object_before(pi, objects, norms, PASSIVE_OBJECT_WINDOW)):
+        return o
     for o in objects:
         oi = o[START]
         if pj <= oi <= pj + FORWARD_OBJECT_WINDOW and not has_break(norms, pj, oi):
+            if oi > pj + 1 and norms[oi - 1] == "in":
+                continue  # "shut their shops in protest": an adjunct ("an increase in tariffs" acts)
             return o
-    back = PASSIVE_OBJECT_WINDOW if passive else BACKWARD_OBJECT_WINDOW
+    if passive or (pi and norms[pi - 1] in _SUBJECT_RELATIVES):
+        return None  # "a strike that shut down the capital": the noun before is the subject
+    return _object_before(pi, objects, norms, BACKWARD_OBJECT_WINDOW)
+
+
+def _object_before(pi: int, objects: list[Span], norms: list[str], back: int) -> Span | None:
+    """The nearest object ending within ``back`` tokens before ``pi``, in its clause."""
     for k in range(len(objects) - 1, -1, -1):
         o = objects[k]
         oj = o[END]
