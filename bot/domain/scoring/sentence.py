@@ -481,22 +481,23 @@ class SentenceAnalyser:
         # firms from the Entity List"), unless the condition is that text's own ratification
         cond_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
-            if cc.name == _NOT_A_CUE:
+            name = cc.name
+            if name == _NOT_A_CUE:
                 continue
             if (
-                cc.name == "instrument"
+                name == "instrument"
                 and 0 <= cond_end <= i
                 and _PUNCT_SET.isdisjoint(raw[cond_end:i])
                 and not norms[i].startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
-            if cc.name == _CITED:  # "according to the ministry": an authority on the record
+            if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
             if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
-            if cc.name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
+            if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
             if (
                 neg
@@ -504,19 +505,19 @@ class SentenceAnalyser:
                 and _in_scope(neg, i, eng.negation_window, norms)
             ):  # "will not be lifted", "was not framed as temporary": a permanent move
                 continue
-            if cc.name in _CONDITIONS and j < len(raw) and _time_bound(raw[j], norms[j]):
+            if name in _CONDITIONS and j < len(raw) and _time_bound(raw[j], norms[j]):
                 # "valid only for 30 days", "runs only until 30 September": a time limit, no
                 # condition; what lasts only until a date is still reversible
-                if cc.name != "conditional":
+                if name != "conditional":
                     res.clarity.append((classes["reversible"], phrase))
                 continue
             res.clarity.append((cc, phrase))
-            if cc.name == "withheld":
+            if name == "withheld":
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
                         res.withheld = {*res.withheld, what}
-            elif cc.name in _CONDITIONS:
+            elif name in _CONDITIONS:
                 cond_end = j
                 tail: list[str] = []
                 for tok in raw[j : j + MAX_CONDITION_TOKENS]:
