@@ -48,7 +48,14 @@ builds its lexicons; forked ones start in milliseconds), which a smaller batch w
     "--jsonl",
     "jsonl",
     type=click.File("r", encoding="utf-8"),
-    help="Score JSON Lines objects with id and text; one JSON object per line out.",
+    help="Score JSON Lines objects with id and text (title and published optional); one JSON "
+    "object per line out.",
+)
+@click.option(
+    "--published",
+    metavar="DATE",
+    help="When the text on stdin was published (ISO 8601, e.g. 2026-05-12): dates in it such "
+    "as 'May 14' or 'next month' are read against it.",
 )
 @click.option(
     "--workers",
@@ -63,12 +70,18 @@ def analyze(
     as_json: bool,
     jsonl: TextIO | None,
     workers: int | None,
+    published: str | None,
     pool_chars: int,
     data_dir: Path | None,
 ) -> None:
     """Score one article: a URL, or - for text on stdin; or a batch with --jsonl FILE."""
     from bot.domain.scoring import RuleScorer
 
+    if published is not None and (jsonl is not None or source != "-"):
+        raise click.UsageError(
+            "--published is for text on stdin (-): a --jsonl line carries its own 'published', "
+            "a page its own date"
+        )
     if jsonl is not None:
         bad = _analyze_batch(jsonl, workers, pool_chars)
         if bad:
@@ -76,6 +89,12 @@ def analyze(
         return
     if not source:
         raise click.UsageError("give a URL, - for text on stdin, or --jsonl FILE")
+    when = None
+    if published is not None:
+        from bot.analyze_batch import published_at
+
+        if isinstance(when := published_at(published), str):
+            raise click.BadParameter(when.replace("'published'", "it"), param_hint="--published")
     settings = load_settings(data_dir)
     scorer = RuleScorer()
     if source == "-":
@@ -87,7 +106,7 @@ def analyze(
                 "standard input is empty: give the title on the first line and the text below it"
             )
         title, _, body = text.strip().partition("\n")
-        article = Article(title=title.strip(), text=body.strip() or title.strip())
+        article = Article(title=title.strip(), text=body.strip() or title.strip(), published=when)
         link = ""
     else:
         if not source.lower().startswith(("http://", "https://")):

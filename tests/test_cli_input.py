@@ -53,6 +53,41 @@ def test_a_clean_jsonl_batch_exits_zero(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["id"] == 1
 
 
+def test_a_jsonl_line_with_its_publication_time_resolves_its_dates(tmp_path: Path) -> None:
+    """A line's ``published`` (ISO 8601) is what "May 14" and "for 90 days" are read against;
+    one that is no date is reported like any other bad line."""
+    text = "The US will cut tariffs on Chinese goods for 90 days starting May 14."
+    lines = [
+        json.dumps({"id": "dated", "text": text, "published": "2026-05-12"}),
+        json.dumps({"id": "timed", "text": text, "published": "2027-05-12T09:30:00Z"}),
+        json.dumps({"id": "undated", "text": text}),
+        json.dumps({"id": "bad", "text": text, "published": "12/05/2026"}),
+    ]
+    result = signalbot(tmp_path, "analyze", "--jsonl", "-", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "line 4: skipped: 'published' must be an ISO 8601 date or time, found '12/05/2026'"
+    )
+    out = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert out["dated"]["reversion_risk"]["date"] == "2026-08-12"  # May 14 + 90 days
+    assert out["timed"]["reversion_risk"]["date"] == "2027-08-12"
+    assert out["undated"]["reversion_risk"]["date"] is None  # "May 14" of which year?
+    assert out[None]["line"] == 4
+
+
+def test_text_on_stdin_takes_its_publication_date_as_an_option(tmp_path: Path) -> None:
+    stdin = "Tariff pause\nThe US will cut tariffs on Chinese goods for 90 days starting May 14.\n"
+    result = signalbot(tmp_path, "analyze", "-", "--json", "--published", "2026-05-12", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["reversion_risk"]["date"] == "2026-08-12"
+    bad = signalbot(tmp_path, "analyze", "-", "--published", "next week", stdin=stdin)
+    assert bad.returncode == 2
+    assert "--published: it must be an ISO 8601 date or time, found 'next week'" in bad.stderr
+    batch = signalbot(tmp_path, "analyze", "--jsonl", "-", "--published", "2026-05-12", stdin="")
+    assert batch.returncode == 2
+    assert "a --jsonl line carries its own 'published'" in batch.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
