@@ -141,10 +141,10 @@ def timing(rows: Sequence[dict[str, Any]], n_candidates: int = 500, calls: int =
 
     recent = [fake(i) for i in range(n_candidates)]
     news = [fake(n_candidates + i) for i in range(calls)]
-    stories._features.cache_clear()
+    stories.forget_features()
     start = time.perf_counter()
     for item in news:
-        stories._features.cache_clear()  # cold: every candidate normalised again
+        stories.forget_features()  # cold: every candidate normalised again
         match_story(item, recent)
     cold = (time.perf_counter() - start) / calls
     match_story(news[0], recent)
@@ -172,7 +172,7 @@ def cycle(items: int) -> None:
                                    published=published))  # fmt: skip
     picks: dict[str, list[str | None]] = {}
     for name in ("list", "index"):
-        stories._features.cache_clear()
+        stories.forget_features()
         listed: list[StoryCandidate] = []
         index = StoryIndex()
         chosen: list[str | None] = []

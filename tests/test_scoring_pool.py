@@ -15,7 +15,8 @@ import pytest
 
 from bot.adapters import scoring_pool
 from bot.adapters.scoring_pool import ScoringPool, poll_processes, weighted_rule_scorer
-from bot.domain.models import Article
+from bot.domain import stories
+from bot.domain.models import Article, Assessment
 from bot.domain.scoring import RuleScorer
 from bot.ports import Scorer
 from tests.support.feeds import TARIFF_TEXT
@@ -139,6 +140,30 @@ def test_pooled_batch_scores_as_the_calling_process_does() -> None:
         pool.close()
     assert got == expected
     assert len(seen) == len(articles)  # each item's scoring time is reported, wherever it ran
+
+
+def test_workers_make_the_story_features_of_relevant_items_for_matching() -> None:
+    """A relevant item is matched to stories in the calling process next: the worker that
+    scored it sends its story features, the same as made here, and they are kept for matching;
+    an item out of scope sends none."""
+    articles = _articles(40)
+    stories.forget_features()
+    pool = ScoringPool(weighted_rule_scorer, processes=1)
+    try:
+        got = asyncio.run(pool.score_batch(articles))
+        assert pool.started
+    finally:
+        pool.close()
+    kept = dict(stories._known)
+    for article, assessment in zip(articles, got, strict=True):
+        assert isinstance(assessment, Assessment)
+        key = (article.title, article.text[: stories.LEAD_CHARS])
+        if assessment.relevant:
+            assert kept[key] == stories.story_features(*key)
+        else:
+            assert key not in kept
+    assert any(a.relevant for a in got if isinstance(a, Assessment))
+    assert not all(a.relevant for a in got if isinstance(a, Assessment))
 
 
 def test_small_batches_and_one_worker_stay_in_process() -> None:

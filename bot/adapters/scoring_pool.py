@@ -45,6 +45,7 @@ from bot.domain.source_weight import WeightedScorer
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from bot.domain.stories import StoryFeatures
     from bot.ports import Scorer
 
 # The rule scorer and the process pool (multiprocessing) are imported when first needed: a poll
@@ -126,24 +127,45 @@ _pack = encoder(Assessment)
 _unpack = decoder(Assessment)
 
 
-def _score_in_worker(articles: Sequence[Article]) -> list[tuple[Packed | Exception, float]]:
+def _score_in_worker(
+    articles: Sequence[Article],
+) -> list[tuple[Packed | Exception, float, StoryFeatures | None]]:
     """``score_chunk`` with each assessment as a plain tuple (``bot.adapters.model_tuples``):
-    a third of the cost of pickling the model in the worker and of unpickling it here."""
+    a third of the cost of pickling the model in the worker and of unpickling it here. A
+    relevant item is matched to stories next, in the polling process: its story features are
+    made here, on a core that process does not need."""
     assert _worker_scorer is not None, "worker started without its scorer"
-    return [
-        (result if isinstance(result, Exception) else _pack(result), seconds)
-        for result, seconds in score_chunk(_worker_scorer, articles)
-    ]
+    from bot.domain.stories import LEAD_CHARS, story_features
+
+    out: list[tuple[Packed | Exception, float, StoryFeatures | None]] = []
+    for article, (result, seconds) in zip(
+        articles, score_chunk(_worker_scorer, articles), strict=True
+    ):
+        if isinstance(result, Exception):
+            out.append((result, seconds, None))
+        else:
+            relevant = result.relevant
+            lead = article.text[:LEAD_CHARS]
+            out.append(
+                (_pack(result), seconds, story_features(article.title, lead) if relevant else None)
+            )
+    return out
 
 
 def _received(
-    parts: Iterable[list[tuple[Packed | Exception, float]]],
+    parts: Iterable[list[tuple[Packed | Exception, float, StoryFeatures | None]]],
+    articles: Sequence[Article],
 ) -> list[tuple[Result, float]]:
-    return [
-        (result if isinstance(result, Exception) else _unpack(result), seconds)
-        for part in parts
-        for result, seconds in part
-    ]
+    """The workers' results rebuilt, in order, the story features they made kept for matching."""
+    from bot.domain.stories import LEAD_CHARS, remember_features
+
+    out: list[tuple[Result, float]] = []
+    results = (result for part in parts for result in part)
+    for article, (result, seconds, features) in zip(articles, results, strict=True):
+        if features is not None:
+            remember_features(article.title, article.text[:LEAD_CHARS], features)
+        out.append((result if isinstance(result, Exception) else _unpack(result), seconds))
+    return out
 
 
 def run_in_worker(fn: Callable[..., Any], *args: Any) -> Any:
@@ -300,7 +322,7 @@ class ScoringPool:
             pool.submit(_score_in_worker, articles[a:b])
             for a, b in chunks(len(articles), self.processes)
         ]
-        return self._done(_received(part.result() for part in parts))
+        return self._done(_received((part.result() for part in parts), articles))
 
     async def score_batch(self, articles: Sequence[Article]) -> list[Result]:
         """Every article's assessment in order, without blocking the event loop: in worker
@@ -331,7 +353,7 @@ class ScoringPool:
                 self._pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
                 continue
-            return self._done(_received(parts))
+            return self._done(_received(parts, articles))
         raise AssertionError("unreachable")
 
     def close(self) -> None:

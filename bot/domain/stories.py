@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -49,6 +48,9 @@ alert. Figures on that fixture are optimistic; its 2-fold check is the fairer es
 
 LEAD_WORDS = 40
 """How much of the lead takes part in matching: wire leads carry the facts in the first sentences."""
+
+LEAD_CHARS = 600
+"""How much of an item's summary its story candidate keeps as the lead."""
 
 _PREFILTER = 0.10
 """Candidates whose cheap rarity-weighted overlap is below this are not scored in full (no
@@ -220,8 +222,39 @@ def _names(raw: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=8192)
+StoryFeatures = _Features
+"""What matching reads of an item's title and lead (``story_features``)."""
+
+_FEATURES_KEPT = 8192
+_known: dict[tuple[str, str], _Features] = {}
+
+
 def _features(title: str, lead: str) -> _Features:
+    """``story_features``, kept for the last 8,192 titles and leads (each item is compared as a
+    new item and then again as a candidate; a running bot reads the same stories every cycle)."""
+    found = _known.get((title, lead))
+    if found is None:
+        found = story_features(title, lead)
+        remember_features(title, lead, found)
+    return found
+
+
+def remember_features(title: str, lead: str, features: _Features) -> None:
+    """Keep the features of this title and lead, made elsewhere (the worker process that scored
+    the item); beyond 8,192 the oldest kept are dropped."""
+    if len(_known) >= _FEATURES_KEPT:
+        del _known[next(iter(_known))]
+    _known[(title, lead)] = features
+
+
+def forget_features() -> None:
+    """Drop every kept feature set (benchmarks of a cold start)."""
+    _known.clear()
+
+
+def story_features(title: str, lead: str) -> _Features:
+    """What matching reads of a title and lead: their words by rarity, figures, rates, places,
+    names, instruments and direction."""
     raw = _prepare(title, lead)
     cleaned = _clean(raw)
     words = _words(cleaned)

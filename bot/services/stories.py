@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.followups import FollowUp, compare
 from bot.domain.identity import content_hash
 from bot.domain.models import Assessment, Item
-from bot.domain.stories import StoryCandidate
+from bot.domain.stories import LEAD_CHARS, StoryCandidate
 from bot.domain.story_index import StoryIndex
 from bot.ports import Alert, Reminder, Store
 
@@ -54,7 +54,7 @@ class StoryTracker:
         candidate = StoryCandidate(
             story_id="",
             title=item.title,
-            lead=item.summary[:600],
+            lead=item.summary[:LEAD_CHARS],
             published=item.published or now,
             topics=tuple(assessment.topics),
             actors=tuple(assessment.actors),
