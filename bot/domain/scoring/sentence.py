@@ -14,12 +14,12 @@ from datetime import date
 
 from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
-from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
+from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine
 from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
-from .moves import event_moves, pivot_moves, weigh_moves
+from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
@@ -341,7 +341,7 @@ class SentenceAnalyser:
         self.eng = eng
         scope = eng.scope
         self._listed = frozenset().union(
-            _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS,
+            _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             scope.org_words, scope.sectors, scope.policy_verbs,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
@@ -410,9 +410,9 @@ class SentenceAnalyser:
                 cues, consumed = pivot_moves(eng, layers, norms)
             else:
                 cues, consumed = [], None
-            cues = event_moves(layers, norms, consumed, cues)
+            cues = event_moves(layers, norms, consumed, cues, listed)
             if cues:
-                weigh_moves(eng, res, cues, layers, raw, norms, neg, acts)
+                weigh_moves(eng, res, cues, layers, raw, norms, neg, acts, listed)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -433,7 +433,7 @@ class SentenceAnalyser:
             _NO_DATES
             if _DATED.isdisjoint(listed)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
-            if (kinds := date_kinds(text, raw, norms))
+            if (kinds := date_kinds(text, raw, norms, listed))
             else _NO_DATES
         )
         if dates and not _statistic(res, norms, eng):
