@@ -298,13 +298,14 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
     return ""
 
 
-def _statistic(res: SentenceResult, norms: list[str], eng: Engine) -> bool:
+def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine) -> bool:
     """A trade flow reported moving in a sentence without a move ("exports to China fell 5% in
-    May"): a statistic, whose states and months are no destination or timeline of a measure."""
+    May"): a statistic, whose states and months are no destination or timeline of a measure
+    (``listed``: the sentence's listed words, ``SentenceAnalyser``)."""
     return (
         not res.direction
-        and not _FLOWS.isdisjoint(norms)
-        and not eng.market_moves.isdisjoint(norms)
+        and not _FLOWS.isdisjoint(listed)
+        and not eng.market_moves.isdisjoint(listed)
     )
 
 
@@ -342,7 +343,7 @@ class SentenceAnalyser:
         scope = eng.scope
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
-            scope.org_words, scope.sectors, scope.policy_verbs,
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
@@ -385,8 +386,15 @@ class SentenceAnalyser:
             _drop_inside_bodies(layers, raw)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
+            before, after, n = eng.venue_before, eng.venue_after, len(norms)
             for m in acts:
-                if norms[m[START]] in starts and _is_venue(m, norms, eng):
+                i, j = m[START], m[END]
+                if (
+                    norms[i] in starts
+                    # (the context a venue needs, tested first without a call: most capitals act)
+                    and ((i and norms[i - 1] in before) or (j < n and norms[j] in after))
+                    and _is_venue(m, norms, eng)
+                ):
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
@@ -436,7 +444,7 @@ class SentenceAnalyser:
             if (kinds := date_kinds(text, raw, norms, listed))
             else _NO_DATES
         )
-        if dates and not _statistic(res, norms, eng):
+        if dates and (res.direction or not _statistic(res, listed, eng)):
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -600,7 +608,9 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
-        if (layers.get("topic") or res.direction) and not _statistic(res, norms, eng):
+        if (layers.get("topic") or res.direction) and (
+            res.direction or not _statistic(res, listed, eng)
+        ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
                 if k >= 0 and norms[k] in dest_words:
