@@ -252,18 +252,22 @@ class PhraseIndex:
                             tok = norms[k + 2]
                             if not (tok.startswith(third) if prefix else tok == third):
                                 continue
-                            if not _fits(norms, k + 2, rest, n):
-                                continue
+                            if len(rest) > 1 and not _fits(norms, k + 2, rest, n):
+                                continue  # (a third word alone is matched already)
                         hits_at = hits_at or []
                         hits_at.append((k, length, hits))
                 if loose and nxt:
                     for rest, length, hits in loose:
-                        if nxt.startswith(rest[0][0]) and _fits(norms, k + 1, rest, n):
+                        if nxt.startswith(rest[0][0]) and (
+                            len(rest) == 1 or _fits(norms, k + 1, rest, n)
+                        ):
                             hits_at = hits_at or []
                             hits_at.append((k, length, hits))
                 if hits_at is not None:
-                    if len(hits_at) > 1:
+                    if len(hits_at) > 2:
                         hits_at.sort(key=lambda h: -h[1])
+                    elif len(hits_at) == 2 and hits_at[0][1] < hits_at[1][1]:
+                        hits_at.reverse()  # (what the sort does with two)
                     if single:
                         hits_at.append((k, 1, single))
                     seen: set[str] = set()

@@ -294,7 +294,7 @@ def event_moves(
         _, cue, i, j, _ = e
         if consumed and (i in consumed if j - i == 1 else not consumed.isdisjoint(range(i, j))):
             continue
-        if j - i == 1 and _attributive(norms, i):
+        if j - i == 1 and norms[i].endswith("ed") and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
         if cue.complement and not (
             _governs(norms, j, cue.nouns)
@@ -304,7 +304,8 @@ def event_moves(
             continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
-        cues.sort(key=_cue_start)
+        if len(cues) > 2 or cues[0][0][START] > cues[1][0][START]:  # (two in order stay)
+            cues.sort(key=_cue_start)
         if "object" in layers:
             cues = _drop_modifiers(cues, layers)
         cues = _complements_govern(cues)
