@@ -435,8 +435,18 @@ class SentenceAnalyser:
             if opened is not None:
                 res.hedge += left_open(opened)
         self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
-        if acts or "topic" in layers:
-            self._entities(res, layers, acts)
+        if acts or "topic" in layers:  # the states and the topics named, each once, in order
+            actors: list[str] = []
+            for m in acts:
+                code: str = m[PAYLOAD].code
+                if code not in actors:
+                    actors.append(code)
+            topics: list[str] = []
+            for m in layers.get("topic", ()):
+                topic = m[PAYLOAD]
+                if topic not in topics:
+                    topics.append(str(topic))
+            res.actors, res.topics = actors, topics
         dates: list[DateMention] = (
             _NO_DATES
             if _DATED.isdisjoint(listed)
@@ -636,21 +646,6 @@ class SentenceAnalyser:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break
-
-    def _entities(
-        self, res: SentenceResult, layers: dict[str, list[Span]], acts: list[Span]
-    ) -> None:
-        actors: list[str] = []
-        for m in acts:
-            code: str = m[PAYLOAD].code
-            if code not in actors:
-                actors.append(code)
-        topics: list[str] = []
-        for m in layers.get("topic", ()):
-            topic = m[PAYLOAD]
-            if topic not in topics:
-                topics.append(str(topic))
-        res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
