@@ -290,6 +290,8 @@ _PLAIN_MONTHS = frozenset(
 """Month names as written: a date without a digit ("by August") needs one of these."""
 _UNIT_WORDS = frozenset(("day", "days", "week", "weeks", "month", "months"))
 YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
+KIND_WORDS = DATE_WORDS | _UNIT_WORDS | YEAR_LIKE
+"""The words ``date_kinds`` tests a sentence's words against."""
 
 
 _YEAR_ONLY = frozenset(("year",))
@@ -305,9 +307,13 @@ def _year_mention(norms: list[str]) -> bool:
     return False
 
 
-def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
-    """The date patterns worth trying on a sentence, from cheap token tests."""
-    if DATE_WORDS.isdisjoint(norms):
+def date_kinds(
+    text: str, raw: list[str], norms: list[str], listed: frozenset[str] | None = None
+) -> frozenset[str]:
+    """The date patterns worth trying on a sentence, from cheap token tests; ``listed``, when
+    given, holds (at least) the sentence's words of ``KIND_WORDS``, tested instead of them all."""
+    words = norms if listed is None else listed
+    if DATE_WORDS.isdisjoint(words):
         return _YEAR_ONLY if _year_mention(norms) else frozenset()
     digit = has_digit(text)
     kinds: set[str] = set()
@@ -315,13 +321,13 @@ def date_kinds(text: str, raw: list[str], norms: list[str]) -> frozenset[str]:
         kinds.add("month")
         if digit:
             kinds.update(("mdy", "dmy", "year"))
-    if not _UNIT_WORDS.isdisjoint(norms):
+    if not _UNIT_WORDS.isdisjoint(words):
         kinds.add("relative")
         if digit:
             kinds.add("span")
     if digit and "-" in text:
         kinds.add("iso")
-    if digit and not YEAR_LIKE.isdisjoint(norms):
+    if digit and not YEAR_LIKE.isdisjoint(words):
         kinds.add("year")
     return frozenset(kinds)
 

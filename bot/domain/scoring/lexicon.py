@@ -81,13 +81,17 @@ _Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
 """A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
 _Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
 _Hits = tuple[tuple[str, Any], ...]
-_Entry = tuple[_Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], int]
+_Entry = tuple[
+    _Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], str, int
+]
 """What a word starts: single-word hits, longer phrases by exact second word, longer phrases whose
 second word is a ``*`` prefix, phrases it continues after function words (by the word before it),
-and what kind of entry it is (below); hits are (layer, payload) pairs."""
-_GENERAL, _SIMPLE, _BACK_ONLY = 0, 1, 2
-"""What a word's entry holds: phrases of any kind, single-word cues only, or only phrases that
-it continues after function words."""
+the word itself (the phrase of its single-word hits) and what kind of entry it is (below); hits are
+(layer, payload) pairs."""
+_SIMPLE, _GENERAL, _BACK_ONLY, _NEXT = 0, 1, 2, 3
+"""What a word's entry holds: single-word cues only, phrases of any kind, only phrases that it
+continues after function words, or phrases it starts that are told apart by their second word
+(and perhaps single-word cues)."""
 _CACHE_LIMIT = 200_000
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
@@ -183,10 +187,12 @@ class PhraseIndex:
         out: _Entry | None = None
         if single or by_second or loose or back:
             items = tuple(single.items()) if single else ()
-            simple = _SIMPLE if not (by_second or loose or back) else _GENERAL
+            kind = _SIMPLE if not (by_second or loose or back) else _GENERAL
             if not (single or by_second or loose):
-                simple = _BACK_ONLY
-            out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), simple)
+                kind = _BACK_ONLY
+            elif by_second and not (loose or back):
+                kind = _NEXT
+            out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), word, kind)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = out
         return out
@@ -212,39 +218,32 @@ class PhraseIndex:
         except KeyError:
             get, entry_of = self._cache.get, self._entry
             entries = [e if (e := get(w, _UNSEEN)) is not _UNSEEN else entry_of(w) for w in norms]
+        last = n - 1
         for k in compress(range(n), entries):
-            entry: _Entry = entries[k]  # type: ignore[assignment]
-            word = norms[k]
-            single, by_second, loose, back, simple = entry
-            if simple is _BACK_ONLY:
-                # a word that only continues phrases begun by the word before it ("the Hague",
-                # "said to"): most often that word is another one
-                if not k or norms[k - 1] not in back:
-                    continue
-            elif simple:  # the common case: single-word cues only
-                for layer, payload in single:
-                    if busy and busy.get(layer, -1) > k:
-                        continue
-                    m: Span = (layer, payload, k, k + 1, word)
-                    if layer in found:
-                        found[layer].append(m)
-                    else:
-                        found[layer] = [m]
-                continue
-            hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...]]] | None = None
-            if back and k and (prior := back.get(norms[k - 1])):
-                for lead, rest, length, hits in prior:
-                    start = k - len(lead)
-                    if (
-                        start >= 0
-                        and tuple(norms[start:k]) == lead
-                        and (not rest or _fits(norms, k + 1, rest, n))
-                    ):
-                        hits_at = hits_at or []
-                        hits_at.append((start, length, hits))
-            if k + 1 < n and (by_second or loose):
-                cands = by_second.get(norms[k + 1]) if by_second else None
-                if cands:
+            single, by_second, loose, back, word, kind = entries[k]  # type: ignore[misc]
+            # phrases too: those that can match here are read, longest first, else the single
+            # words; most often the word after (or before) is none of a phrase's
+            if kind and (
+                kind is _GENERAL
+                or (
+                    k < last and norms[k + 1] in by_second
+                    if kind is _NEXT
+                    else k and norms[k - 1] in back
+                )
+            ):
+                nxt = norms[k + 1] if k < last else ""
+                hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...]]] | None = None
+                if back and k and (prior := back.get(norms[k - 1])):
+                    for lead, rest, length, hits in prior:
+                        start = k - len(lead)
+                        if (
+                            start >= 0
+                            and tuple(norms[start:k]) == lead
+                            and (not rest or _fits(norms, k + 1, rest, n))
+                        ):
+                            hits_at = hits_at or []
+                            hits_at.append((start, length, hits))
+                if by_second and (cands := by_second.get(nxt)):
                     for rest, length, hits in cands:
                         if rest:  # the third word is compared here first: it mostly differs
                             if k + 2 >= n:
@@ -253,45 +252,52 @@ class PhraseIndex:
                             tok = norms[k + 2]
                             if not (tok.startswith(third) if prefix else tok == third):
                                 continue
-                            if not _fits(norms, k + 2, rest, n):
+                            if len(rest) > 1 and not _fits(norms, k + 2, rest, n):
+                                continue  # (a third word alone is matched already)
+                        hits_at = hits_at or []
+                        hits_at.append((k, length, hits))
+                if loose and nxt:
+                    for rest, length, hits in loose:
+                        if nxt.startswith(rest[0][0]) and (
+                            len(rest) == 1 or _fits(norms, k + 1, rest, n)
+                        ):
+                            hits_at = hits_at or []
+                            hits_at.append((k, length, hits))
+                if hits_at is not None:
+                    if len(hits_at) > 2:
+                        hits_at.sort(key=lambda h: -h[1])
+                    elif len(hits_at) == 2 and hits_at[0][1] < hits_at[1][1]:
+                        hits_at.reverse()  # (what the sort does with two)
+                    if single:
+                        hits_at.append((k, 1, single))
+                    seen: set[str] = set()
+                    for start, length, hits in hits_at:
+                        for layer, payload in hits:
+                            if layer in seen:
                                 continue
-                        hits_at = hits_at or []
-                        hits_at.append((k, length, hits))
-                nxt = norms[k + 1]
-                for rest, length, hits in loose:
-                    if nxt.startswith(rest[0][0]) and _fits(norms, k + 1, rest, n):
-                        hits_at = hits_at or []
-                        hits_at.append((k, length, hits))
-            if hits_at is None:
-                for layer, payload in single:
-                    if busy and busy.get(layer, -1) > k:
-                        continue
-                    m = (layer, payload, k, k + 1, word)
-                    if layer in found:
-                        found[layer].append(m)
-                    else:
-                        found[layer] = [m]
-                continue
-            if len(hits_at) > 1:
-                hits_at.sort(key=lambda h: -h[1])
-            if single:
-                hits_at.append((k, 1, single))
-            seen: set[str] = set()
-            for start, length, hits in hits_at:
-                for layer, payload in hits:
-                    if layer in seen:
-                        continue
-                    seen.add(layer)
-                    if busy.get(layer, -1) > start:
-                        continue
-                    if length > 1:
-                        busy[layer] = start + length
-                    phrase = word if length == 1 else " ".join(norms[start : start + length])
-                    m = (layer, payload, start, start + length, phrase)
-                    if layer in found:
-                        found[layer].append(m)
-                    else:
-                        found[layer] = [m]
+                            seen.add(layer)
+                            if busy.get(layer, -1) > start:
+                                continue
+                            if length > 1:
+                                busy[layer] = start + length
+                            phrase = (
+                                word if length == 1 else " ".join(norms[start : start + length])
+                            )
+                            m: Span = (layer, payload, start, start + length, phrase)
+                            if layer in found:
+                                found[layer].append(m)
+                            else:
+                                found[layer] = [m]
+                    continue
+            # the common case: the word's single-word cues
+            for layer, payload in single:
+                if busy and busy.get(layer, -1) > k:
+                    continue
+                m = (layer, payload, k, k + 1, word)
+                if layer in found:
+                    found[layer].append(m)
+                else:
+                    found[layer] = [m]
         return found
 
 

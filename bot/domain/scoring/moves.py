@@ -41,6 +41,8 @@ _ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
 _MUNITIONS = tuple(_EVENTS["pivots_munitions"]["stems"])
 _MUNITION_TARGETS = frozenset(_EVENTS["pivots_munitions"]["targets"])
 _PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
+PASSIVE_AUX = _PASSIVE_AUX
+"""The forms of *be* the move rules test a whole sentence for (``listed`` of ``event_moves``)."""
 _PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
 _BG_PREPOSITIONS = frozenset(load("modality.toml")["background"]["prepositions"])
 _REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
@@ -279,15 +281,20 @@ def pivot_moves(
 
 
 def event_moves(
-    layers: dict[str, list[Span]], norms: list[str], consumed: set[int] | None, cues: list[Cue]
+    layers: dict[str, list[Span]],
+    norms: list[str],
+    consumed: set[int] | None,
+    cues: list[Cue],
+    listed: frozenset[str],
 ) -> list[Cue]:
     """Step 2: the event cues outside the pivots' spans that report an event (not a participle
-    describing a noun), added to ``cues``; then all in text order, complements governing."""
+    describing a noun), added to ``cues``; then all in text order, complements governing.
+    ``listed`` holds (at least) the sentence's words of ``PASSIVE_AUX``."""
     for e in layers.get("event", ()):
         _, cue, i, j, _ = e
-        if consumed and not consumed.isdisjoint(range(i, j)):
+        if consumed and (i in consumed if j - i == 1 else not consumed.isdisjoint(range(i, j))):
             continue
-        if j - i == 1 and _attributive(norms, i):
+        if j - i == 1 and norms[i].endswith("ed") and _attributive(norms, i):
             continue  # "the seized cargo", "its disputed islands": a description, no event
         if cue.complement and not (
             _governs(norms, j, cue.nouns)
@@ -297,11 +304,12 @@ def event_moves(
             continue  # "told reporters", "ordered troops to the border": no one told to act
         cues.append((e, cue.weight, cue.mode, cue.label))
     if len(cues) > 1:
-        cues.sort(key=_cue_start)
+        if len(cues) > 2 or cues[0][0][START] > cues[1][0][START]:  # (two in order stay)
+            cues.sort(key=_cue_start)
         if "object" in layers:
             cues = _drop_modifiers(cues, layers)
         cues = _complements_govern(cues)
-        if not _PASSIVE_AUX.isdisjoint(norms):
+        if not _PASSIVE_AUX.isdisjoint(listed):
             cues = _passive_verb_first(cues, norms, layers)
         first = cues[0][0]
         if (
@@ -324,9 +332,11 @@ def weigh_moves(
     norms: list[str],
     neg: list[Span],
     acts: list[Span],
+    listed: frozenset[str],
 ) -> None:
     """Step 3: each cue weighed in its clause (main or secondary, negated, not enacted, in a
-    background clause) and recorded as a finding with who acts on whom."""
+    background clause) and recorded as a finding with who acts on whom. ``listed`` holds (at
+    least) the sentence's words of ``PASSIVE_AUX``."""
     irr = layers.get("irrealis")
     bg = layers.get("background")
     refusals = layers.get("refusal")
@@ -335,7 +345,7 @@ def weigh_moves(
     direction: list[Finding] = []
     esc, desc = res.escalation, res.deescalation
     coords = _coordinate_starts(raw) if len(cues) > 1 else _NO_BREAKS
-    bg_aux = bg is not None and not _PASSIVE_AUX.isdisjoint(norms)  # (a phrase may end)
+    bg_aux = bg is not None and not _PASSIVE_AUX.isdisjoint(listed)  # (a phrase may end)
     main_free, n_secondary = True, 0  # per clause: the main event is still to come
     main_sides = 0  # 1: a strong main escalation, 2: a strong main de-escalation, 3: both
     for k, (m, weight, mode, label) in enumerate(cues):

@@ -83,7 +83,7 @@ def judge(results: Sequence[SentenceResult], has_title: bool, lead: int, s: Scop
             hit: tuple[str, str, str, float] | None = None
             if r.levers:
                 hit = (r.levers[0], r.text, "policy lever", w)
-            elif opening := _opens_market(r.text):
+            elif ("arket" in r.text or "ARKET" in r.text) and (opening := _opens_market(r.text)):
                 hit = (opening, r.text, "policy lever", w)  # "open its farm market"
             else:
                 move = r.direction[0][CUE] if r.direction else ""

@@ -59,7 +59,11 @@ def roles(actors: list[Span], i: int, j: int, norms: list[str]) -> tuple[str | N
         target = governed_before or subject or (_other(after, agent, None) if after else None)
     else:
         actor = subject
-        target = _other(after, actor, partner) if after else partner
+        target = partner
+        for code in after:  # the first other actor after the cue (``_other``, without a call)
+            if code != actor:
+                target = code
+                break
     if target == actor:
         target = None
     return actor, target

@@ -14,12 +14,12 @@ from datetime import date
 
 from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
-from .dates import LATE_YEAR, DateMention, date_kinds, find_dates
+from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine
 from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
-from .moves import event_moves, pivot_moves, weigh_moves
+from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
@@ -298,13 +298,14 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
     return ""
 
 
-def _statistic(res: SentenceResult, norms: list[str], eng: Engine) -> bool:
+def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine) -> bool:
     """A trade flow reported moving in a sentence without a move ("exports to China fell 5% in
-    May"): a statistic, whose states and months are no destination or timeline of a measure."""
+    May"): a statistic, whose states and months are no destination or timeline of a measure
+    (``listed``: the sentence's listed words, ``SentenceAnalyser``)."""
     return (
         not res.direction
-        and not _FLOWS.isdisjoint(norms)
-        and not eng.market_moves.isdisjoint(norms)
+        and not _FLOWS.isdisjoint(listed)
+        and not eng.market_moves.isdisjoint(listed)
     )
 
 
@@ -339,6 +340,13 @@ class SentenceAnalyser:
 
     def __init__(self, eng: Engine) -> None:
         self.eng = eng
+        scope = eng.scope
+        self._listed = frozenset().union(
+            _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
+        )  # fmt: skip
+        """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
+        ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
 
     def analyse(self, text: str, tokens: Tokens, published: date | None) -> SentenceResult:
         """All findings of ``text`` (tokenised), resolving date expressions against ``published``."""
@@ -348,19 +356,24 @@ class SentenceAnalyser:
         if not norms:
             return res
         layers = eng.index.find(norms)
-        # "to" before a verb: an event in the infinitive ("to appease the public"), not done
-        marks = layers.pop("infinitive", None) if layers else None
-        # "refused to rule out", "is accused of": an event left open, not hedged wording
-        opened = layers.pop("open", None) if layers else None
-        # unnamed groups, official bodies and condition openers, found by the scan ("officials",
-        # "commission", "provided")
-        who = layers.pop("who", None) if layers else None
+        marks = opened = who = None
+        if "infinitive" in layers:
+            # "to" before a verb: an event in the infinitive ("to appease the public"), not done
+            marks = layers.pop("infinitive")
+        if "open" in layers:
+            # "refused to rule out", "is accused of": an event left open, not hedged wording
+            opened = layers.pop("open")
+        if "who" in layers:
+            # unnamed groups, official bodies and condition openers ("officials", "commission",
+            # "provided")
+            who = layers.pop("who")
         if not layers:
             if marks is not None:
                 res.hedge = infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
             return res
+        listed = self._listed.intersection(norms)  # (tested below instead of the whole sentence)
         if ("May" in text or "March" in text) and not _CAPITAL_MONTHS.isdisjoint(raw):
             # (a token is a piece of the text: a substring search rules most sentences out)
             months = _months(raw)
@@ -373,12 +386,19 @@ class SentenceAnalyser:
             _drop_inside_bodies(layers, raw)
         if "actor" in layers:
             acts, starts = layers["actor"], eng.venue_starts
+            before, after, n = eng.venue_before, eng.venue_after, len(norms)
             for m in acts:
-                if norms[m[START]] in starts and _is_venue(m, norms, eng):
+                i, j = m[START], m[END]
+                if (
+                    norms[i] in starts
+                    # (the context a venue needs, tested first without a call: most capitals act)
+                    and ((i and norms[i - 1] in before) or (j < n and norms[j] in after))
+                    and _is_venue(m, norms, eng)
+                ):
                     layers["actor"] = [m for m in acts if not _is_venue(m, norms, eng)]
                     break
         acts = named_actors(layers["actor"], raw) if "actor" in layers else _NO_MATCHES
-        if acts and (not eng.scope.org_words.isdisjoint(norms) or "<" in text or "&lt;" in text):
+        if acts and (not eng.scope.org_words.isdisjoint(listed) or "<" in text or "&lt;" in text):
             scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
             acts = [m for m in acts if not _is_organisation(m, raw, norms, scope)]
         if acts and "to" in norms and ("event" in layers or "pivot" in layers):
@@ -387,9 +407,9 @@ class SentenceAnalyser:
             res.levers = [m[PHRASE] for m in layers["lever"]]
         if not res.levers and (len(acts) < 2 or len({m[PAYLOAD].code for m in acts}) < 2):
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
-            if not scope.sectors.isdisjoint(norms):
+            if not scope.sectors.isdisjoint(listed):
                 res.sectors = [t for t in norms if t in scope.sectors]
-                if not scope.policy_verbs.isdisjoint(norms):
+                if not scope.policy_verbs.isdisjoint(listed):
                     res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
@@ -398,9 +418,9 @@ class SentenceAnalyser:
                 cues, consumed = pivot_moves(eng, layers, norms)
             else:
                 cues, consumed = [], None
-            cues = event_moves(layers, norms, consumed, cues)
+            cues = event_moves(layers, norms, consumed, cues, listed)
             if cues:
-                weigh_moves(eng, res, cues, layers, raw, norms, neg, acts)
+                weigh_moves(eng, res, cues, layers, raw, norms, neg, acts, listed)
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
@@ -414,17 +434,27 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES)
-        if acts or "topic" in layers:
-            self._entities(res, layers, acts)
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        if acts or "topic" in layers:  # the states and the topics named, each once, in order
+            actors: list[str] = []
+            for m in acts:
+                code: str = m[PAYLOAD].code
+                if code not in actors:
+                    actors.append(code)
+            topics: list[str] = []
+            for m in layers.get("topic", ()):
+                topic = m[PAYLOAD]
+                if topic not in topics:
+                    topics.append(str(topic))
+            res.actors, res.topics = actors, topics
         dates: list[DateMention] = (
             _NO_DATES
-            if _DATED.isdisjoint(norms)
+            if _DATED.isdisjoint(listed)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
-            if (kinds := date_kinds(text, raw, norms))
+            if (kinds := date_kinds(text, raw, norms, listed))
             else _NO_DATES
         )
-        if dates and not _statistic(res, norms, eng):
+        if dates and (res.direction or not _statistic(res, listed, eng)):
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -472,6 +502,7 @@ class SentenceAnalyser:
         norms: list[str],
         neg: list[Span],
         who: list[Span],
+        listed: frozenset[str],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
@@ -543,14 +574,14 @@ class SentenceAnalyser:
             res.conditions = [*res.conditions, " ".join(tail)]
         if (
             "group" in tags
-            and not _REPORTING.isdisjoint(norms)
+            and not _REPORTING.isdisjoint(listed)
             and (source := _group(raw, norms, who))
         ):  # unnamed people as a group that reports: "officials in Tokyo said", "critics argue"
             res.clarity.append((classes["anonymous"], source))
-        elif ("topic" in layers or "actor" in layers) and not _SAYING.isdisjoint(norms):
+        elif ("topic" in layers or "actor" in layers) and not _SAYING.isdisjoint(listed):
             # an unnamed speaker ("an EU diplomat said") or a named one, in a sentence on the
             # beat's topics or its states
-            if not _UNNAMED.isdisjoint(norms) and (source := _unnamed(raw, norms)):
+            if not _UNNAMED.isdisjoint(listed) and (source := _unnamed(raw, norms)):
                 res.clarity.append((classes["anonymous"], source))
             elif "attribution" not in [cc.name for cc, _ in res.clarity]:
                 speaker = _speaker(raw, norms)
@@ -577,7 +608,7 @@ class SentenceAnalyser:
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
                 k = _glued_amount_at(norms, _GLUED_AMOUNT)
         if (
-            k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(norms)
+            k < 0 and (res.direction or "topic" in layers) and not _NUMBER_WORDS.isdisjoint(listed)
         ):  # a count in words ("three crews") is read where a move or the beat is named
             k = _counted_at(norms)
         if k >= 0:
@@ -587,7 +618,9 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
-        if (layers.get("topic") or res.direction) and not _statistic(res, norms, eng):
+        if (layers.get("topic") or res.direction) and (
+            res.direction or not _statistic(res, listed, eng)
+        ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
                 if k >= 0 and norms[k] in dest_words:
@@ -602,7 +635,7 @@ class SentenceAnalyser:
                     res.has_destination = True
                     dest = classes["destination"]
                     res.clarity.append((dest, phrase))
-        if not res.has_destination and "actor" in layers and not _TARGETS.isdisjoint(norms):
+        if not res.has_destination and "actor" in layers and not _TARGETS.isdisjoint(listed):
             phrase = _targeted(layers["actor"], raw, norms)
             if phrase:
                 res.has_destination = True
@@ -613,21 +646,6 @@ class SentenceAnalyser:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break
-
-    def _entities(
-        self, res: SentenceResult, layers: dict[str, list[Span]], acts: list[Span]
-    ) -> None:
-        actors: list[str] = []
-        for m in acts:
-            code: str = m[PAYLOAD].code
-            if code not in actors:
-                actors.append(code)
-        topics: list[str] = []
-        for m in layers.get("topic", ()):
-            topic = m[PAYLOAD]
-            if topic not in topics:
-                topics.append(str(topic))
-        res.actors, res.topics = actors, topics
 
     def _reversion(
         self,
