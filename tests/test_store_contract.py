@@ -263,12 +263,21 @@ async def test_notices_are_queued_once_and_claimed_like_alerts(store_url: str) -
         await second.close()
 
 
-async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -> None:
-    alerts = [alert(item(n)) for n in range(3)]
+async def _claimed(store: SqlStore, alerts: list[Alert]) -> None:
+    """Record each alert's item with it queued, and claim them all for sending."""
     for a in alerts:
         await store.record_item(a.item, ASSESSMENT, [a], NOW)
-    await store.due_deliveries(NOW)
-    notice = Notice(destination=Destination.parse("slack:C1"), title="3 more", key="fold-1")
+    await store.due_deliveries(NOW, limit=1000)
+
+
+def _fold_notice(key: str, count: int) -> Notice:
+    return Notice(destination=Destination.parse("slack:C1"), title=f"{count} more", key=key)
+
+
+async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -> None:
+    alerts = [alert(item(n)) for n in range(3)]
+    await _claimed(store, alerts)
+    notice = _fold_notice("fold-1", 3)
     assert await store.fold(alerts, notice, NOW)
     assert await store.due_deliveries(NOW) == []
     assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-1"]
@@ -276,10 +285,8 @@ async def test_folding_replaces_alerts_with_one_queued_notice(store: SqlStore) -
 
 async def test_a_folded_notice_is_read_back_unparsed_once_then_parsed(store: SqlStore) -> None:
     alerts = [alert(item(n)) for n in range(2)]
-    for a in alerts:
-        await store.record_item(a.item, ASSESSMENT, [a], NOW)
-    await store.due_deliveries(NOW)
-    notice = Notice(destination=Destination.parse("slack:C1"), title="2 more", key="fold-2")
+    await _claimed(store, alerts)
+    notice = _fold_notice("fold-2", 2)
     assert await store.fold(alerts, notice, NOW)
     [first] = await store.due_notices(NOW)
     assert first.notice is notice
@@ -290,10 +297,8 @@ async def test_a_folded_notice_is_read_back_unparsed_once_then_parsed(store: Sql
 
 async def test_folding_hundreds_of_alerts_folds_each_one(store: SqlStore) -> None:
     alerts = [alert(item(n, feed=f"f{n % 7}")) for n in range(450)]  # several statements
-    for a in alerts:
-        await store.record_item(a.item, ASSESSMENT, [a], NOW)
-    await store.due_deliveries(NOW, limit=1000)
-    notice = Notice(destination=Destination.parse("slack:C1"), title="450 more", key="fold-3")
+    await _claimed(store, alerts)
+    notice = _fold_notice("fold-3", 450)
     assert await store.fold(alerts, notice, NOW)
     assert await store.due_deliveries(NOW, limit=1000) == []
     assert [p.notice.key for p in await store.due_notices(NOW)] == ["fold-3"]
@@ -301,11 +306,9 @@ async def test_folding_hundreds_of_alerts_folds_each_one(store: SqlStore) -> Non
 
 async def test_a_fold_with_an_alert_no_longer_pending_folds_nothing(store: SqlStore) -> None:
     alerts = [alert(item(n)) for n in range(250)]
-    for a in alerts:
-        await store.record_item(a.item, ASSESSMENT, [a], NOW)
-    await store.due_deliveries(NOW, limit=1000)
+    await _claimed(store, alerts)
     assert await store.mark_sent(alerts[220], "111.1", NOW)  # sent meanwhile
-    notice = Notice(destination=Destination.parse("slack:C1"), title="250 more", key="fold-4")
+    notice = _fold_notice("fold-4", 250)
     assert not await store.fold(alerts, notice, NOW)
     assert len(await store.due_deliveries(NOW, limit=1000)) == 249  # all still queued, none folded
     assert await store.due_notices(NOW) == []
