@@ -1,8 +1,9 @@
 """How firmly a sentence states its event, by category of wording: a plan or purpose in the
 infinitive weighs more than a bare future, an infinitive stated as done (or not done) or after a
 preposition weighs nothing, an approximate quantity is no uncertain event, and an ability is a
-possibility. Each table pairs a sentence with the same event in other words; each category has a
-look-alike that must keep its reading. None of these touch the hedged flag."""
+possibility; a reward for information that may never come and a future negated in a contraction
+leave their events open. Each table pairs a sentence with the same event in other words; each
+category has a look-alike that must keep its reading. None of these touch the hedged flag."""
 
 from __future__ import annotations
 
@@ -69,6 +70,37 @@ LOWER: list[tuple[str, str, str]] = [
     ("approximate", "About 300 flights may be cancelled.", "About 300 flights were cancelled."),
     ("ability", "Exporters are now able to ship rice to Japan.", "Exporters ship rice to Japan."),
 ]
+
+
+OPEN_MORE: list[tuple[str, str, str]] = [
+    # (category, an event left open, a look-alike with the event done): the first rates lower,
+    # the hedged flag reads neither
+    (
+        "reward",
+        "Customs offered a reward for information leading to the smugglers' arrest.",
+        "Customs paid a reward for information that led to the smugglers' arrest.",
+    ),
+    (
+        "negated future",
+        "The quota won't be set until the cabinet meets.",
+        "The quota wasn't set until the cabinet met.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "open_text", "done_text"), OPEN_MORE)
+def test_events_left_open_in_other_words(
+    score, category: str, open_text: str, done_text: str
+) -> None:  # type: ignore[no-untyped-def]
+    left, done = score(open_text), score(done_text)
+    assert left.clarity < done.clarity, (category, open_text, left.clarity, done.clarity)
+    assert not left.hedged
+
+
+def test_the_contraction_reads_as_will_not(score) -> None:  # type: ignore[no-untyped-def]
+    a = score("The ministry won't raise the rice quota.")
+    b = score("The ministry will not raise the rice quota.")
+    assert a.clarity == b.clarity
 
 
 @pytest.mark.parametrize(("category", "open_text", "done_text"), LOWER)
