@@ -50,12 +50,19 @@ def certainty_factor(strength: float, hedged: bool) -> float:
 _INF = _SPEC["infinitive"]
 INFINITIVE_STRENGTH = float(_INF["strength"])
 """What a verb in the infinitive adds to a sentence's uncertainty (not to its hedged flag)."""
+ENACTED_STRENGTH = float(_INF["enacted_strength"])
+"""The same in a sentence that states an enacted material move: the purpose beside the move
+("cut duties to ease a shortage") leaves the move itself done."""
 _BINDING = frozenset(_INF["binding"])
 SCHEDULED_STRENGTH = float(_INF["scheduled_strength"])
 """What a verb after a word of schedule or resolve adds ("is due to vote", "agreed to meet")."""
 _SCHEDULED = frozenset(_INF["scheduled"])
 _SCHEDULED_AFTER_BE = frozenset(_INF["scheduled_after_be"])
 _BE = frozenset(_INF["be"])
+_STATED = frozenset(_INF["stated"])
+_PREPOSITION = frozenset(_INF["preposition"])
+_LEVEL_VERBS = frozenset(_INF["level_verbs"])
+_LEVEL_AFTER = frozenset(_INF["level_after"])
 OPEN = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
 """Phrases that leave an event open without hedging the wording, with what each adds to a
 sentence's uncertainty (not to its hedged flag): "refused to rule out", "is accused of"."""
@@ -85,12 +92,15 @@ def _verb(word: str) -> bool:
     return v
 
 
-def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> float:
+def infinitive(raw: list[str], norms: list[str], marks: list[Span], enacted: bool = False) -> float:
     """What a verb after one of the ``marks`` ("to" as the phrase scan found it) adds to the
     sentence's uncertainty: "to appease the public", "offers funding to search" state a purpose,
     plan or wish, not a fact (``INFINITIVE_STRENGTH``); right after a word of schedule or resolve
     ("is due to vote", "agreed to meet") the event is set for later (``SCHEDULED_STRENGTH``);
-    nothing when one of the four words before makes it a duty ("requires exporters to file")."""
+    nothing when one of the four words before makes it a duty ("requires exporters to file"), or
+    when the verb before states it done or not ("continued to fall", "declined to comment") or
+    "to" is a preposition ("according to", "5% to close at"); ``ENACTED_STRENGTH`` when the
+    sentence states an enacted material move (``enacted``)."""
     n = len(norms) - 1
     out = 0.0
     for m in marks:
@@ -100,12 +110,20 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span]) -> float:
             if (_verb(w) if verb is None else verb) and _BINDING.isdisjoint(
                 norms[max(0, k - 4) : k]
             ):
-                if k and (
-                    norms[k - 1] in _SCHEDULED
-                    or (k > 1 and norms[k - 1] in _SCHEDULED_AFTER_BE and norms[k - 2] in _BE)
+                before = norms[k - 1] if k else ""
+                if before in _SCHEDULED or (
+                    k > 1 and before in _SCHEDULED_AFTER_BE and norms[k - 2] in _BE
                 ):
                     return SCHEDULED_STRENGTH
-                out = INFINITIVE_STRENGTH
+                if before in _STATED or before in _PREPOSITION or before[:1].isdigit():
+                    # "continued to fall", "declined to comment": the event is stated (or stated
+                    # as not done); "according to", "5% to close at": "to" is a preposition
+                    continue
+                if w in _LEVEL_VERBS and k + 2 <= n and norms[k + 2] in _LEVEL_AFTER:
+                    # "fell 3% to close at 7,114", "rebounded to end higher": where a
+                    # price ended, not a purpose
+                    continue
+                out = ENACTED_STRENGTH if enacted else INFINITIVE_STRENGTH
     return out
 
 

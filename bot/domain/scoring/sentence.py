@@ -431,7 +431,12 @@ class SentenceAnalyser:
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
         if not res.hedged:  # what these add is read by the factor on clarity, not the flag
             if marks is not None:
-                res.hedge += infinitive(raw, norms, marks)
+                enacted = False
+                for f in res.direction:
+                    if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:  # (the [material] clarity cue)
+                        enacted = True
+                        break
+                res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
         self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
