@@ -23,6 +23,7 @@ from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
+from .scope import CLAUSE_BREAKS as _CLAUSE_BREAKS
 from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
 from .scope import counted_at as _counted_at
@@ -42,6 +43,10 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
+_WITHHELD_BEFORE = 5
+"""Words before a withheld-detail cue read for what it holds back ("the buyers were not named")."""
+_CLAUSE_ENDS = frozenset(PUNCT) | {"but", "while", "whereas", "although", "though"}
+"""Where the detail a cue holds back ends after it ("did not say which buyers, but …")."""
 _CODES = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
 _GLUED_AMOUNT = re.compile(r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE)
 """An amount written together with its currency code ("RM1m", "A$1bn")."""
@@ -319,6 +324,20 @@ def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
     return ""
 
 
+def _held_back(norms: list[str], i: int, j: int) -> str:
+    """The words of the clause a withheld-detail cue at ``i:j`` stands in: a few before it, back
+    to a clause break ("the buyers were not named"), and those after it up to the clause's end
+    ("did not say which buyers would get licences, but …"); what the rest of the sentence names
+    ("quotas for Korean buyers, but did not specify volumes") is given, not held back."""
+    lo = i
+    while lo > 0 and i - lo < _WITHHELD_BEFORE and norms[lo - 1] not in _CLAUSE_BREAKS:
+        lo -= 1
+    hi = j
+    while hi < len(norms) and norms[hi] not in _CLAUSE_ENDS:
+        hi += 1
+    return " ".join(norms[lo:hi])
+
+
 def _counterparty(
     raw: list[str],
     norms: list[str],
@@ -544,7 +563,7 @@ class SentenceAnalyser:
                 continue
             res.clarity.append((cc, phrase))
             if name == "withheld":
-                low = res.text.lower()
+                low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
                         res.withheld = {*res.withheld, what}

@@ -1,0 +1,57 @@
+"""Element readings by category of wording a desk meets beyond the sets the readers were built on,
+written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
+clause, not in the whole sentence. Each category is read in sentences of its own, with a look-alike
+that must not be read (docs/scoring.md, "Element readings, breadth round")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.element_eval import read_elements
+
+# (category, element, sentence, read?)
+WITHHELD_SCOPE: list[tuple[str, str, str, bool]] = [
+    # what a refusal holds back is in its own clause: the buyers a sentence names elsewhere are
+    # given, and so is the destination
+    (
+        "held back in its clause",
+        "destination",
+        "Ankara set a cobalt quota for Korean buyers but did not specify volumes.",
+        True,
+    ),
+    (
+        "held back in its clause",
+        "destination",
+        "Seoul opened rice imports to Turkish millers and declined to say how much.",
+        True,
+    ),
+    (
+        "held back in its clause",
+        "quantity",
+        "Seoul set a 5,000-tonne rice quota but would not say which buyers qualify.",
+        True,
+    ),
+    # the look-alike: the buyers themselves are what the refusal holds back
+    (
+        "held back in its clause",
+        "destination",
+        "Ankara eased cobalt curbs but did not say which buyers in Korea would benefit.",
+        False,
+    ),
+    (
+        "held back in its clause",
+        "destination",
+        "The buyers of the Turkish cobalt were not disclosed.",
+        False,
+    ),
+]
+
+
+CASES = [*WITHHELD_SCOPE]
+
+
+@pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
+def test_element_breadth_is_read_and_its_look_alike_is_not(  # type: ignore[no-untyped-def]
+    score, category: str, element: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))[element] is expected, (category, text)
