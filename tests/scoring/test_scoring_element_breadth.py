@@ -1,6 +1,6 @@
 """Element readings by category of wording a desk meets beyond the sets the readers were built on,
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
-clause, not in the whole sentence. Each category is read in sentences of its own, with a look-alike
+clause, not in the whole sentence; a state's trade parties by any name. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -46,8 +46,57 @@ WITHHELD_SCOPE: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+TRADE_PARTIES: list[tuple[str, str, str, bool]] = [
+    # the trade's parties named by their state, whatever the trade calls them, after the verb or
+    # preposition that reaches them, or placed in a state after them
+    (
+        "a state's trade party",
+        "destination",
+        "Ankara granted a licence to a lone Korean battery maker.",
+        True,
+    ),
+    (
+        "a state's trade party",
+        "destination",
+        "Seoul blacklisted two Turkish steelmakers over unpaid duties.",
+        True,
+    ),
+    (
+        "a state's trade party",
+        "destination",
+        "Ankara approved cobalt shipments for a single customer in Korea.",
+        True,
+    ),
+    # the look-alikes: the firms as the subject, the doer or the holder, or a party placed in a
+    # city that is no state
+    (
+        "a state's trade party",
+        "destination",
+        "Turkish carmakers welcomed the cut in cobalt duties.",
+        False,
+    ),
+    (
+        "a state's trade party",
+        "destination",
+        "Shares of Korean steelmakers fell after Ankara raised the levy.",
+        False,
+    ),
+    (
+        "a state's trade party",
+        "destination",
+        "The board at the Korean battery maker approved the cobalt contract.",
+        False,
+    ),
+    (
+        "a state's trade party",
+        "destination",
+        "Ankara approved cobalt shipments for a single customer in the capital.",
+        False,
+    ),
+]
 
-CASES = [*WITHHELD_SCOPE]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)

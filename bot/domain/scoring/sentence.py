@@ -130,6 +130,9 @@ _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
 _FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
+_HELD_BY = frozenset(load("clarity.toml")["destination"]["held_by"])
+_OF_THE = frozenset(load("clarity.toml")["destination"]["of_the"])
+_HOLDINGS = frozenset(load("clarity.toml")["destination"]["holdings"])
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
@@ -320,6 +323,14 @@ def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
     state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
     for _, _, i, j, _ in actors:
         if i and raw[i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[j : j + 3]):
+            before = norms[i - 1]
+            if (
+                before in _HELD_BY
+                or (i > 1 and before == "the" and norms[i - 2] in _OF_THE)
+                or (i > 1 and before == "of" and norms[i - 2] in _HOLDINGS)
+            ):  # the firm as the doer or the holder ("placed by Chinese buyers", "the board at
+                # the Chinese EV maker", "shares of Japanese carmakers")
+                continue
             return render(raw[i : j + 1])
     return ""
 
@@ -642,7 +653,11 @@ class SentenceAnalyser:
         ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
-                if k >= 0 and norms[k] in dest_words:
+                if k >= 0 and (
+                    norms[k] in dest_words
+                    # a trade party placed in a state ("a single customer in Korea")
+                    or (k and norms[k] == "in" and norms[k - 1] in _TARGETS)
+                ):
                     res.has_destination = True
                     dest = classes["destination"]
                     phrase = render(raw[k:j])
