@@ -1,6 +1,7 @@
 """Element readings by category of wording a desk meets beyond the sets the readers were built on,
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
-clause, not in the whole sentence; a state's trade parties by any name. Each category is read in sentences of its own, with a look-alike
+clause, not in the whole sentence; a state's trade parties by any name; moves made for an
+audience, kept small or granted to some. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -95,8 +96,69 @@ TRADE_PARTIES: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+FOR_SHOW: list[tuple[str, str, str, bool]] = [
+    # a move made for an audience rather than for trade
+    (
+        "for an audience",
+        "symbolic",
+        "The cobalt quota deal was little more than a publicity stunt, Ankara said.",
+        True,
+    ),
+    (
+        "for an audience",
+        "symbolic",
+        "The nickel waiver was mostly for domestic consumption and changes little for smelters.",
+        True,
+    ),
+    ("for an audience", "symbolic", "The steel tariff cut pays lip service to the pledge.", True),
+    (
+        "for an audience",
+        "symbolic",
+        "Seoul's cut in rice duties was an overture to Ankara ahead of the summit.",
+        True,
+    ),
+    (
+        "for an audience",
+        "symbolic",
+        "Domestic consumption of cobalt rose 4 percent as Ankara cut duties.",
+        False,
+    ),
+    # a concession kept small, or granted to some and not others
+    (
+        "kept small or for some",
+        "symbolic",
+        "Seoul approved some but not all cobalt licence applications from Turkish firms.",
+        True,
+    ),
+    (
+        "kept small or for some",
+        "symbolic",
+        "Ankara offered minor concessions on steel quotas to Korean buyers.",
+        True,
+    ),
+    ("kept small or for some", "symbolic", "Seoul granted a narrow exemption for pears.", True),
+    (
+        "kept small or for some",
+        "symbolic",
+        "Ankara issued cobalt licences to certain exporters in Korea.",
+        True,
+    ),
+    (
+        "kept small or for some",
+        "symbolic",
+        "Ankara is certain the cobalt licences will be approved.",
+        False,
+    ),
+    (
+        "kept small or for some",
+        "symbolic",
+        "Seoul granted an exemption for all Turkish pears.",
+        False,
+    ),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
