@@ -1,7 +1,7 @@
 """Element readings by category of wording a desk meets beyond the sets the readers were built on,
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
 clause, not in the whole sentence; a state's trade parties by any name; moves made for an
-audience, kept small or granted to some. Each category is read in sentences of its own, with a look-alike
+audience, kept small or granted to some; details kept confidential, blacked out or not shared. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -157,8 +157,51 @@ FOR_SHOW: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+KEPT_BACK: list[tuple[str, str, str, bool]] = [
+    # a detail kept confidential, blacked out, thinly given or not shared
+    ("kept back", "withheld", "Ankara kept the size of the cobalt quota confidential.", True),
+    (
+        "kept back",
+        "withheld",
+        "The list of covered steel products was redacted from the published notice.",
+        True,
+    ),
+    (
+        "kept back",
+        "withheld",
+        "The ministry has been light on detail about which cobalt products are covered.",
+        True,
+    ),
+    (
+        "kept back",
+        "withheld",
+        "Officials would not be drawn on when the steel quota would be raised.",
+        True,
+    ),
+    (
+        "kept back",
+        "withheld",
+        "Seoul has not shared the list of Turkish firms that will get cobalt licences.",
+        True,
+    ),
+    ("kept back", "withheld", "The exemption list was not publicly released.", True),
+    (
+        "kept back",
+        "withheld",
+        "Seoul shared the list of Turkish firms that will get cobalt licences.",
+        False,
+    ),
+    ("kept back", "withheld", "The cobalt quota will not be drawn down before July.", False),
+    (
+        "kept back",
+        "withheld",
+        "The customs agency gave a clear indication that cobalt duties would rise.",
+        False,
+    ),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
