@@ -1,7 +1,8 @@
 """Element readings by category of wording a desk meets beyond the sets the readers were built on,
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
 clause, not in the whole sentence; a state's trade parties by any name; moves made for an
-audience, kept small or granted to some; details kept confidential, blacked out or not shared. Each category is read in sentences of its own, with a look-alike
+audience, kept small or granted to some; details kept confidential, blacked out or not shared;
+reliefs that can be taken back or run on trial. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -200,8 +201,53 @@ KEPT_BACK: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+UNDONE: list[tuple[str, str, str, bool]] = [
+    # a relief that can be taken back, a deal a party can leave, a truce by another name, a move
+    # on trial, an undo stated as a possibility in the active
+    (
+        "can be undone",
+        "reversible",
+        "The steel tariff exemption can be clawed back if imports surge.",
+        True,
+    ),
+    (
+        "can be undone",
+        "reversible",
+        "The cobalt deal has an escape clause that lets either side quit.",
+        True,
+    ),
+    (
+        "can be undone",
+        "reversible",
+        "Importers have a grace period before the new cobalt duties apply.",
+        True,
+    ),
+    ("can be undone", "reversible", "Seoul and Ankara agreed a tariff ceasefire on steel.", True),
+    (
+        "can be undone",
+        "reversible",
+        "The rice quota will be allowed for a trial period of six months.",
+        True,
+    ),
+    ("can be undone", "reversible", "Seoul could reverse the rice tariff cut.", True),
+    ("can be undone", "reversible", "Seoul reversed the rice tariff cut last week.", False),
+    (
+        "can be undone",
+        "reversible",
+        "The cobalt deal will not be undone by the next government.",
+        False,
+    ),
+    ("can be undone", "reversible", "Ankara clawed back 2 billion lira in unpaid duties.", False),
+    (
+        "can be undone",
+        "reversible",
+        "The steel ban will stay in place under any ceasefire between the two armies.",
+        False,
+    ),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
