@@ -2,7 +2,8 @@
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
 clause, not in the whole sentence; a state's trade parties by any name; moves made for an
 audience, kept small or granted to some; details kept confidential, blacked out or not shared;
-reliefs that can be taken back or run on trial. Each category is read in sentences of its own, with a look-alike
+reliefs that can be taken back or run on trial; orders and laws by who issued them or what
+they govern, drafts and statements that are no instrument. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -246,8 +247,67 @@ UNDONE: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+TEXTS: list[tuple[str, str, str, bool]] = [
+    # an order or a law named by who issued it or what it governs is a formal instrument
+    ("order or law", "instrument", "The ministerial order bans cobalt exports to Korea.", True),
+    (
+        "order or law",
+        "instrument",
+        "Seoul issued a statutory instrument that raises steel duties to 25%.",
+        True,
+    ),
+    ("order or law", "instrument", "The cobalt duty was made permanent in the customs law.", True),
+    ("order or law", "instrument", "The ministry published final rules on cobalt exports.", True),
+    ("order or law", "instrument", "A trade law expert said the cobalt duties were lawful.", False),
+    (
+        "order or law",
+        "instrument",
+        "The minister's order of business put cobalt duties last.",
+        False,
+    ),
+    # a text still drafted or proposed is none yet
+    (
+        "drafted",
+        "instrument",
+        "Turkey's trade ministry published draft rules on cobalt exports.",
+        False,
+    ),
+    (
+        "drafted",
+        "instrument",
+        "The proposed rule would raise cobalt duties on Korean buyers to 25%.",
+        False,
+    ),
+    (
+        "drafted",
+        "instrument",
+        "The rule raises cobalt duties on Korean buyers to 25%.",
+        True,
+    ),
+    # a statement named with its authority puts it on the record, but is no formal instrument;
+    # an announcement it publishes is both
+    (
+        "a statement",
+        "on_record",
+        "The cobalt ban stays in place, a Turkish trade ministry statement said.",
+        True,
+    ),
+    (
+        "a statement",
+        "instrument",
+        "The cobalt ban stays in place, a Turkish trade ministry statement said.",
+        False,
+    ),
+    (
+        "a statement",
+        "instrument",
+        "A customs announcement sets cobalt duties on Korean buyers at 10%.",
+        True,
+    ),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE, *TEXTS]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
