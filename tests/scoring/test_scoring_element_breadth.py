@@ -3,7 +3,8 @@ written from the element definitions (SCORING.md §3): what a refusal holds back
 clause, not in the whole sentence; a state's trade parties by any name; moves made for an
 audience, kept small or granted to some; details kept confidential, blacked out or not shared;
 reliefs that can be taken back or run on trial; orders and laws by who issued them or what
-they govern, drafts and statements that are no instrument. Each category is read in sentences of its own, with a look-alike
+they govern, drafts and statements that are no instrument; numbers that name a model, a class,
+a text or a stage. Each category is read in sentences of its own, with a look-alike
 that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
@@ -306,8 +307,50 @@ TEXTS: list[tuple[str, str, str, bool]] = [
     ),
 ]
 
+LABELS: list[tuple[str, str, str, bool]] = [
+    # a number that names a model, a class, a text or a stage, the length of a text or a rate
+    # against another currency is no quantity of the measure
+    (
+        "a number as a name",
+        "quantity",
+        "Seoul cut the quota of H-2B visas for steelworkers.",
+        False,
+    ),
+    (
+        "a number as a name",
+        "quantity",
+        "Ankara eased Press Note 3 curbs on Korean investors.",
+        False,
+    ),
+    ("a number as a name", "quantity", "Seoul banned exports of 5G chips to Turkey.", False),
+    ("a number as a name", "quantity", "Ankara will not sell F-16 jets to Korea.", False),
+    (
+        "a number as a name",
+        "quantity",
+        "The EU adopted its 18th sanctions package on Russian cobalt.",
+        False,
+    ),
+    (
+        "a number as a name",
+        "quantity",
+        "Seoul published the cobalt duties in a 300-page annex.",
+        False,
+    ),
+    (
+        "a number as a name",
+        "quantity",
+        "The lira weakened past 38.5 per dollar as Ankara raised cobalt duties.",
+        False,
+    ),
+    # the look-alikes: amounts with a suffix or a unit
+    ("a number as a name", "quantity", "Seoul set up a 10bn won fund for cobalt buyers.", True),
+    ("a number as a name", "quantity", "Ankara bought 40 F-35 jets from Washington.", True),
+    ("a number as a name", "quantity", "Ankara seized 1,200 tonnes of Korean cobalt.", True),
+    ("a number as a name", "quantity", "Seoul raised cobalt duties to 45 per cent.", True),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE, *TEXTS]
+
+CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE, *TEXTS, *LABELS]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
