@@ -2,10 +2,11 @@
 written from the element definitions (SCORING.md §3): what a refusal holds back read in its own
 clause, not in the whole sentence; a state's trade parties by any name; moves made for an
 audience, kept small or granted to some; details kept confidential, blacked out or not shared;
-reliefs that can be taken back or run on trial; orders and laws by who issued them or what
-they govern, drafts and statements that are no instrument; numbers that name a model, a class,
-a text or a stage. Each category is read in sentences of its own, with a look-alike
-that must not be read (docs/scoring.md, "Element readings, breadth round")."""
+reliefs that can be taken back or run on trial; orders and laws by who issued them or what they
+govern, drafts and statements that are no instrument; numbers that name a model, a class, a text
+or a stage; how soon a move can be undone, which is no timeline. Each category is read in
+sentences of its own, with a look-alike that must not be read (docs/scoring.md, "Element
+readings, breadth round")."""
 
 from __future__ import annotations
 
@@ -349,8 +350,27 @@ LABELS: list[tuple[str, str, str, bool]] = [
     ("a number as a name", "quantity", "Seoul raised cobalt duties to 45 per cent.", True),
 ]
 
+HOW_SOON_UNDONE: list[tuple[str, str, str, bool]] = [
+    # a span right after an undo says how soon the move can be undone, not when it starts
+    ("how soon undone", "date", "The cobalt waiver could be reversed within days.", False),
+    ("how soon undone", "date", "The cobalt waiver is reversible within weeks.", False),
+    ("how soon undone", "date", "The steel duties can be reimposed within days.", False),
+    ("how soon undone", "reversible", "The steel duties can be reimposed within days.", True),
+    ("how soon undone", "date", "Ankara will retaliate within days.", True),
+    ("how soon undone", "date", "The cobalt ban will be lifted within weeks.", True),
+]
 
-CASES = [*WITHHELD_SCOPE, *TRADE_PARTIES, *FOR_SHOW, *KEPT_BACK, *UNDONE, *TEXTS, *LABELS]
+
+CASES = [
+    *WITHHELD_SCOPE,
+    *TRADE_PARTIES,
+    *FOR_SHOW,
+    *KEPT_BACK,
+    *UNDONE,
+    *TEXTS,
+    *LABELS,
+    *HOW_SOON_UNDONE,
+]
 
 
 @pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)

@@ -161,6 +161,8 @@ _REVERSIBLE = frozenset(
 """Classes that read a move as reversible and nothing else: none of them in a background clause
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
+_UNDO = tuple(load("clarity.toml")["classes"]["reversible"]["undo_stems"])
+"""How an undo ends ("reversed", "reinstated"): a span right after it says how soon it can come."""
 _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
@@ -541,9 +543,13 @@ class SentenceAnalyser:
         # move waits on, not the text that makes it ("on condition that Washington removes the
         # firms from the Entity List"), unless the condition is that text's own ratification
         cond_end = -1
+        undo_end = -1  # where the last reversible cue ends
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
             if name == _NOT_A_CUE:
+                continue
+            if name == "deadline" and i == undo_end and norms[i] == "within":
+                # "could be reversed within weeks": how soon it can be undone, no timeline
                 continue
             if (
                 name == "instrument"
@@ -573,6 +579,8 @@ class SentenceAnalyser:
                     res.clarity.append((classes["reversible"], phrase))
                 continue
             res.clarity.append((cc, phrase))
+            if (name in _REVERSIBLE or name == "may_revert") and norms[j - 1].startswith(_UNDO):
+                undo_end = j
             if name == "withheld":
                 low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
