@@ -192,6 +192,20 @@ KEPT_BACK: list[tuple[str, str, str, bool]] = [
     (
         "kept back",
         "withheld",
+        "It was not immediately clear how many firms the cobalt curbs cover.",
+        True,
+    ),
+    ("kept back", "withheld", "The details of the cobalt quota remain unclear.", True),
+    ("kept back", "withheld", "The minister would not put a number on the cobalt quota.", True),
+    (
+        "kept back",
+        "withheld",
+        "The minister made clear the cobalt quota would stay at 5,000 tonnes.",
+        False,
+    ),
+    (
+        "kept back",
+        "withheld",
         "Seoul shared the list of Turkish firms that will get cobalt licences.",
         False,
     ),
