@@ -150,7 +150,26 @@ FOR_SHOW: list[tuple[str, str, str, bool]] = [
     (
         "kept small or for some",
         "symbolic",
+        "Cobalt licence approvals trickled in for Korean buyers.",
+        True,
+    ),
+    (
+        "kept small or for some",
+        "symbolic",
+        "The rice quota was a nod to Washington ahead of the summit.",
+        True,
+    ),
+    (
+        "kept small or for some",
+        "symbolic",
         "Ankara is certain the cobalt licences will be approved.",
+        False,
+    ),
+    ("kept small or for some", "symbolic", "Ankara gave the nod to the cobalt deal.", False),
+    (
+        "kept small or for some",
+        "symbolic",
+        "Cobalt exports to Korea slowed to a trickle in May.",
         False,
     ),
     (
