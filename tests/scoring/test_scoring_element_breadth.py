@@ -4,9 +4,9 @@ clause, not in the whole sentence; a state's trade parties by any name; moves ma
 audience, kept small or granted to some; details kept confidential, blacked out or not shared;
 reliefs that can be taken back or run on trial; orders and laws by who issued them or what they
 govern, drafts and statements that are no instrument; numbers that name a model, a class, a text
-or a stage; how soon a move can be undone, which is no timeline. Each category is read in
-sentences of its own, with a look-alike that must not be read (docs/scoring.md, "Element
-readings, breadth round")."""
+or a stage; how soon a move can be undone, which is no timeline; violators' cases settled and
+filings that check compliance. Each category is read in sentences of its own, with a look-alike
+that must not be read (docs/scoring.md, "Element readings, breadth round")."""
 
 from __future__ import annotations
 
@@ -393,6 +393,49 @@ HOW_SOON_UNDONE: list[tuple[str, str, str, bool]] = [
     ("how soon undone", "date", "The cobalt ban will be lifted within weeks.", True),
 ]
 
+CHECKED: list[tuple[str, str, str, bool]] = [
+    # violators' cases settled, trading privileges denied, filings and tip-offs that check
+    # compliance
+    (
+        "violators pursued",
+        "enforcement",
+        "The firm agreed to pay 5 million dollars to settle charges over cobalt sales to Iran.",
+        True,
+    ),
+    (
+        "violators pursued",
+        "enforcement",
+        "Seoul issued a denial order against a Turkish cobalt trader.",
+        True,
+    ),
+    (
+        "violators pursued",
+        "enforcement",
+        "Ankara revoked the export privileges of a Korean broker.",
+        True,
+    ),
+    ("filings", "enforcement", "Importers must register each cobalt cargo with customs.", True),
+    ("filings", "enforcement", "The rule adds reporting obligations for cobalt importers.", True),
+    (
+        "filings",
+        "enforcement",
+        "A whistleblower programme will reward tips on cobalt diversion.",
+        True,
+    ),
+    (
+        "violators pursued",
+        "enforcement",
+        "The opposition leader was arrested at a protest against cobalt duties.",
+        False,
+    ),
+    (
+        "filings",
+        "enforcement",
+        "Ankara registered a complaint about Korean cobalt duties.",
+        False,
+    ),
+]
+
 
 CASES = [
     *WITHHELD_SCOPE,
@@ -403,6 +446,7 @@ CASES = [
     *TEXTS,
     *LABELS,
     *HOW_SOON_UNDONE,
+    *CHECKED,
 ]
 
 
