@@ -283,7 +283,8 @@ UNDONE: list[tuple[str, str, str, bool]] = [
 ]
 
 TEXTS: list[tuple[str, str, str, bool]] = [
-    # an order or a law named by who issued it or what it governs is a formal instrument
+    # an order or a law named by who issued it or what it governs, a trade agreement or preference
+    # scheme named by its name, is a formal instrument
     ("order or law", "instrument", "The ministerial order bans cobalt exports to Korea.", True),
     (
         "order or law",
@@ -293,6 +294,8 @@ TEXTS: list[tuple[str, str, str, bool]] = [
     ),
     ("order or law", "instrument", "The cobalt duty was made permanent in the customs law.", True),
     ("order or law", "instrument", "The ministry published final rules on cobalt exports.", True),
+    ("order or law", "instrument", "Seoul wants to keep its AGOA preferences.", True),
+    ("order or law", "instrument", "Ottawa keeps the CUSMA exemption for Korean steel.", True),
     ("order or law", "instrument", "A trade law expert said the cobalt duties were lawful.", False),
     (
         "order or law",
