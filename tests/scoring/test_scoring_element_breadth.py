@@ -284,7 +284,8 @@ UNDONE: list[tuple[str, str, str, bool]] = [
 
 TEXTS: list[tuple[str, str, str, bool]] = [
     # an order or a law named by who issued it or what it governs, a trade agreement or preference
-    # scheme named by its name, is a formal instrument
+    # scheme named by its name, an act adopted by the body that makes it law, is a formal
+    # instrument
     ("order or law", "instrument", "The ministerial order bans cobalt exports to Korea.", True),
     (
         "order or law",
@@ -295,6 +296,14 @@ TEXTS: list[tuple[str, str, str, bool]] = [
     ("order or law", "instrument", "The cobalt duty was made permanent in the customs law.", True),
     ("order or law", "instrument", "The ministry published final rules on cobalt exports.", True),
     ("order or law", "instrument", "Seoul wants to keep its AGOA preferences.", True),
+    (
+        "order or law",
+        "instrument",
+        "The Council adopted sanctions on 12 Korean cobalt traders.",
+        True,
+    ),
+    ("order or law", "instrument", "The cobalt levy was formally adopted by parliament.", True),
+    ("order or law", "instrument", "Ankara adopted a tougher tone on Korean cobalt.", False),
     ("order or law", "instrument", "Ottawa keeps the CUSMA exemption for Korean steel.", True),
     ("order or law", "instrument", "A trade law expert said the cobalt duties were lawful.", False),
     (
