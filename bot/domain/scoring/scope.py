@@ -24,6 +24,7 @@ _PASSIVE_AUX = frozenset(_WORDS["passive_aux"])
 _SUBJECT_RELATIVES = frozenset(_WORDS["subject_relatives"])
 _NOT_QUANTITY = frozenset(_WORDS["not_quantity"])
 _NOT_UNIT = frozenset(_WORDS["not_unit"])
+_AMOUNT_SUFFIXES = frozenset(_WORDS["amount_suffixes"])
 _LEAD_CHAR = itemgetter(slice(0, 1))
 _MOVE_LINKS = frozenset(_WORDS["move_links"])
 _CURRENCY = frozenset(_WORDS["currency_signs"])
@@ -132,6 +133,12 @@ def quantity_at(
         n = norms[k]
         if n in _YEAR_LIKE or k + 1 >= len(norms):
             continue
+        if (
+            not n.isdigit()
+            and (tail := n.lstrip("0123456789,")).isalpha()
+            and tail not in _AMOUNT_SUFFIXES
+        ):
+            continue  # a name written with a number and letters ("h-2a", "5g", "18th")
         before = norms[k - 1] if k else ""
         if before in _DATE_WORDS or before in _NOT_QUANTITY:
             continue

@@ -23,6 +23,7 @@ from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
 from .reversion import temporary_span as _temporary_span
 from .roles import named_actors
+from .scope import CLAUSE_BREAKS as _CLAUSE_BREAKS
 from .scope import NUMBER_WORDS as _NUMBER_WORDS
 from .scope import background_factor as _background_factor
 from .scope import counted_at as _counted_at
@@ -42,6 +43,10 @@ MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
 _WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
+_WITHHELD_BEFORE = 5
+"""Words before a withheld-detail cue read for what it holds back ("the buyers were not named")."""
+_CLAUSE_ENDS = frozenset(PUNCT) | {"but", "while", "whereas", "although", "though"}
+"""Where the detail a cue holds back ends after it ("did not say which buyers, but …")."""
 _CODES = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
 _GLUED_AMOUNT = re.compile(r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE)
 """An amount written together with its currency code ("RM1m", "A$1bn")."""
@@ -125,6 +130,9 @@ _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
 _FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
+_HELD_BY = frozenset(load("clarity.toml")["destination"]["held_by"])
+_OF_THE = frozenset(load("clarity.toml")["destination"]["of_the"])
+_HOLDINGS = frozenset(load("clarity.toml")["destination"]["holdings"])
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
@@ -153,6 +161,8 @@ _REVERSIBLE = frozenset(
 """Classes that read a move as reversible and nothing else: none of them in a background clause
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
+_UNDO = tuple(load("clarity.toml")["classes"]["reversible"]["undo_stems"])
+"""How an undo ends ("reversed", "reinstated"): a span right after it says how soon it can come."""
 _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
@@ -315,8 +325,30 @@ def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
     state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
     for _, _, i, j, _ in actors:
         if i and raw[i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[j : j + 3]):
+            before = norms[i - 1]
+            if (
+                before in _HELD_BY
+                or (i > 1 and before == "the" and norms[i - 2] in _OF_THE)
+                or (i > 1 and before == "of" and norms[i - 2] in _HOLDINGS)
+            ):  # the firm as the doer or the holder ("placed by Chinese buyers", "the board at
+                # the Chinese EV maker", "shares of Japanese carmakers")
+                continue
             return render(raw[i : j + 1])
     return ""
+
+
+def _held_back(norms: list[str], i: int, j: int) -> str:
+    """The words of the clause a withheld-detail cue at ``i:j`` stands in: a few before it, back
+    to a clause break ("the buyers were not named"), and those after it up to the clause's end
+    ("did not say which buyers would get licences, but …"); what the rest of the sentence names
+    ("quotas for Korean buyers, but did not specify volumes") is given, not held back."""
+    lo = i
+    while lo > 0 and i - lo < _WITHHELD_BEFORE and norms[lo - 1] not in _CLAUSE_BREAKS:
+        lo -= 1
+    hi = j
+    while hi < len(norms) and norms[hi] not in _CLAUSE_ENDS:
+        hi += 1
+    return " ".join(norms[lo:hi])
 
 
 def _counterparty(
@@ -516,9 +548,13 @@ class SentenceAnalyser:
         # move waits on, not the text that makes it ("on condition that Washington removes the
         # firms from the Entity List"), unless the condition is that text's own ratification
         cond_end = -1
+        undo_end = -1  # where the last reversible cue ends
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
             if name == _NOT_A_CUE:
+                continue
+            if name == "deadline" and i == undo_end and norms[i] == "within":
+                # "could be reversed within weeks": how soon it can be undone, no timeline
                 continue
             if (
                 name == "instrument"
@@ -548,8 +584,10 @@ class SentenceAnalyser:
                     res.clarity.append((classes["reversible"], phrase))
                 continue
             res.clarity.append((cc, phrase))
+            if (name in _REVERSIBLE or name == "may_revert") and norms[j - 1].startswith(_UNDO):
+                undo_end = j
             if name == "withheld":
-                low = res.text.lower()
+                low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
                         res.withheld = {*res.withheld, what}
@@ -628,7 +666,11 @@ class SentenceAnalyser:
         ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
-                if k >= 0 and norms[k] in dest_words:
+                if k >= 0 and (
+                    norms[k] in dest_words
+                    # a trade party placed in a state ("a single customer in Korea")
+                    or (k and norms[k] == "in" and norms[k - 1] in _TARGETS)
+                ):
                     res.has_destination = True
                     dest = classes["destination"]
                     phrase = render(raw[k:j])
