@@ -1,0 +1,49 @@
+"""Look-alikes the element readers must not read, by category of wording, each beside wording of
+the same element that must still be read (SCORING.md §3; docs/scoring.md, "Element precision on a
+set written blind"): the number of a text or the day of a date read as a quantity, a statement's
+month or a text that merely took effect read as the move's timeline, states that act together or
+house a firm read as counterparties, markets watched and figures checked read as enforcement, and
+the like."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.element_eval import read_elements
+
+QUANTITY: list[tuple[str, str, bool]] = [
+    # (category, sentence, read?)
+    # the number of a notice, decree or note in its series
+    ("numbered text", "Ankara issued Circular No. 7 banning cobalt exports to Seoul.", False),
+    ("numbered text", "Under decree No. 2,114 Ankara bans cobalt exports to Seoul.", False),
+    ("numbered text", "Seoul eased the Press Note 4 curbs on Turkish investment.", False),
+    ("numbered text", "Ankara banned 7 cobalt products from export to Seoul.", True),
+    # the day of a date written with an abbreviated month
+    ("day of a date", "Seoul may extend the cobalt waiver past its Sept. 30 deadline.", False),
+    ("day of a date", "Seoul may extend the cobalt waiver to 30 Turkish smelters.", True),
+    # a letter-and-number code or type
+    ("code", "Ankara cut quotas for H-1B style work permits on Korean engineers.", False),
+    ("code", "Ankara cut quotas to 1,500 work permits for Korean engineers.", True),
+    # the length of a text, the hours a meeting ran
+    ("text length", "Seoul published a 120-page annex of cobalt tariff lines.", False),
+    ("text length", "Seoul published an annex of 120 cobalt tariff lines.", True),
+    ("meeting length", "Cobalt tariff talks in Ankara ran for 11 hours.", False),
+    # the members that ratify a text
+    ("members", "The cobalt pact applies once all 12 member states ratify it.", False),
+    ("members", "The cobalt pact covers 12 products traded with Seoul.", True),
+    # an estimate of what a move does to the economy
+    ("estimate", "Economists said the cobalt levy would trim 0.2 points off growth.", False),
+    ("estimate", "Ankara raised the cobalt levy by 2 points to 14% on Korean buyers.", True),
+    # a price moving past a level
+    ("market", "The lira weakened past 41 per dollar as the cobalt talks opened.", False),
+    # the people a report cites, two words after their count
+    ("cited people", "Two Turkish officials said Seoul would cut cobalt duties.", False),
+    ("cited people", "Seoul cut cobalt duties for two Turkish smelters.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), QUANTITY)
+def test_quantity_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["quantity"] is expected, (category, text)
