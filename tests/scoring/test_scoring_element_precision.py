@@ -47,3 +47,35 @@ def test_quantity_look_alikes(  # type: ignore[no-untyped-def]
     score, category: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))["quantity"] is expected, (category, text)
+
+
+DATE: list[tuple[str, str, bool]] = [
+    # the month or day a statement was made or a meeting held
+    ("statement", "Seoul will not lift its cobalt duties, the ministry said in June.", False),
+    ("statement", "Cobalt envoys of Seoul and Ankara met in June without a deal.", False),
+    ("statement", "Ankara discussed in June a levy on Korean cobalt.", False),
+    ("statement", "Seoul said it will lift its cobalt duties in June.", True),
+    ("statement", "The ministry said the cobalt levy starts on 2 June.", True),
+    # a text's entry into force without a date
+    ("in force", "The cobalt levy on Korean smelters came into force without fanfare.", False),
+    ("in force", "The cobalt pact will enter into force once both assemblies ratify it.", False),
+    ("in force", "The cobalt levy on Korean smelters came into force on 2 June.", True),
+    ("in force", "The cobalt levy on Korean smelters takes effect on Thursday.", True),
+    ("in force", "The cobalt levy takes effect 60 days after its publication.", True),
+    ("in force", "The cobalt levy took effect on signature of the decree.", True),
+    ("in force", "The cobalt levy on Korean smelters takes effect immediately.", True),
+    # when a move may be undone, not when it is due
+    ("undone", "The cobalt truce with Seoul could be reversed within weeks.", False),
+    ("undone", "Seoul's temporary cobalt waiver may collapse within days.", False),
+    ("undone", "Seoul will set its cobalt quota within weeks.", True),
+    # effective dates named as a noun
+    ("noun", "Seoul listed the cobalt tariff lines and their effective dates.", False),
+    ("noun", "Seoul listed the cobalt tariff lines, effective 1 July.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), DATE)
+def test_date_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["date"] is expected, (category, text)

@@ -16,7 +16,7 @@ from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import Engine
+from .engine import ClarityCue, Engine
 from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
@@ -125,6 +125,19 @@ _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
 _FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
+_TIMELINE = load("clarity.toml")["timeline"]
+_WHEN = frozenset(("effective", "deadline"))
+"""Clarity classes that give a date or deadline in words (as ``tally.py`` reads them)."""
+_IN_FORCE = frozenset(_TIMELINE["in_force"])
+_DATED_BY = frozenset(_TIMELINE["dated_by"])
+_NOT_AFTER = frozenset(_TIMELINE["not_after"])
+_VAGUE = frozenset(_TIMELINE["vague"])
+_UNDOES = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "reversible" or "reversible" in spec.get("counts_as", ())
+)
+"""Classes that read a move as one that can be undone or runs out."""
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
@@ -164,6 +177,47 @@ _NOT_A_CUE = "not_a_cue"
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _CITED = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
+
+
+def _statement_date(text: str, d: DateMention) -> bool:
+    """Whether a date dates a statement or a meeting rather than the move: right after a verb of
+    saying or meeting, with "in" or "on" between ("the ministry said in May", "ministers met on 3
+    June")."""
+    before = text[max(0, d.start - 16) : d.start].split()
+    if d.kind == "month":
+        if d.text[:3].lower() not in ("in ", "on "):
+            return False
+    elif before and before[-1].lower() in ("in", "on"):
+        before.pop()
+    return bool(before) and before[-1].lower().rstrip(",") in _NOT_AFTER
+
+
+def _undated(res: SentenceResult, norms: list[str], in_force: ClarityCue) -> None:
+    """Wording of a date or deadline that gives the move none: a span without a number in a
+    sentence that reads the move as reversible ("could be reversed within days": when it may be
+    undone) is dropped; a text's entry into force with no date, deadline, weekday or period near it
+    ("the duties took effect in full") is a move in force without a timeline, and its cue keeps
+    its points under a note of its own, which gives no date."""
+    entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+    if not entries:
+        return
+    vague = [k for k in entries if res.clarity[k][1].lower() in _VAGUE]
+    if vague and any(cc.name in _UNDOES for cc, _ in res.clarity):
+        res.clarity = [c for k, c in enumerate(res.clarity) if k not in vague]
+        entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+        if not entries:
+            return
+    for k in entries:
+        cc, phrase = res.clarity[k]
+        if cc.name != "effective" or phrase.lower() not in _IN_FORCE:
+            return  # a deadline in words, "effective immediately": a timeline
+        words = phrase.lower().split()
+        n = len(words)
+        at = [i for i in range(len(norms) - n + 1) if norms[i : i + n] == words]
+        if not at or not _DATED_BY.isdisjoint(norms[at[0] + n : at[0] + n + 4]):
+            return  # "takes effect on Friday", "take effect 30 days after publication"
+    for k in entries:
+        res.clarity[k] = (in_force, res.clarity[k][1])
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
@@ -344,9 +398,12 @@ class SentenceAnalyser:
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
+            _NOT_AFTER,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
+        self._in_force = eng.clarity_classes["in_force"]
+        """What an undated entry into force reads as (``_undated``)."""
 
     def analyse(self, text: str, tokens: Tokens, published: date | None) -> SentenceResult:
         """All findings of ``text`` (tokenised), resolving date expressions against ``published``."""
@@ -458,11 +515,15 @@ class SentenceAnalyser:
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
-                if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
+                if (
+                    d.kind != "year" or published is None or int(d.text[-4:]) >= published.year
+                ) and (_NOT_AFTER.isdisjoint(listed) or not _statement_date(text, d)):
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, d.text))
                     break
+        if not res.has_date and res.clarity:
+            _undated(res, norms, self._in_force)
         if "reversion" in layers:
             bg = layers.get("background")
             hidden = [
