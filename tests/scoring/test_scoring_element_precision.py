@@ -79,3 +79,32 @@ def test_date_look_alikes(  # type: ignore[no-untyped-def]
     score, category: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))["date"] is expected, (category, text)
+
+
+DESTINATION: list[tuple[str, str, bool]] = [
+    # two states that act side by side, each on its own
+    ("side by side", "Seoul and Ankara both raised cobalt duties on Monday.", False),
+    ("side by side", "Seoul and Ankara each tightened their cobalt export rules.", False),
+    ("side by side", "Seoul and Ankara agreed to cut cobalt duties on each other.", True),
+    ("side by side", "Seoul raised cobalt duties on Ankara.", True),
+    # the states of a trade statistic, named without a preposition before them
+    ("statistic", "Turkey's cobalt exports to South Korea fell 4% last quarter.", False),
+    ("statistic", "Cobalt orders from Korea rose sharply last month.", False),
+    ("statistic", "Turkey banned cobalt exports to South Korea.", True),
+    # the firm or think tank a speaker works at
+    ("employer", "An analyst at a Seoul think tank said Ankara's cobalt levy is fragile.", False),
+    ("employer", "Nur Avci of a Turkish research firm said the cobalt levy would hold.", False),
+    ("employer", "Ankara put its cobalt levy on Korean smelting firms.", True),
+    # a continent's adjective: a vague region
+    ("region", "Ankara's cobalt levy on Asian smelters starts in May.", False),
+    ("region", "Ankara's cobalt levy on Korean smelters starts in May.", True),
+    # "adding" as a verb of saying
+    ("saying", "The minister praised the cobalt pact, adding Korea would buy more ore.", False),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), DESTINATION)
+def test_destination_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["destination"] is expected, (category, text)

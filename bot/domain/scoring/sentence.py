@@ -125,6 +125,7 @@ _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
 _GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
 _TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
 _FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
+_PARALLEL = frozenset(load("clarity.toml")["destination"]["parallel"])
 _TIMELINE = load("clarity.toml")["timeline"]
 _WHEN = frozenset(("effective", "deadline"))
 """Clarity classes that give a date or deadline in words (as ``tally.py`` reads them)."""
@@ -334,12 +335,15 @@ def _group(raw: list[str], norms: list[str], who: list[Span]) -> str:
 def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -> str:
     """A state named as the object of a move, without a preposition: right after the move's cue
     or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
-    it ("Japan's exemption")."""
+    it ("Japan's exemption"); not after "adding" as a verb of saying (", adding Japan would …")."""
     actors = {m[START]: m for m in layers.get("actor", ())}
     if not actors:
         return ""
     for layer in ("event", "pivot"):
         for m in layers.get(layer, ()):
+            i = m[START]
+            if i and raw[i - 1] == "," and norms[i] in ("adding", "added"):
+                continue  # ", adding Australia would …": a verb of saying, no move
             j = m[END]
             k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
             a = actors.get(k)
@@ -363,12 +367,27 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine) -> bool
     )
 
 
+def _side_by_side(acts: list[Span], norms: list[str]) -> bool:
+    """Whether the last two states named are joined by "and" and act side by side, each on its
+    own ("Seoul and Tokyo both tightened controls", "… each imposed duties")."""
+    a, b = acts[-2], acts[-1]
+    j = b[END]
+    return (
+        norms[a[END] : b[START]] == ["and"]
+        and j < len(norms)
+        and (norms[j] in _PARALLEL or (j + 1 < len(norms) and norms[j + 1] in _PARALLEL))
+    )
+
+
 def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
     """A state's firms or goods named as what a measure reaches, after the verb that reaches them
     ("designated 14 Russian shipping companies", "did not identify the Chinese companies"); not a
-    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
+    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …"), nor
+    the firm a speaker works at ("an economist at a Korean bank")."""
     for _, _, i, j, _ in actors:
         if i and raw[i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[j : j + 3]):
+            if i > 1 and norms[i - 1] in ("a", "an") and norms[i - 2] in ("at", "of"):
+                continue  # where a speaker works ("an analyst at a Hong Kong research firm")
             return render(raw[i : j + 1])
     return ""
 
@@ -491,7 +510,7 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed, acts)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
             actors: list[str] = []
             for m in acts:
@@ -504,6 +523,15 @@ class SentenceAnalyser:
                 if topic not in topics:
                     topics.append(str(topic))
             res.actors, res.topics = actors, topics
+            if len(actors) > 1 and (
+                _side_by_side(acts, norms)
+                or (
+                    _statistic(res, listed, eng)
+                    and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
+                )
+            ):  # no counterparties of each other (a flow written in lower case or first: "Trade"
+                # in a ministry's name is no statistic)
+                res.no_counterparty = True
         dates: list[DateMention] = (
             _NO_DATES
             if _DATED.isdisjoint(listed)
@@ -564,6 +592,7 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
+        acts: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
