@@ -108,3 +108,38 @@ def test_destination_look_alikes(  # type: ignore[no-untyped-def]
     score, category: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))["destination"] is expected, (category, text)
+
+
+INSTRUMENT: list[tuple[str, str, bool]] = [
+    # a firm of lawyers, a yard's order book behind a body's name
+    ("law firm", "Partners at the law firm said cobalt export work for Seoul had tripled.", False),
+    ("law firm", "Ankara said the law bans cobalt exports to Seoul.", True),
+    ("order book", "The commission's order book for cobalt barges is full.", False),
+    ("order book", "The commission's order bans cobalt exports to Seoul.", True),
+]
+
+ON_RECORD: list[tuple[str, str, bool]] = [
+    # a title a move is left to or done with, or in the possessive before no statement
+    ("title", "Seoul signed a cobalt deal during the Turkish premier's visit.", False),
+    ("title", "The cobalt decree leaves the quotas to the trade secretary.", False),
+    ("title", "Seoul's trade secretary said the cobalt quotas are final.", True),
+    ("title", "The trade secretary's statement sets cobalt quotas for Ankara.", True),
+    ("title", "The cobalt quota stays, according to the trade secretary.", True),
+    # "said on" after a speaker who decides nothing
+    ("said on", "The cobalt probe found no dumping, lawyers for Ankara said on Monday.", False),
+    ("said on", "The cobalt probe found no dumping, the ministry said on Monday.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), INSTRUMENT)
+def test_instrument_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["instrument"] is expected, (category, text)
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), ON_RECORD)
+def test_on_record_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["on_record"] is expected, (category, text)

@@ -147,6 +147,9 @@ _UNNAMED = frozenset(_SPEAKER["unnamed"])
 _INDEFINITE = frozenset(_SPEAKER["indefinite"])
 _NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
 _AUTHORITIES = frozenset(_SPEAKER["authorities"])
+_TITLES = frozenset(_SPEAKER["titles"])
+_TITLE_OBJECTS = frozenset(_SPEAKER["title_objects"])
+_TITLE_STATEMENTS = frozenset(_SPEAKER["title_statements"])
 _NOT_ACTS = frozenset(_SPEAKER["not_acts"])
 _REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
 """Verbs by which a source reports or judges ("said", "argue", "indicated")."""
@@ -175,6 +178,11 @@ _INVERTED = frozenset(
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
+_LOOK_ALIKES: dict[str, list[list[str]]] = {}
+for _phrase in load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]:
+    _LOOK_ALIKES.setdefault(_phrase.split()[0], []).append(_phrase.split())
+"""Look-alikes that also hide a cue ending on their first word, by that word ("the commission's
+order book": the scan's longest match at each position reads "commission order" first)."""
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _CITED = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
@@ -232,6 +240,25 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
                 continue  # a former official, an economist, a firm: no deciding authority
             return "" if _title_case(raw) else render(raw[k - 1 : k + 1])
     return ""
+
+
+def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) -> bool:
+    """Whether an on-record cue names no source: an official's title that a move is left to or
+    done with ("leaves the details to the commerce secretary", "during the chancellor's visit")
+    or in the possessive before something other than a statement ("the minister's trip"), or "said
+    on" after a speaker who decides nothing ("lawyers for the exporters said on Friday")."""
+    if phrase == "said on":
+        return not _NOT_DECIDING.isdisjoint(norms[max(0, i - 5) : i])
+    if phrase not in _TITLES:
+        return False
+    if raw[j - 1].endswith(("'s", "’s")):
+        return j < len(norms) and norms[j] not in _TITLE_STATEMENTS
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if raw[k] in PUNCT:
+            return False
+        if norms[k] in _TITLE_OBJECTS:
+            return not (norms[k] == "to" and k and norms[k - 1] == "according")
+    return False
 
 
 def _unnamed(raw: list[str], norms: list[str]) -> str:
@@ -510,7 +537,7 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed, acts)
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
             actors: list[str] = []
             for m in acts:
@@ -592,7 +619,6 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
-        acts: list[Span],
     ) -> None:
         eng = self.eng
         classes = eng.clarity_classes
@@ -605,6 +631,9 @@ class SentenceAnalyser:
             name = cc.name
             if name == _NOT_A_CUE:
                 continue
+            tails = _LOOK_ALIKES.get(norms[j - 1])
+            if tails and any(norms[j - 1 : j - 1 + len(t)] == t for t in tails):
+                continue  # the cue's last word opens a look-alike: "the commission's order book"
             if (
                 name == "instrument"
                 and 0 <= cond_end <= i
@@ -612,6 +641,8 @@ class SentenceAnalyser:
                 and not norms[i].startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
+            if name == "attribution" and _no_source(raw, norms, i, j, phrase):
+                continue  # "the chancellor's visit", "lawyers for the exporters said on Friday"
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
