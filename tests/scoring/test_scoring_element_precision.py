@@ -143,3 +143,23 @@ def test_on_record_look_alikes(  # type: ignore[no-untyped-def]
     score, category: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))["on_record"] is expected, (category, text)
+
+
+ENFORCEMENT: list[tuple[str, str, bool]] = [
+    # markets and prices watched, figures and studies checked by those who wrote or read them
+    ("markets", "Seoul's central bank is monitoring bond markets after the cobalt levy.", False),
+    ("markets", "Seoul is monitoring cobalt imports from Ankara for evasion of the levy.", True),
+    ("figures", "The study's authors checked the cobalt data against customs records.", False),
+    ("figures", "Customs officers checked cobalt cargoes from Ankara at Busan.", True),
+    # violations that may emerge, named only as what the move hangs on
+    ("condition", "Seoul's cobalt waiver holds unless new violations come to light.", False),
+    ("condition", "Ankara fined two cobalt traders for violations of the export ban.", True),
+    ("condition", "Ankara keeps the cobalt waiver provided buyers accept on-site audits.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expected"), ENFORCEMENT)
+def test_enforcement_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))["enforcement"] is expected, (category, text)

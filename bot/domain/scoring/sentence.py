@@ -625,7 +625,9 @@ class SentenceAnalyser:
         bg = layers.get("background")
         # where the last condition cue ends: an instrument named inside the condition is what the
         # move waits on, not the text that makes it ("on condition that Washington removes the
-        # firms from the Entity List"), unless the condition is that text's own ratification
+        # firms from the Entity List"), unless the condition is that text's own ratification; so
+        # are violations that may emerge ("unless new violations emerge"), while checks a move
+        # waits on are its verification ("provided buyers accept on-site audits")
         cond_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
@@ -635,7 +637,7 @@ class SentenceAnalyser:
             if tails and any(norms[j - 1 : j - 1 + len(t)] == t for t in tails):
                 continue  # the cue's last word opens a look-alike: "the commission's order book"
             if (
-                name == "instrument"
+                (name == "instrument" or (name == "enforcement" and norms[i].startswith("violat")))
                 and 0 <= cond_end <= i
                 and _PUNCT_SET.isdisjoint(raw[cond_end:i])
                 and not norms[i].startswith("ratif")  # "subject to ratification": its own text
