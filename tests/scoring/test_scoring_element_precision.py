@@ -163,3 +163,60 @@ def test_enforcement_look_alikes(  # type: ignore[no-untyped-def]
     score, category: str, text: str, expected: bool
 ) -> None:
     assert read_elements(score(text))["enforcement"] is expected, (category, text)
+
+
+CUE_CLASSES: list[tuple[str, str, str, bool]] = [
+    # (category, element, sentence, read?)
+    # a symbolism denied
+    (
+        "denied",
+        "symbolic",
+        "The cobalt deal was far from symbolic: Seoul lifted every duty.",
+        False,
+    ),
+    ("denied", "symbolic", "The step was anything but a gesture: Ankara scrapped its levy.", False),
+    ("denied", "symbolic", "The cobalt deal was largely symbolic: Seoul lifted one duty.", True),
+    # a firm's or association's own forecast, guidance or dividend withheld; no move offered
+    ("own accounts", "withheld", "The smelters' association withheld its cobalt forecast.", False),
+    (
+        "own accounts",
+        "withheld",
+        "The miner withheld 20% of dividends due to Korean holders.",
+        False,
+    ),
+    ("own accounts", "withheld", "Seoul withheld the names of the Turkish cobalt buyers.", True),
+    ("no move", "withheld", "Ankara's minister offered no new measures on cobalt.", False),
+    ("no move", "withheld", "Ankara offered no list of the cobalt grades covered.", True),
+    # prices back at an earlier level; a passing measure revoked for good
+    ("prices", "reversible", "Cobalt freight rates reverted to their 2019 levels.", False),
+    ("prices", "reversible", "Cobalt duties will revert to 25% when the waiver ends.", True),
+    (
+        "revoked",
+        "reversible",
+        "Seoul revoked the temporary cobalt licence of a Turkish trader.",
+        False,
+    ),
+    ("revoked", "reversible", "Seoul granted a Turkish trader a temporary cobalt licence.", True),
+    # "unnamed" before a thing; a name before an unnamed-looking title
+    ("unnamed thing", "anonymous", "An unnamed fund bought Korean cobalt futures.", False),
+    (
+        "unnamed thing",
+        "anonymous",
+        "An unnamed senior official said Seoul would cap cobalt duties.",
+        True,
+    ),
+    (
+        "apposition",
+        "anonymous",
+        "Seoul will cap cobalt duties, said Mina Park, a former trade negotiator.",
+        False,
+    ),
+    ("apposition", "anonymous", "Seoul will cap cobalt duties, a trade negotiator said.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "element", "text", "expected"), CUE_CLASSES)
+def test_cue_class_look_alikes(  # type: ignore[no-untyped-def]
+    score, category: str, element: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))[element] is expected, (category, text)

@@ -29,6 +29,7 @@ from .scope import counted_at as _counted_at
 from .scope import drop_inside_bodies as _drop_inside_bodies
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import glued_amount_at as _glued_amount_at
+from .scope import has_break as _has_break
 from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
@@ -171,6 +172,12 @@ _REVERSIBLE = frozenset(
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
 _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
+_REVOKED = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
+_PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
+"""Reversibility cues of a measure's own passing nature, which its revocation makes final."""
+_OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accounts"])
+_UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
+_DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
@@ -242,6 +249,16 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
+def _revoked(norms: list[str], i: int, j: int) -> bool:
+    """Whether the passing measure a cue at [i, j) names is revoked, ended or cancelled within
+    four words of it, in its clause ("the temporary general licence was revoked")."""
+    lo = max(0, i - 4)
+    for k in range(lo, min(len(norms), j + 4)):
+        if norms[k] in _REVOKED and not _has_break(norms, min(k, i), max(k, j)):
+            return True
+    return False
+
+
 def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) -> bool:
     """Whether an on-record cue names no source: an official's title that a move is left to or
     done with ("leaves the details to the commerce secretary", "during the chancellor's visit")
@@ -263,8 +280,9 @@ def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) ->
 
 def _unnamed(raw: list[str], norms: list[str]) -> str:
     """An unnamed speaker: "an EU diplomat", "a senior Japanese official", "sources in Beijing";
-    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken"), nor a
-    source of goods ("a source of rare earths")."""
+    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken") or comes
+    just before ("said Ana Ruiz, a former negotiator"), nor a source of goods ("a source of rare
+    earths")."""
     n = len(raw)
     for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
         nxt = raw[k + 1 : k + 3]
@@ -280,6 +298,8 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
             if raw[i] in PUNCT:
                 break
             if norms[i] in _INDEFINITE:
+                if i > 1 and raw[i - 1] == "," and raw[i - 2][:1].isupper():
+                    break  # "said Ana Ruiz, a former negotiator": the name before is the source
                 return render(raw[i : k + 1])
     return ""
 
@@ -590,6 +610,7 @@ class SentenceAnalyser:
                 for m in layers["reversion"]
                 if (not bg or _background_factor(bg, m[START], raw, eng) == 1)
                 and not any(i <= m[START] < j for i, j in hidden)
+                and not (norms[m[START]] in _PASSING and _revoked(norms, m[START], m[END]))
                 and not (
                     neg
                     and norms[m[START]] in _PERMANENT_IF_NEGATED
@@ -645,6 +666,24 @@ class SentenceAnalyser:
                 continue
             if name == "attribution" and _no_source(raw, norms, i, j, phrase):
                 continue  # "the chancellor's visit", "lawyers for the exporters said on Friday"
+            if (
+                name == "withheld"
+                and norms[i].startswith("withh")
+                and not _OWN_ACCOUNTS.isdisjoint(norms[j : j + 4])
+            ):
+                continue  # "the association withheld its annual forecast": its own, no measure's
+            if (
+                name == "anonymous"
+                and norms[i] == "unnamed"
+                and _UNNAMED_PERSONS.isdisjoint(norms[j : j + 3])
+            ):
+                continue  # "an unnamed fund": a thing, no source
+            if name == "reversible" and norms[i] in _PASSING and _revoked(norms, i, j):
+                continue  # "the temporary licence was revoked": the revocation is final
+            if name == "symbolic" and any(
+                c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED for c in layers["clarity"]
+            ):
+                continue  # "the gesture was anything but symbolic"
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
