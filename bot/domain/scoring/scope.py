@@ -33,6 +33,8 @@ _MOVE_AMOUNTS = frozenset(_WORDS["move_amounts"])
 _CITED_PEOPLE = frozenset(load("clarity.toml")["speaker"]["groups"])
 """The people a report cites, also two words after a count ("two Indian officials said")."""
 _ECONOMY = frozenset(_WORDS["economy"])
+_CODE_LETTERS = frozenset("bcdefghijklmnopqrstuvwxyz")
+"""A single letter before a number makes it a code ("H-2A", "F-35"); "a" is the article."""
 CLAUSE_BREAKS = frozenset(load("modality.toml")["clause"]["breaks"])
 """Tokens that close a negation or modality scope (``[clause]`` of ``modality.toml``)."""
 
@@ -142,7 +144,7 @@ def quantity_at(
             before = norms[k - 2]  # "No. 12", "Aug. 12": the abbreviation before its dot
         if before in _DATE_WORDS or before in _NOT_QUANTITY:
             continue
-        if len(before) == 1 and before != "a" and before.isalpha():
+        if before in _CODE_LETTERS:
             continue  # a code or a type written with a letter ("H-2A visas", "F-35 jets")
         nxt = norms[k + 1]
         unit = k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT)

@@ -134,6 +134,8 @@ _IN_FORCE = frozenset(_TIMELINE["in_force"])
 _DATED_BY = frozenset(_TIMELINE["dated_by"])
 _NOT_AFTER = frozenset(_TIMELINE["not_after"])
 _VAGUE = frozenset(_TIMELINE["vague"])
+_UNDATED = _IN_FORCE | _VAGUE
+"""Dates in words that may give the move none (``_undated``)."""
 _UNDOES = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
@@ -175,9 +177,26 @@ _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"][
 _REVOKED = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
 _PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
 """Reversibility cues of a measure's own passing nature, which its revocation makes final."""
+_LEVELS = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
+_MEASURES = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
+_FIGURES = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
+_GATED: dict[str, str] = {
+    **dict.fromkeys(("withheld", "withholds", "withhold"), "own"),
+    "unnamed": "unnamed",
+    **dict.fromkeys(_PASSING, "passing"),
+    **dict.fromkeys(
+        ("check", "checks", "checked", "checking"),
+        "figures",
+    ),
+    **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
+}
+"""First words of cues whose look-alikes are told by their context (``_look_alike``): a cue
+starting with another word costs one failed lookup."""
 _OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accounts"])
 _UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
 _DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
+_DENIAL_HEADS = frozenset(d.split()[0] for d in _DENIED)
+_NO_SOURCE_CUES = _TITLES | {"said on"}
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
@@ -185,11 +204,12 @@ _INVERTED = frozenset(
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
-_LOOK_ALIKES: dict[str, list[list[str]]] = {}
-for _phrase in load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]:
-    _LOOK_ALIKES.setdefault(_phrase.split()[0], []).append(_phrase.split())
-"""Look-alikes that also hide a cue ending on their first word, by that word ("the commission's
-order book": the scan's longest match at each position reads "commission order" first)."""
+_LOOK_ALIKES: dict[str, set[str]] = {}
+for _first, _second in map(str.split, load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]):
+    _LOOK_ALIKES.setdefault(_second, set()).add(_first)
+"""Two-word look-alikes that also hide a cue ending on their first word, as second word -> first
+words ("the commission's order book": the scan's longest match at each position reads
+"commission order" first)."""
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _CITED = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
@@ -249,10 +269,33 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
+def _look_alike(tag: str, name: str, norms: list[str], i: int, j: int) -> bool:
+    """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
+    look-alike read from its context: a firm's own forecast withheld, an unnamed thing, a passing
+    measure revoked, figures checked, a market's prices reverting."""
+    if tag == "own":
+        return name == "withheld" and not _OWN_ACCOUNTS.isdisjoint(norms[j : j + 4])
+    if tag == "unnamed":
+        return name == "anonymous" and _UNNAMED_PERSONS.isdisjoint(norms[j : j + 3])
+    if tag == "passing":
+        return name in ("reversible", "reversion") and _revoked(norms, i, j)
+    if tag == "figures":
+        return name == "enforcement" and not _FIGURES.isdisjoint(norms[j : j + 3])
+    # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
+    return (
+        i > 0
+        and norms[i - 1] in _LEVELS
+        and not (i > 1 and norms[i - 2] in _MEASURES)
+        and name in ("reversible", "reversion")
+    )
+
+
 def _revoked(norms: list[str], i: int, j: int) -> bool:
     """Whether the passing measure a cue at [i, j) names is revoked, ended or cancelled within
     four words of it, in its clause ("the temporary general licence was revoked")."""
     lo = max(0, i - 4)
+    if _REVOKED.isdisjoint(norms[lo : j + 4]):
+        return False  # (one test in C rules most cues out)
     for k in range(lo, min(len(norms), j + 4)):
         if norms[k] in _REVOKED and not _has_break(norms, min(k, i), max(k, j)):
             return True
@@ -464,7 +507,7 @@ class SentenceAnalyser:
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
-            _NOT_AFTER,
+            _NOT_AFTER, _PARALLEL,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
@@ -557,7 +600,7 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        undated = self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
             actors: list[str] = []
             for m in acts:
@@ -571,9 +614,11 @@ class SentenceAnalyser:
                     topics.append(str(topic))
             res.actors, res.topics = actors, topics
             if len(actors) > 1 and (
-                _side_by_side(acts, norms)
+                (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
                 or (
-                    _statistic(res, listed, eng)
+                    not res.direction
+                    and not _FLOWS.isdisjoint(listed)
+                    and _statistic(res, listed, eng)
                     and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
                 )
             ):  # no counterparties of each other (a flow written in lower case or first: "Trade"
@@ -597,7 +642,7 @@ class SentenceAnalyser:
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, d.text))
                     break
-        if not res.has_date and res.clarity:
+        if undated and not res.has_date:
             _undated(res, norms, self._in_force)
         if "reversion" in layers:
             bg = layers.get("background")
@@ -610,7 +655,10 @@ class SentenceAnalyser:
                 for m in layers["reversion"]
                 if (not bg or _background_factor(bg, m[START], raw, eng) == 1)
                 and not any(i <= m[START] < j for i, j in hidden)
-                and not (norms[m[START]] in _PASSING and _revoked(norms, m[START], m[END]))
+                and not (
+                    (w := norms[m[START]]) in _GATED
+                    and _look_alike(_GATED[w], "reversion", norms, m[START], m[END])
+                )
                 and not (
                     neg
                     and norms[m[START]] in _PERMANENT_IF_NEGATED
@@ -640,9 +688,13 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
-    ) -> None:
+    ) -> bool:
+        """Read the sentence's clarity cues into ``res``; whether one of them is a date in words
+        that may give the move none (``_undated``)."""
         eng = self.eng
         classes = eng.clarity_classes
+        undated = False
+        last = len(norms)
         bg = layers.get("background")
         # where the last condition cue ends: an instrument named inside the condition is what the
         # move waits on, not the text that makes it ("on condition that Washington removes the
@@ -654,34 +706,26 @@ class SentenceAnalyser:
             name = cc.name
             if name == _NOT_A_CUE:
                 continue
-            tails = _LOOK_ALIKES.get(norms[j - 1])
-            if tails and any(norms[j - 1 : j - 1 + len(t)] == t for t in tails):
+            if (w := norms[i]) in _GATED and _look_alike(_GATED[w], name, norms, i, j):
+                continue  # "withheld its forecast", "an unnamed fund", "rates reverted" …
+            if j < last and (heads := _LOOK_ALIKES.get(norms[j])) and norms[j - 1] in heads:
                 continue  # the cue's last word opens a look-alike: "the commission's order book"
             if (
-                (name == "instrument" or (name == "enforcement" and norms[i].startswith("violat")))
-                and 0 <= cond_end <= i
+                0 <= cond_end <= i
+                and (name == "instrument" or (name == "enforcement" and w.startswith("violat")))
                 and _PUNCT_SET.isdisjoint(raw[cond_end:i])
-                and not norms[i].startswith("ratif")  # "subject to ratification": its own text
+                and not w.startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
-            if name == "attribution" and _no_source(raw, norms, i, j, phrase):
+            if phrase in _NO_SOURCE_CUES and _no_source(raw, norms, i, j, phrase):
                 continue  # "the chancellor's visit", "lawyers for the exporters said on Friday"
             if (
-                name == "withheld"
-                and norms[i].startswith("withh")
-                and not _OWN_ACCOUNTS.isdisjoint(norms[j : j + 4])
-            ):
-                continue  # "the association withheld its annual forecast": its own, no measure's
-            if (
-                name == "anonymous"
-                and norms[i] == "unnamed"
-                and _UNNAMED_PERSONS.isdisjoint(norms[j : j + 3])
-            ):
-                continue  # "an unnamed fund": a thing, no source
-            if name == "reversible" and norms[i] in _PASSING and _revoked(norms, i, j):
-                continue  # "the temporary licence was revoked": the revocation is final
-            if name == "symbolic" and any(
-                c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED for c in layers["clarity"]
+                name == "symbolic"
+                and not _DENIAL_HEADS.isdisjoint(norms)
+                and any(
+                    c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
+                    for c in layers["clarity"]
+                )
             ):
                 continue  # "the gesture was anything but symbolic"
             if name == _CITED:  # "according to the ministry": an authority on the record
@@ -705,6 +749,8 @@ class SentenceAnalyser:
                     res.clarity.append((classes["reversible"], phrase))
                 continue
             res.clarity.append((cc, phrase))
+            if phrase in _UNDATED:
+                undated = True
             if name == "withheld":
                 low = res.text.lower()
                 for what, words in _WITHHELD_TOPICS.items():
@@ -808,6 +854,7 @@ class SentenceAnalyser:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break
+        return undated
 
     def _reversion(
         self,
