@@ -189,6 +189,8 @@ _GATED: dict[str, str] = {
         "figures",
     ),
     **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
+    **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
+    "said": "source",
 }
 """First words of cues whose look-alikes are told by their context (``_look_alike``): a cue
 starting with another word costs one failed lookup."""
@@ -196,7 +198,6 @@ _OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accou
 _UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
 _DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
 _DENIAL_HEADS = frozenset(d.split()[0] for d in _DENIED)
-_NO_SOURCE_CUES = _TITLES | {"said on"}
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
@@ -269,10 +270,15 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-def _look_alike(tag: str, name: str, norms: list[str], i: int, j: int) -> bool:
+def _look_alike(
+    tag: str, name: str, raw: list[str], norms: list[str], i: int, j: int, phrase: str
+) -> bool:
     """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
-    look-alike read from its context: a firm's own forecast withheld, an unnamed thing, a passing
-    measure revoked, figures checked, a market's prices reverting."""
+    look-alike read from its context: a title or "said on" that names no source, a firm's own
+    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a market's
+    prices reverting."""
+    if tag == "source":
+        return name == "attribution" and _no_source(raw, norms, i, j, phrase)
     if tag == "own":
         return name == "withheld" and not _OWN_ACCOUNTS.isdisjoint(norms[j : j + 4])
     if tag == "unnamed":
@@ -657,7 +663,7 @@ class SentenceAnalyser:
                 and not any(i <= m[START] < j for i, j in hidden)
                 and not (
                     (w := norms[m[START]]) in _GATED
-                    and _look_alike(_GATED[w], "reversion", norms, m[START], m[END])
+                    and _look_alike(_GATED[w], "reversion", raw, norms, m[START], m[END], "")
                 )
                 and not (
                     neg
@@ -706,8 +712,8 @@ class SentenceAnalyser:
             name = cc.name
             if name == _NOT_A_CUE:
                 continue
-            if (w := norms[i]) in _GATED and _look_alike(_GATED[w], name, norms, i, j):
-                continue  # "withheld its forecast", "an unnamed fund", "rates reverted" …
+            if (w := norms[i]) in _GATED and _look_alike(_GATED[w], name, raw, norms, i, j, phrase):
+                continue  # "withheld its forecast", "the premier's visit", "rates reverted" …
             if j < last and (heads := _LOOK_ALIKES.get(norms[j])) and norms[j - 1] in heads:
                 continue  # the cue's last word opens a look-alike: "the commission's order book"
             if (
@@ -717,8 +723,6 @@ class SentenceAnalyser:
                 and not w.startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
-            if phrase in _NO_SOURCE_CUES and _no_source(raw, norms, i, j, phrase):
-                continue  # "the chancellor's visit", "lawyers for the exporters said on Friday"
             if (
                 name == "symbolic"
                 and not _DENIAL_HEADS.isdisjoint(norms)
