@@ -188,6 +188,10 @@ def engine() -> Engine:
     ):
         spec = clarity[name]
         classes[name] = ClarityCue(name, float(spec["points"]), float(spec["cap"]), note)
+    # a text's entry into force without a date: the points of an effective date, no timeline
+    effective = classes["effective"]
+    in_force_note = str(clarity["timeline"]["in_force_note"])
+    classes["in_force"] = ClarityCue("in_force", effective.points, effective.cap, in_force_note)
     _add_all(index, "infinitive", clarity["certainty"]["infinitive"]["marks"], True)
     for phrase, strength in clarity["certainty"]["open"]["cues"].items():
         index.add("open", phrase, float(strength))

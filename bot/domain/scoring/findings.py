@@ -62,6 +62,7 @@ class SentenceResult:
         "hedge",
         "hedged",
         "levers",
+        "no_counterparty",
         "policy_verbs",
         "reversion",
         "sectors",
@@ -86,6 +87,9 @@ class SentenceResult:
         self.has_quantity = False
         self.has_date = False
         self.has_destination = False
+        self.no_counterparty = False
+        """The states named are no counterparties of each other: a trade statistic's, or states
+        acting side by side ("Seoul and Tokyo both tightened controls")."""
         self.escalation = 0.0
         self.deescalation = 0.0
         self.both_ways = False

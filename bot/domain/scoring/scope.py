@@ -31,6 +31,11 @@ _CURRENCY = frozenset(_WORDS["currency_signs"])
 NUMBER_WORDS = frozenset(_WORDS["number_words"])
 _NOT_COUNTED = frozenset(_WORDS["not_counted"])
 _MOVE_AMOUNTS = frozenset(_WORDS["move_amounts"])
+_CITED_PEOPLE = frozenset(load("clarity.toml")["speaker"]["groups"])
+"""The people a report cites, also two words after a count ("two Indian officials said")."""
+_ECONOMY = frozenset(_WORDS["economy"])
+_CODE_LETTERS = frozenset("bcdefghijklmnopqrstuvwxyz")
+"""A single letter before a number makes it a code ("H-2A", "F-35"); "a" is the article."""
 CLAUSE_BREAKS = frozenset(load("modality.toml")["clause"]["breaks"])
 """Tokens that close a negation or modality scope (``[clause]`` of ``modality.toml``)."""
 
@@ -123,7 +128,9 @@ def quantity_at(
     norms: list[str], units: set[int], currency: list[Span], moves: frozenset[str] = frozenset()
 ) -> int:
     """Index of the first number that counts as a quantity (with a unit, currency or noun); a
-    market move after a verb of movement (``moves``) is not one."""
+    market move after a verb of movement (``moves``), the number of a text or the day of a date
+    after an abbreviation ("No. 12", "Aug. 12") and an estimate of the economy ("0.3 points off
+    growth") are not one."""
     for m in currency:
         j = m[END]
         if j < len(norms) and norms[j][:1].isdigit() and not _market_move(norms, j, moves):
@@ -140,11 +147,19 @@ def quantity_at(
         ):
             continue  # a name written with a number and letters ("h-2a", "5g", "18th")
         before = norms[k - 1] if k else ""
+        if before == "." and k > 1:
+            before = norms[k - 2]  # "No. 12", "Aug. 12": the abbreviation before its dot
         if before in _DATE_WORDS or before in _NOT_QUANTITY:
             continue
+        if before in _CODE_LETTERS:
+            continue  # a code or a type written with a letter ("H-2A visas", "F-35 jets")
         nxt = norms[k + 1]
         unit = k + 1 in units or (nxt.isalpha() and nxt not in _DATE_WORDS and nxt not in _NOT_UNIT)
-        if unit and not _market_move(norms, k, moves):
+        if (
+            unit
+            and not _market_move(norms, k, moves)
+            and _ECONOMY.isdisjoint(norms[max(0, k - 3) : k + 4])
+        ):  # (an estimate of growth or inflation is no quantity of the move)
             return k
     return -1
 
@@ -159,7 +174,8 @@ def glued_amount_at(norms: list[str], codes: re.Pattern[str]) -> int:
 
 def counted_at(norms: list[str]) -> int:
     """Index of the first number written in words that counts things ("three crews", "twelve
-    Chinese firms"), not periods ("two years") or the people a report cites ("two officials")."""
+    Chinese firms"), not periods ("two years") or the people a report cites ("two officials", "two
+    Indian officials")."""
     for k, n in enumerate(norms):
         if n in NUMBER_WORDS and k + 1 < len(norms):
             nxt = norms[k + 1]
@@ -168,6 +184,7 @@ def counted_at(norms: list[str]) -> int:
                 and nxt not in _DATE_WORDS
                 and nxt not in _NOT_COUNTED
                 and nxt not in _NOT_UNIT
+                and (k + 2 >= len(norms) or norms[k + 2] not in _CITED_PEOPLE)
             ):
                 return k
     return -1

@@ -16,7 +16,7 @@ from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
-from .engine import Engine
+from .engine import ClarityCue, Engine
 from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
@@ -30,6 +30,7 @@ from .scope import counted_at as _counted_at
 from .scope import drop_inside_bodies as _drop_inside_bodies
 from .scope import drop_inside_names as _drop_inside_names
 from .scope import glued_amount_at as _glued_amount_at
+from .scope import has_break as _has_break
 from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
@@ -133,6 +134,23 @@ _FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
 _HELD_BY = frozenset(load("clarity.toml")["destination"]["held_by"])
 _OF_THE = frozenset(load("clarity.toml")["destination"]["of_the"])
 _HOLDINGS = frozenset(load("clarity.toml")["destination"]["holdings"])
+_PARALLEL = frozenset(load("clarity.toml")["destination"]["parallel"])
+_TIMELINE = load("clarity.toml")["timeline"]
+_WHEN = frozenset(("effective", "deadline"))
+"""Clarity classes that give a date or deadline in words (as ``tally.py`` reads them)."""
+_IN_FORCE = frozenset(_TIMELINE["in_force"])
+_DATED_BY = frozenset(_TIMELINE["dated_by"])
+_NOT_AFTER = frozenset(_TIMELINE["not_after"])
+_VAGUE = frozenset(_TIMELINE["vague"])
+_UNDATED = _IN_FORCE | _VAGUE
+_OWN_END = frozenset(_TIMELINE["own_end"])
+"""Dates in words that may give the move none (``_undated``)."""
+_UNDOES = frozenset(
+    name
+    for name, spec in load("clarity.toml")["classes"].items()
+    if name == "reversible" or "reversible" in spec.get("counts_as", ())
+)
+"""Classes that read a move as one that can be undone or runs out."""
 _SPEAKER = load("clarity.toml")["speaker"]
 _SAYING = frozenset(_SPEAKER["verbs"])
 _NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
@@ -141,6 +159,9 @@ _UNNAMED = frozenset(_SPEAKER["unnamed"])
 _INDEFINITE = frozenset(_SPEAKER["indefinite"])
 _NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
 _AUTHORITIES = frozenset(_SPEAKER["authorities"])
+_TITLES = frozenset(_SPEAKER["titles"])
+_TITLE_OBJECTS = frozenset(_SPEAKER["title_objects"])
+_TITLE_STATEMENTS = frozenset(_SPEAKER["title_statements"])
 _NOT_ACTS = frozenset(_SPEAKER["not_acts"])
 _REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
 """Verbs by which a source reports or judges ("said", "argue", "indicated")."""
@@ -161,9 +182,31 @@ _REVERSIBLE = frozenset(
 """Classes that read a move as reversible and nothing else: none of them in a background clause
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
-_UNDO = tuple(load("clarity.toml")["classes"]["reversible"]["undo_stems"])
-"""How an undo ends ("reversed", "reinstated"): a span right after it says how soon it can come."""
 _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
+_REVOKED = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
+_PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
+"""Reversibility cues of a measure's own passing nature, which its revocation makes final."""
+_LEVELS = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
+_MEASURES = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
+_FIGURES = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
+_GATED: dict[str, str] = {
+    **dict.fromkeys(("withheld", "withholds", "withhold"), "own"),
+    "unnamed": "unnamed",
+    **dict.fromkeys(_PASSING, "passing"),
+    **dict.fromkeys(
+        ("check", "checks", "checked", "checking"),
+        "figures",
+    ),
+    **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
+    **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
+    "said": "source",
+}
+"""First words of cues whose look-alikes are told by their context (``_look_alike``): a cue
+starting with another word costs one failed lookup."""
+_OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accounts"])
+_UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
+_DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
+_DENIAL_HEADS = frozenset(d.split()[0] for d in _DENIED)
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
@@ -171,9 +214,58 @@ _INVERTED = frozenset(
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
+_LOOK_ALIKES: dict[str, set[str]] = {}
+for _first, _second in map(str.split, load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]):
+    _LOOK_ALIKES.setdefault(_second, set()).add(_first)
+"""Two-word look-alikes that also hide a cue ending on their first word, as second word -> first
+words ("the commission's order book": the scan's longest match at each position reads
+"commission order" first)."""
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _CITED = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
+
+
+def _statement_date(text: str, d: DateMention) -> bool:
+    """Whether a date dates a statement or a meeting rather than the move: right after a verb of
+    saying or meeting, with "in" or "on" between ("the ministry said in May", "ministers met on 3
+    June")."""
+    before = text[max(0, d.start - 16) : d.start].split()
+    if d.kind == "month":
+        if d.text[:3].lower() not in ("in ", "on "):
+            return False
+    elif before and before[-1].lower() in ("in", "on"):
+        before.pop()
+    return bool(before) and before[-1].lower().rstrip(",") in _NOT_AFTER
+
+
+def _undated(res: SentenceResult, norms: list[str], in_force: ClarityCue) -> None:
+    """Wording of a date or deadline that gives the move none: a span without a number in a
+    sentence that reads the move as reversible ("could be reversed within days": when it may be
+    undone) is dropped; a text's entry into force with no date, deadline, weekday or period near it
+    ("the duties took effect in full") is a move in force without a timeline, and its cue keeps
+    its points under a note of its own, which gives no date."""
+    entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+    if not entries:
+        return
+    vague = [k for k in entries if res.clarity[k][1].lower() in _VAGUE]
+    if vague and any(
+        cc.name in _UNDOES and phrase.lower() not in _OWN_END for cc, phrase in res.clarity
+    ):
+        res.clarity = [c for k, c in enumerate(res.clarity) if k not in vague]
+        entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+        if not entries:
+            return
+    for k in entries:
+        cc, phrase = res.clarity[k]
+        if cc.name != "effective" or phrase.lower() not in _IN_FORCE:
+            return  # a deadline in words, "effective immediately": a timeline
+        words = phrase.lower().split()
+        n = len(words)
+        at = [i for i in range(len(norms) - n + 1) if norms[i : i + n] == words]
+        if not at or not _DATED_BY.isdisjoint(norms[at[0] + n : at[0] + n + 4]):
+            return  # "takes effect on Friday", "take effect 30 days after publication"
+    for k in entries:
+        res.clarity[k] = (in_force, res.clarity[k][1])
 
 
 def _speaker(raw: list[str], norms: list[str]) -> str:
@@ -189,10 +281,68 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
+def _look_alike(
+    tag: str, name: str, raw: list[str], norms: list[str], i: int, j: int, phrase: str
+) -> bool:
+    """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
+    look-alike read from its context: a title or "said on" that names no source, a firm's own
+    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a market's
+    prices reverting."""
+    if tag == "source":
+        return name == "attribution" and _no_source(raw, norms, i, j, phrase)
+    if tag == "own":
+        return name == "withheld" and not _OWN_ACCOUNTS.isdisjoint(norms[j : j + 4])
+    if tag == "unnamed":
+        return name == "anonymous" and _UNNAMED_PERSONS.isdisjoint(norms[j : j + 3])
+    if tag == "passing":
+        return name in ("reversible", "reversion") and _revoked(norms, i, j)
+    if tag == "figures":
+        return name == "enforcement" and not _FIGURES.isdisjoint(norms[j : j + 3])
+    # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
+    return (
+        i > 0
+        and norms[i - 1] in _LEVELS
+        and not (i > 1 and norms[i - 2] in _MEASURES)
+        and name in ("reversible", "reversion")
+    )
+
+
+def _revoked(norms: list[str], i: int, j: int) -> bool:
+    """Whether the passing measure a cue at [i, j) names is revoked, ended or cancelled within
+    four words of it, in its clause ("the temporary general licence was revoked")."""
+    lo = max(0, i - 4)
+    if _REVOKED.isdisjoint(norms[lo : j + 4]):
+        return False  # (one test in C rules most cues out)
+    for k in range(lo, min(len(norms), j + 4)):
+        if norms[k] in _REVOKED and not _has_break(norms, min(k, i), max(k, j)):
+            return True
+    return False
+
+
+def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) -> bool:
+    """Whether an on-record cue names no source: an official's title that a move is left to or
+    done with ("leaves the details to the commerce secretary", "during the chancellor's visit")
+    or in the possessive before something other than a statement ("the minister's trip"), or "said
+    on" after a speaker who decides nothing ("lawyers for the exporters said on Friday")."""
+    if phrase == "said on":
+        return not _NOT_DECIDING.isdisjoint(norms[max(0, i - 5) : i])
+    if phrase not in _TITLES:
+        return False
+    if raw[j - 1].endswith(("'s", "’s")):
+        return j < len(norms) and norms[j] not in _TITLE_STATEMENTS
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if raw[k] in PUNCT:
+            return False
+        if norms[k] in _TITLE_OBJECTS:
+            return not (norms[k] == "to" and k and norms[k - 1] == "according")
+    return False
+
+
 def _unnamed(raw: list[str], norms: list[str]) -> str:
     """An unnamed speaker: "an EU diplomat", "a senior Japanese official", "sources in Beijing";
-    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken"), nor a
-    source of goods ("a source of rare earths")."""
+    not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken") or comes
+    just before ("said Ana Ruiz, a former negotiator"), nor a source of goods ("a source of rare
+    earths")."""
     n = len(raw)
     for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
         nxt = raw[k + 1 : k + 3]
@@ -208,6 +358,8 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
             if raw[i] in PUNCT:
                 break
             if norms[i] in _INDEFINITE:
+                if i > 1 and raw[i - 1] == "," and raw[i - 2][:1].isupper():
+                    break  # "said Ana Ruiz, a former negotiator": the name before is the source
                 return render(raw[i : k + 1])
     return ""
 
@@ -290,12 +442,15 @@ def _group(raw: list[str], norms: list[str], who: list[Span]) -> str:
 def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -> str:
     """A state named as the object of a move, without a preposition: right after the move's cue
     or its article ("restrict Chinese funds"), or in the possessive before what the measure grants
-    it ("Japan's exemption")."""
+    it ("Japan's exemption"); not after "adding" as a verb of saying (", adding Japan would …")."""
     actors = {m[START]: m for m in layers.get("actor", ())}
     if not actors:
         return ""
     for layer in ("event", "pivot"):
         for m in layers.get(layer, ()):
+            i = m[START]
+            if i and raw[i - 1] == "," and norms[i] in ("adding", "added"):
+                continue  # ", adding Australia would …": a verb of saying, no move
             j = m[END]
             k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
             a = actors.get(k)
@@ -308,21 +463,41 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
     return ""
 
 
-def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine) -> bool:
+_REFUSING = frozenset(("declined", "declines", "declining", "decline"))
+"""Market-move words that are a refusal before "to" ("declined to say how much")."""
+
+
+def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: list[str]) -> bool:
     """A trade flow reported moving in a sentence without a move ("exports to China fell 5% in
     May"): a statistic, whose states and months are no destination or timeline of a measure
-    (``listed``: the sentence's listed words, ``SentenceAnalyser``)."""
+    (``listed``: the sentence's listed words, ``SentenceAnalyser``); a refusal ("declined to
+    say how much") moves no flow."""
+    if res.direction or _FLOWS.isdisjoint(listed):
+        return False
+    moves = eng.market_moves & listed
+    if not moves or not moves <= _REFUSING:
+        return bool(moves)
+    last = len(norms) - 1
+    return any(w in moves and (k == last or norms[k + 1] != "to") for k, w in enumerate(norms))
+
+
+def _side_by_side(acts: list[Span], norms: list[str]) -> bool:
+    """Whether the last two states named are joined by "and" and act side by side, each on its
+    own ("Seoul and Tokyo both tightened controls", "… each imposed duties")."""
+    a, b = acts[-2], acts[-1]
+    j = b[END]
     return (
-        not res.direction
-        and not _FLOWS.isdisjoint(listed)
-        and not eng.market_moves.isdisjoint(listed)
+        norms[a[END] : b[START]] == ["and"]
+        and j < len(norms)
+        and (norms[j] in _PARALLEL or (j + 1 < len(norms) and norms[j + 1] in _PARALLEL))
     )
 
 
 def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
     """A state's firms or goods named as what a measure reaches, after the verb that reaches them
     ("designated 14 Russian shipping companies", "did not identify the Chinese companies"); not a
-    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …")."""
+    state's firms opening the sentence or a clause as its subject ("Chinese exporters must …"), nor
+    the firm a speaker works at ("an economist at a Korean bank")."""
     for _, _, i, j, _ in actors:
         if i and raw[i - 1] not in PUNCT and not _TARGETS.isdisjoint(norms[j : j + 3]):
             before = norms[i - 1]
@@ -333,6 +508,8 @@ def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
             ):  # the firm as the doer or the holder ("placed by Chinese buyers", "the board at
                 # the Chinese EV maker", "shares of Japanese carmakers")
                 continue
+            if i > 1 and norms[i - 1] in ("a", "an") and norms[i - 2] in ("at", "of"):
+                continue  # where a speaker works ("an analyst at a Hong Kong research firm")
             return render(raw[i : j + 1])
     return ""
 
@@ -376,9 +553,12 @@ class SentenceAnalyser:
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
+            _NOT_AFTER, _PARALLEL,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
+        self._in_force = eng.clarity_classes["in_force"]
+        """What an undated entry into force reads as (``_undated``)."""
 
     def analyse(self, text: str, tokens: Tokens, published: date | None) -> SentenceResult:
         """All findings of ``text`` (tokenised), resolving date expressions against ``published``."""
@@ -471,7 +651,7 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        undated = self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
             actors: list[str] = []
             for m in acts:
@@ -484,6 +664,17 @@ class SentenceAnalyser:
                 if topic not in topics:
                     topics.append(str(topic))
             res.actors, res.topics = actors, topics
+            if len(actors) > 1 and (
+                (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
+                or (
+                    not res.direction
+                    and not _FLOWS.isdisjoint(listed)
+                    and _statistic(res, listed, eng, norms)
+                    and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
+                )
+            ):  # no counterparties of each other (a flow written in lower case or first: "Trade"
+                # in a ministry's name is no statistic)
+                res.no_counterparty = True
         dates: list[DateMention] = (
             _NO_DATES
             if _DATED.isdisjoint(listed)
@@ -491,15 +682,19 @@ class SentenceAnalyser:
             if (kinds := date_kinds(text, raw, norms, listed))
             else _NO_DATES
         )
-        if dates and (res.direction or not _statistic(res, listed, eng)):
+        if dates and (res.direction or not _statistic(res, listed, eng, norms)):
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
-                if d.kind != "year" or published is None or int(d.text[-4:]) >= published.year:
+                if (
+                    d.kind != "year" or published is None or int(d.text[-4:]) >= published.year
+                ) and (_NOT_AFTER.isdisjoint(listed) or not _statement_date(text, d)):
                     res.has_date = True
                     tl = eng.clarity_classes["timeline"]
                     res.clarity.append((tl, d.text))
                     break
+        if undated and not res.has_date:
+            _undated(res, norms, self._in_force)
         if "reversion" in layers:
             bg = layers.get("background")
             hidden = [
@@ -511,6 +706,10 @@ class SentenceAnalyser:
                 for m in layers["reversion"]
                 if (not bg or _background_factor(bg, m[START], raw, eng) == 1)
                 and not any(i <= m[START] < j for i, j in hidden)
+                and not (
+                    (w := norms[m[START]]) in _GATED
+                    and _look_alike(_GATED[w], "reversion", raw, norms, m[START], m[END], "")
+                )
                 and not (
                     neg
                     and norms[m[START]] in _PERMANENT_IF_NEGATED
@@ -540,29 +739,44 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
-    ) -> None:
+    ) -> bool:
+        """Read the sentence's clarity cues into ``res``; whether one of them is a date in words
+        that may give the move none (``_undated``)."""
         eng = self.eng
         classes = eng.clarity_classes
+        undated = False
+        last = len(norms)
         bg = layers.get("background")
         # where the last condition cue ends: an instrument named inside the condition is what the
         # move waits on, not the text that makes it ("on condition that Washington removes the
-        # firms from the Entity List"), unless the condition is that text's own ratification
+        # firms from the Entity List"), unless the condition is that text's own ratification; so
+        # are violations that may emerge ("unless new violations emerge"), while checks a move
+        # waits on are its verification ("provided buyers accept on-site audits")
         cond_end = -1
-        undo_end = -1  # where the last reversible cue ends
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
             if name == _NOT_A_CUE:
                 continue
-            if name == "deadline" and i == undo_end and norms[i] == "within":
-                # "could be reversed within weeks": how soon it can be undone, no timeline
-                continue
+            if (w := norms[i]) in _GATED and _look_alike(_GATED[w], name, raw, norms, i, j, phrase):
+                continue  # "withheld its forecast", "the premier's visit", "rates reverted" …
+            if j < last and (heads := _LOOK_ALIKES.get(norms[j])) and norms[j - 1] in heads:
+                continue  # the cue's last word opens a look-alike: "the commission's order book"
             if (
-                name == "instrument"
-                and 0 <= cond_end <= i
+                0 <= cond_end <= i
+                and (name == "instrument" or (name == "enforcement" and w.startswith("violat")))
                 and _PUNCT_SET.isdisjoint(raw[cond_end:i])
-                and not norms[i].startswith("ratif")  # "subject to ratification": its own text
+                and not w.startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
+            if (
+                name == "symbolic"
+                and not _DENIAL_HEADS.isdisjoint(norms)
+                and any(
+                    c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
+                    for c in layers["clarity"]
+                )
+            ):
+                continue  # "the gesture was anything but symbolic"
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
@@ -584,8 +798,8 @@ class SentenceAnalyser:
                     res.clarity.append((classes["reversible"], phrase))
                 continue
             res.clarity.append((cc, phrase))
-            if (name in _REVERSIBLE or name == "may_revert") and norms[j - 1].startswith(_UNDO):
-                undo_end = j
+            if phrase in _UNDATED:
+                undated = True
             if name == "withheld":
                 low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
@@ -662,7 +876,7 @@ class SentenceAnalyser:
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
         if (layers.get("topic") or res.direction) and (
-            res.direction or not _statistic(res, listed, eng)
+            res.direction or not _statistic(res, listed, eng, norms)
         ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
@@ -693,6 +907,7 @@ class SentenceAnalyser:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break
+        return undated
 
     def _reversion(
         self,

@@ -213,7 +213,7 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
         t.quantity = True
     if r.has_destination:
         t.destination = True
-    elif len(r.actors) > 1:
+    elif len(r.actors) > 1 and not r.no_counterparty:
         # two states named in one sentence: one acts on, for or with the other (its points are
         # listed while the class is within its cap)
         t.destination = True
