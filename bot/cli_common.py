@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
-from bot.adapters.config_file import resolve_config, validation_problems
-from bot.domain.config import (
-    BotConfig,
-    FeedSpec,
-    Route,
-    feed_name_from_url,
-)
 from bot.errors import ConfigError, SignalbotError
 from bot.logs import configure_logging
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.domain.config import BotConfig
+
+# The config models, the config file's reader (YAML) and asyncio are imported by the commands
+# that use them: ``analyze`` and ``eval`` read no config file and run no event loop.
 
 T = TypeVar("T")
 log = logging.getLogger("signalbot")
 
 
 def run_command[T](coro: Coroutine[Any, Any, T]) -> T:
+    import asyncio
+
     try:
         return asyncio.run(coro)
     except ConfigError as exc:
@@ -39,6 +39,8 @@ def load_settings(data_dir: Path | None) -> Settings:
     try:
         settings = Settings()
     except ValidationError as exc:
+        from bot.adapters.config_file import validation_problems
+
         problems = "\n".join(f"  {k}: {m}" for k, m in validation_problems(exc))
         raise click.ClickException(f"invalid environment settings:\n{problems}") from None
     if data_dir is not None:
@@ -54,6 +56,9 @@ def effective_config(
     teams_webhooks: tuple[str, ...] = (),
 ) -> tuple[BotConfig, str]:
     """The config file (or embedded defaults), with ``--feed`` and ``--slack-channel`` applied."""
+    from bot.adapters.config_file import resolve_config, validation_problems
+    from bot.domain.config import BotConfig, FeedSpec, Route, feed_name_from_url
+
     if feeds and config_path is None and not Path("signalbot.yaml").exists():
         config, source = BotConfig(), "command line"
     else:

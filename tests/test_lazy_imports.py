@@ -80,6 +80,9 @@ def test_analyze_from_stdin_scores_without_chat_chart_or_database_libraries(
     assert not loaded & (CHAT_AND_CHARTS | {"sqlalchemy"}), sorted(
         loaded & (CHAT_AND_CHARTS | {"sqlalchemy"})
     )
+    # nor the config file's reader nor an event loop: analyze reads no config and polls nothing
+    unused = {"yaml", "asyncio", "bot.adapters.config_file"}
+    assert not loaded & unused, sorted(loaded & unused)
 
 
 def test_poll_once_to_the_console_loads_no_chat_or_chart_library(
