@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from itertools import compress, islice
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -301,7 +302,8 @@ _YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"
 
 def _year_mention(norms: list[str]) -> bool:
     """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
-    for k in [k for k, t in enumerate(norms) if k and t in YEAR_LIKE]:
+    # (the years, found in C; the first word has none before it)
+    for k in compress(range(1, len(norms)), map(YEAR_LIKE.__contains__, islice(norms, 1, None))):
         if norms[k - 1] in _YEAR_BEFORE:
             return True
     return False

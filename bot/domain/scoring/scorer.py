@@ -150,7 +150,7 @@ def _escalation(t: Tally, net_label: float, clarity: int) -> float:
     signal moves the needle less than the same move made binding (the label does not depend on
     either)."""
     net = _combine(t.esc_hedged) - _combine(t.desc_hedged)
-    if net * net_label < 0:  # hedging must not flip the sign of the label
+    if net * net_label < 0.0:  # hedging must not flip the sign of the label
         net = net_label
     strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
     score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
@@ -310,12 +310,18 @@ def _content(phrase: str) -> frozenset[str]:
 
 
 def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionRisk | None:
-    dated = [(r, r.reversion) for r in results if r.reversion and r.reversion.date]
-    strong = [(r, r.reversion) for r in results if r.reversion and r.reversion.strong]
-    picks = dated or strong
-    if not picks:
+    # the first snap-back with a date, else the first strong one
+    pick: SentenceResult | None = None
+    for r in results:
+        if (rev := r.reversion) is not None:
+            if rev.date:
+                pick = r
+                break
+            if pick is None and rev.strong:
+                pick = r
+    if pick is None:
         return None
-    r, rev = picks[0]
+    r, rev = pick, pick.reversion
     assert rev is not None
     when: date | None = rev.date
     phrase = rev.phrase
@@ -342,5 +348,5 @@ def _summary(results: list[SentenceResult], salience: list[float], has_title: bo
         body, sal = results, salience
     # strongest first, ties in text order (the reversed sort is stable)
     ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
-    keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
+    keep = sorted({0, *[k for k in ranked if sal[k] > 0.0][: MAX_SUMMARY_SENTENCES - 1]})
     return " ".join([body[k].text for k in keep[:MAX_SUMMARY_SENTENCES]])

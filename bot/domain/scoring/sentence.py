@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import compress, islice
+from operator import itemgetter
 
 from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
@@ -115,10 +117,15 @@ def _headline_future(layers: dict[str, list[Span]], acts: list[Span], norms: lis
             return
 
 
+_LEAD_CHAR = itemgetter(slice(0, 1))
+
+
 def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
-    words = [t for t in raw if t[:1].isalpha()]
-    return len(words) >= 3 and len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words)
+    # (the words' first characters, those that are letters counted, and the capitals among them)
+    firsts = list(map(_LEAD_CHAR, raw))
+    words = list(compress(firsts, map(str.isalpha, firsts)))
+    return len(words) >= 3 and sum(map(str.isupper, words)) >= 0.8 * len(words)
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
@@ -170,7 +177,8 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
     not a pronoun or an unnamed source, nor one a former title or a trade (economist, firm) comes
     just before; empty in a headline in title case."""
-    for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
+    # (the words of saying, found in C; the first word has no name before it)
+    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, islice(norms, 1, None))):
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
             if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
@@ -184,7 +192,7 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
     not one a name follows ("a ministry official, Ito Ken, said", "official Ito Ken"), nor a
     source of goods ("a source of rare earths")."""
     n = len(raw)
-    for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
+    for k in compress(range(n), map(_UNNAMED.__contains__, norms)):
         nxt = raw[k + 1 : k + 3]
         if nxt and (
             nxt[0][:1].isupper()
@@ -327,7 +335,7 @@ def _counterparty(
     """A destination or counterparty that is no state: a place or firm named after a destination
     preposition ("sales to the Gulf", "duties on BYD")."""
     n = len(norms)
-    for k in [k for k, t in enumerate(norms) if t in dest_words and k < n - 1]:
+    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
             # in a headline in title case every word is capitalised
@@ -424,7 +432,7 @@ class SentenceAnalyser:
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
-            strengths = list({m[PHRASE]: m[PAYLOAD] for m in hedges}.values())
+            strengths = {m[PHRASE]: m[PAYLOAD] for m in hedges}.values()
             score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
@@ -526,7 +534,7 @@ class SentenceAnalyser:
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
-            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, norms):
+            if cc.points > 0.0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
@@ -642,7 +650,7 @@ class SentenceAnalyser:
                 dest = classes["destination"]
                 res.clarity.append((dest, phrase))
         for f in res.direction:
-            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:
+            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5.0:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break

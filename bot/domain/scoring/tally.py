@@ -266,10 +266,10 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
         add_class(name)
         pts = cc.points
         new = totals.get(name, 0.0) + pts
-        if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
+        if (pts > 0.0 and new > cc.cap) or (pts < 0.0 and new < cc.cap):
             continue
         totals[name] = new
-        if pts > 0:
+        if pts > 0.0:
             evidence.append((pts, cue, text, "clarity+", pts, cc.note, None))
             earned += pts
         else:

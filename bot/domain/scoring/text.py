@@ -143,7 +143,7 @@ def tokenize(sentence: str) -> Tokens:
 def tokenize_all(sentences: list[str]) -> list[Tokens]:
     """Tokens of every sentence, padded and split in one pass over the joined text."""
     joined = f" {_SENT} ".join(sentences) + " "
-    if _DOT in joined or joined.count(_SENT) != len(sentences) - 1:
+    if _DOT in joined:
         return [_tokenize_slow(s) for s in sentences]
     for old, new, hint in _PADDING:
         if (not hint or hint in joined) and old in joined:
@@ -152,9 +152,11 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     for old, new in _NORM:
         if old in low:
             low = low.replace(old, new)
-    raw_parts = joined.split(_SENT) if len(sentences) > 1 else [joined]
-    low_parts = low.split(_SENT) if len(sentences) > 1 else [low]
+    raw_parts = joined.split(_SENT)
+    low_parts = low.split(_SENT)
     out: list[Tokens] = []
+    # a sentence with the separator in it gives one part more (neither padding nor lower case
+    # adds or removes one)
     if len(raw_parts) != len(sentences) or len(low_parts) != len(sentences):
         return [_tokenize_slow(s) for s in sentences]
     for s, r, n in zip(sentences, raw_parts, low_parts, strict=True):
@@ -176,9 +178,15 @@ def has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
+_RENDERED_MARKS = frozenset("%,$.()")
+"""The characters that ``render`` moves a space away from (one in each of its patterns)."""
+
+
 def render(tokens: list[str]) -> str:
     """Tokens joined back into readable text (no space before %, commas and closing marks)."""
     text = " ".join(tokens)
+    if _RENDERED_MARKS.isdisjoint(text):  # (one pass in C: most phrases have none)
+        return text
     for old, new in ((" %", "%"), (" ,", ","), ("$ ", "$"), (" .", "."), ("( ", "("), (" )", ")")):
         if old in text:
             text = text.replace(old, new)
