@@ -94,6 +94,8 @@ _SIMPLE, _GENERAL, _BACK_ONLY, _NEXT = 0, 1, 2, 3
 phrases that it continues after function words, or only phrases it starts that are told apart by
 their second word."""
 _CACHE_LIMIT = 200_000
+_NOT_BUSY: dict[str, int] = {}
+"""Shared, never written: the layers' ends of phrases found so far in a scan that has found none."""
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
 _FUNCTION_WORDS = frozenset(
@@ -213,7 +215,7 @@ class PhraseIndex:
         if self._dirty:
             self.freeze()
         found: dict[str, list[Span]] = {}
-        busy: dict[str, int] = {}
+        busy: dict[str, int] = _NOT_BUSY  # (a dictionary of its own once a phrase is found)
         n = len(norms)
         if not n:
             return found
@@ -242,8 +244,8 @@ class PhraseIndex:
                     for lead, rest, length, phrase, hits in prior:
                         start = k - len(lead)
                         if (
-                            start >= 0
-                            and tuple(norms[start:k]) == lead
+                            # (the word before is the last of ``lead``: it is the key)
+                            (start == k - 1 or (start >= 0 and tuple(norms[start:k]) == lead))
                             and (not rest or _fits(norms, k + 1, rest, n))
                         ):
                             hits_at = hits_at or []
@@ -284,6 +286,8 @@ class PhraseIndex:
                             if busy.get(layer, -1) > start:
                                 continue
                             if length > 1:
+                                if busy is _NOT_BUSY:
+                                    busy = {}
                                 busy[layer] = start + length
                             m: Span = (
                                 layer,
