@@ -348,5 +348,6 @@ def _summary(results: list[SentenceResult], salience: list[float], has_title: bo
         body, sal = results, salience
     # strongest first, ties in text order (the reversed sort is stable)
     ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
-    keep = sorted({0, *[k for k in ranked if sal[k] > 0.0][: MAX_SUMMARY_SENTENCES - 1]})
+    # (ranked strongest first, the salient ones lead it: the first of it are the ones to read)
+    keep = sorted({0, *[k for k in ranked[: MAX_SUMMARY_SENTENCES - 1] if sal[k] > 0.0]})
     return " ".join([body[k].text for k in keep[:MAX_SUMMARY_SENTENCES]])

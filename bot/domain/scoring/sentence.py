@@ -413,7 +413,11 @@ class SentenceAnalyser:
             _headline_future(layers, acts, norms)
         if "lever" in layers:
             res.levers = [m[PHRASE] for m in layers["lever"]]
-        if not res.levers and (len(acts) < 2 or len({m[PAYLOAD].code for m in acts}) < 2):
+        codes: list[str] = []  # the states named, each once, in order
+        for m in acts:
+            if (code := m[PAYLOAD].code) not in codes:
+                codes.append(code)
+        if not res.levers and len(codes) < 2:
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
             if not scope.sectors.isdisjoint(listed):
                 res.sectors = [t for t in norms if t in scope.sectors]
@@ -444,17 +448,12 @@ class SentenceAnalyser:
                 res.hedge += left_open(opened)
         self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
-            actors: list[str] = []
-            for m in acts:
-                code: str = m[PAYLOAD].code
-                if code not in actors:
-                    actors.append(code)
             topics: list[str] = []
             for m in layers.get("topic", ()):
                 topic = m[PAYLOAD]
                 if topic not in topics:
                     topics.append(str(topic))
-            res.actors, res.topics = actors, topics
+            res.actors, res.topics = codes, topics
         dates: list[DateMention] = (
             _NO_DATES
             if _DATED.isdisjoint(listed)
