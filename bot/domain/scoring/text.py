@@ -154,15 +154,17 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
             low = low.replace(old, new)
     raw_parts = joined.split(_SENT)
     low_parts = low.split(_SENT)
-    out: list[Tokens] = []
     # a sentence with the separator in it gives one part more (neither padding nor lower case
     # adds or removes one)
     if len(raw_parts) != len(sentences) or len(low_parts) != len(sentences):
         return [_tokenize_slow(s) for s in sentences]
-    for s, r, n in zip(sentences, raw_parts, low_parts, strict=True):
-        raw, norms = r.split(), n.split()
-        out.append((raw, norms) if len(raw) == len(norms) else _tokenize_slow(s))
-    return out
+    raws, lows = list(map(str.split, raw_parts)), list(map(str.split, low_parts))
+    if list(map(len, raws)) == list(map(len, lows)):  # (the common case: every part splits alike)
+        return list(zip(raws, lows, strict=True))
+    return [
+        (raw, norms) if len(raw) == len(norms) else _tokenize_slow(s)
+        for s, raw, norms in zip(sentences, raws, lows, strict=True)
+    ]
 
 
 _DIGIT = re.compile(r"\d")
