@@ -7,6 +7,7 @@ tokens): the scorer must read thousands of articles a second on one core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from operator import methodcaller
 
 MAX_CHARS = 40_000
@@ -80,22 +81,22 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for para in text[:MAX_CHARS].split("\n"):
         spaced = _single_spaced(para)
-        ends = list(_BOUNDARY.finditer(para))
+        ends: Iterable[re.Match[str]] = _BOUNDARY.finditer(para)
         if "!" in para or "?" in para:  # (no end overlaps another: each starts with its mark)
-            ends.extend(_OTHER_BOUNDARY.finditer(para))
-            ends.sort(key=_start)
+            ends = sorted([*ends, *_OTHER_BOUNDARY.finditer(para)], key=_start)
         pos = 0
         for m in ends:
-            end = m.end(1)
-            dot = m.start()
+            # a piece is cut after the space that follows its end: the only whitespace there in a
+            # single-spaced paragraph (stripped with the piece's edges), and split away otherwise
+            dot, nxt = m.start(), m.end()
             if para[dot] == ".":
-                word = para[para.rfind(" ", 0, dot) + 1 : dot]
-                if len(word) <= 7:
-                    word = word.lstrip('("“').lower()
+                start = para.rfind(" ", 0, dot) + 1  # the word before the full stop
+                if dot - start <= 7:
+                    word = para[start:dot].lstrip('("“').lower()
                     if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                         continue
-            piece = para[pos:end].strip(" ") if spaced else " ".join(para[pos:end].split())
-            pos = m.end()
+            piece = para[pos:nxt].strip(" ") if spaced else " ".join(para[pos:nxt].split())
+            pos = nxt
             if piece:
                 out.append(piece[:MAX_SENTENCE_CHARS])
                 if len(out) >= MAX_SENTENCES:
