@@ -204,6 +204,10 @@ _HINTS = {
 a string) than the pattern, whose word boundary comes first and is tried at every character."""
 
 
+_TRIED: dict[frozenset[str] | None, list[tuple[str, re.Pattern[str]]]] = {}
+"""The patterns tried for each set of kinds (``find_dates``), in their order."""
+
+
 def find_dates(
     sentence: str,
     published: date | None,
@@ -219,8 +223,12 @@ def find_dates(
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     windows: list[tuple[int, int]] | None = None
-    for kind, pattern in _PATTERNS:
-        if (kinds is not None and kind not in kinds) or (kind == "year" and "20" not in sentence):
+    tried = _TRIED.get(kinds)
+    if tried is None:
+        tried = [(kind, pattern) for kind, pattern in _PATTERNS if kinds is None or kind in kinds]
+        _TRIED[kinds] = tried  # (at most one entry per set of the seven kinds)
+    for kind, pattern in tried:
+        if kind == "year" and "20" not in sentence:
             continue  # (every year match contains "20")
         if kind in _NAMED:
             windows = _month_windows(sentence) if windows is None else windows
