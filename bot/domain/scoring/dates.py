@@ -318,14 +318,20 @@ def _year_mention(norms: list[str]) -> bool:
 
 
 def date_kinds(
-    text: str, raw: list[str], norms: list[str], listed: frozenset[str] | None = None
+    text: str,
+    raw: list[str],
+    norms: list[str],
+    listed: frozenset[str] | None = None,
+    digit: bool | None = None,
 ) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests; ``listed``, when
-    given, holds (at least) the sentence's words of ``KIND_WORDS``, tested instead of them all."""
+    given, holds (at least) the sentence's words of ``KIND_WORDS``, tested instead of them all,
+    and ``digit`` whether ``text`` has a digit."""
     words = norms if listed is None else listed
     if DATE_WORDS.isdisjoint(words):
         return _YEAR_ONLY if _year_mention(norms) else frozenset()
-    digit = has_digit(text)
+    if digit is None:
+        digit = has_digit(text)
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):
         kinds.add("month")

@@ -446,7 +446,13 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks)
             if opened is not None:
                 res.hedge += left_open(opened)
-        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
+        digit = (
+            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+            if text.isascii()
+            else has_digit(text)
+        )
+        self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed, digit)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
             topics: list[str] = []
             for m in layers.get("topic", ()):
@@ -458,7 +464,7 @@ class SentenceAnalyser:
             _NO_DATES
             if _DATED.isdisjoint(listed)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
-            if (kinds := date_kinds(text, raw, norms, listed))
+            if (kinds := date_kinds(text, raw, norms, listed, digit))
             else _NO_DATES
         )
         if dates and (res.direction or not _statistic(res, listed, eng)):
@@ -510,7 +516,9 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
+        digit: bool,
     ) -> None:
+        """The sentence's clarity cues (``digit``: whether its text has a digit)."""
         eng = self.eng
         classes = eng.clarity_classes
         bg = layers.get("background")
@@ -603,13 +611,7 @@ class SentenceAnalyser:
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
         k = -1
-        text = res.text
-        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
-        if (
-            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
-            if text.isascii()
-            else has_digit(text)
-        ):
+        if digit:
             units = {m[START] for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
