@@ -216,6 +216,7 @@ class PhraseIndex:
             self.freeze()
         found: dict[str, list[Span]] = {}
         busy: dict[str, int] = _NOT_BUSY  # (a dictionary of its own once a phrase is found)
+        reach = 0  # where the phrases found so far end, the furthest (no word before is busy)
         n = len(norms)
         if not n:
             return found
@@ -283,12 +284,14 @@ class PhraseIndex:
                             if layer in seen:
                                 continue
                             seen.add(layer)
-                            if busy.get(layer, -1) > start:
+                            if start < reach and busy.get(layer, -1) > start:
                                 continue
                             if length > 1:
                                 if busy is _NOT_BUSY:
                                     busy = {}
-                                busy[layer] = start + length
+                                busy[layer] = end = start + length
+                                if end > reach:
+                                    reach = end
                             m: Span = (
                                 layer,
                                 payload,
@@ -303,7 +306,7 @@ class PhraseIndex:
                     continue
             # the common case: the word's single-word cues
             for layer, payload in single:
-                if busy and busy.get(layer, -1) > k:
+                if k < reach and busy.get(layer, -1) > k:
                     continue
                 m = (layer, payload, k, k + 1, word)
                 if layer in found:

@@ -420,9 +420,9 @@ class SentenceAnalyser:
         if not res.levers and len(codes) < 2:
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
             if not scope.sectors.isdisjoint(listed):
-                res.sectors = [t for t in norms if t in scope.sectors]
+                res.sectors = list(filter(scope.sectors.__contains__, norms))  # (in C)
                 if not scope.policy_verbs.isdisjoint(listed):
-                    res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
+                    res.policy_verbs = list(filter(scope.policy_verbs.__contains__, norms))
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
             # the moves (moves.py): pivots read through their objects, then the event cues left
