@@ -351,7 +351,7 @@ class SentenceAnalyser:
         scope = eng.scope
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
-            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to",),
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
@@ -409,7 +409,7 @@ class SentenceAnalyser:
         if acts and (not eng.scope.org_words.isdisjoint(listed) or "<" in text or "&lt;" in text):
             scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
             acts = [m for m in acts if not _is_organisation(m, raw, norms, scope)]
-        if acts and "to" in norms and ("event" in layers or "pivot" in layers):
+        if acts and ("event" in layers or "pivot" in layers) and "to" in listed:
             _headline_future(layers, acts, norms)
         if "lever" in layers:
             res.levers = [m[PHRASE] for m in layers["lever"]]
