@@ -295,7 +295,7 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
     for layer in ("event", "pivot"):
         for m in layers.get(layer, ()):
             j = m[END]
-            k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
+            k = j + 1 if j < len(norms) and norms[j] in {"the", "a", "an"} else j  # (a set: hashed)
             a = actors.get(k)
             if a is not None:
                 return render(raw[m[START] : a[END]])
@@ -631,7 +631,7 @@ class SentenceAnalyser:
             res.direction or not _statistic(res, listed, eng)
         ):
             for _, _, i, j, _ in layers.get("actor", []):
-                k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
+                k = i - 1 if i and norms[i - 1] not in {"the", "a"} else i - 2
                 if k >= 0 and norms[k] in dest_words:
                     res.has_destination = True
                     dest = classes["destination"]
