@@ -9,6 +9,7 @@ commitment would need and the item lacks (codes of the ``[missing]`` table).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
@@ -268,7 +269,8 @@ def _label(esc: float, desc: float, net: float, n_esc: int, n_desc: int) -> Labe
 
 def _ranked(items: list[str]) -> list[str]:
     """Most frequent first, ties in order of first mention (the sort is stable, reversed too)."""
-    return sorted(dict.fromkeys(items), key=items.count, reverse=True)
+    counts = Counter(items)  # (counted in one pass in C, keyed in order of first mention)
+    return sorted(counts, key=counts.__getitem__, reverse=True)
 
 
 def _missing(t: Tally) -> list[_EvDict]:
