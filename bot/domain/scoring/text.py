@@ -68,7 +68,10 @@ _PAD = (
 _PADDING = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
 """``_PAD`` with, for a pattern of two characters, its character other than the space: searched
 for first, like a string (the two-character search tests every character of the text)."""
+_ASCII_PADDING = tuple(p for p in _PADDING if p[0].isascii())
+"""The patterns of ``_PADDING`` that ASCII text can hold (the others are skipped there)."""
 _NORM = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
+_ASCII_NORM = tuple(p for p in _NORM if p[0].isascii())
 _TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
 PUNCT = frozenset('.,;:!?()"“”')
 
@@ -146,11 +149,12 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     joined = f" {_SENT} ".join(sentences) + " "
     if _DOT in joined:
         return [_tokenize_slow(s) for s in sentences]
-    for old, new, hint in _PADDING:
+    ascii = joined.isascii()  # (a flag of the string: no pass over it)
+    for old, new, hint in _ASCII_PADDING if ascii else _PADDING:
         if (not hint or hint in joined) and old in joined:
             joined = joined.replace(old, new)
     low = joined.lower()
-    for old, new in _NORM:
+    for old, new in _ASCII_NORM if ascii else _NORM:
         if old in low:
             low = low.replace(old, new)
     raw_parts = joined.split(_SENT)
