@@ -165,10 +165,12 @@ _CUES = [
     ("actor", "hague", 7),
     ("object", "export control*", 8),
     ("name", "trade talks", 9),
+    ("object", "rare earth magnet*", 10),
 ]
 _WORDS = st.sampled_from(
     ["the", "hague", "said", "to", "be", "imposed", "tariffs", "on", "lifts", "sanctions", "may",
-     "export", "controls", "trade", "talks", "summit", "x", "of", "in"]
+     "export", "controls", "trade", "talks", "summit", "x", "of", "in", "rare", "earth",
+     "magnets"]
 )  # fmt: skip
 
 
@@ -194,18 +196,28 @@ def test_a_warm_phrase_memo_finds_what_a_cold_one_finds(first: list[str], norms:
 def test_words_that_only_continue_phrases_find_what_the_general_path_finds(
     norms: list[str],
 ) -> None:
-    """A word whose entry holds only phrases it continues ("hague" after "the") is passed over
-    unless the word before it is one of theirs; read by the general path it finds the same."""
+    """A word whose entry holds only phrases it continues ("hague" after "the"), or only phrases
+    told apart by their second word, is passed over unless the word before (after) it is one of
+    theirs; read by the general path it finds the same."""
     shortcut = _index().find(norms)
     plain = _index()
-    plain.find(norms)  # the words' entries, then each back-only one marked general
+    plain.find(norms)  # the words' entries, then each back-only or next one marked general
     plain._cache = {
         word: (*entry[:-1], lexicon._GENERAL)
-        if entry is not None and entry[-1] == lexicon._BACK_ONLY
+        if entry is not None and entry[-1] in (lexicon._BACK_ONLY, lexicon._NEXT)
         else entry
         for word, entry in plain._cache.items()
     }
     assert plain.find(norms) == shortcut
+
+
+@given(st.lists(_WORDS, max_size=14))
+def test_a_found_phrase_is_its_tokens(norms: list[str]) -> None:
+    """The phrase of a match (kept with a candidate whose words are all exact) is the tokens it
+    spans."""
+    for ms in _index().find(norms).values():
+        for _, _, i, j, phrase in ms:
+            assert phrase == " ".join(norms[i:j])
 
 
 def test_a_word_that_only_continues_phrases_has_a_back_only_entry() -> None:
@@ -218,7 +230,7 @@ def test_a_word_that_only_continues_phrases_has_a_back_only_entry() -> None:
     assert entry[-1] == lexicon._BACK_ONLY
     hague = index._cache.get("hague") or index._entry("hague")
     assert hague is not None
-    assert hague[-1] == lexicon._GENERAL  # an actor as well
+    assert hague[-1] == lexicon._BACK_ONLY  # an actor as well: its single-word cue is read apart
 
 
 @given(st.lists(_WORDS, max_size=14))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from itertools import compress, islice
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -203,6 +204,10 @@ _HINTS = {
 a string) than the pattern, whose word boundary comes first and is tried at every character."""
 
 
+_TRIED: dict[frozenset[str] | None, list[tuple[str, re.Pattern[str]]]] = {}
+"""The patterns tried for each set of kinds (``find_dates``), in their order."""
+
+
 def find_dates(
     sentence: str,
     published: date | None,
@@ -218,8 +223,12 @@ def find_dates(
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     windows: list[tuple[int, int]] | None = None
-    for kind, pattern in _PATTERNS:
-        if (kinds is not None and kind not in kinds) or (kind == "year" and "20" not in sentence):
+    tried = _TRIED.get(kinds)
+    if tried is None:
+        tried = [(kind, pattern) for kind, pattern in _PATTERNS if kinds is None or kind in kinds]
+        _TRIED[kinds] = tried  # (at most one entry per set of the seven kinds)
+    for kind, pattern in tried:
+        if kind == "year" and "20" not in sentence:
             continue  # (every year match contains "20")
         if kind in _NAMED:
             windows = _month_windows(sentence) if windows is None else windows
@@ -301,21 +310,28 @@ _YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of"
 
 def _year_mention(norms: list[str]) -> bool:
     """Whether a year stands after a word the year pattern reads (a cheap test before the regex)."""
-    for k in [k for k, t in enumerate(norms) if k and t in YEAR_LIKE]:
+    # (the years, found in C; the first word has none before it)
+    for k in compress(range(1, len(norms)), map(YEAR_LIKE.__contains__, islice(norms, 1, None))):
         if norms[k - 1] in _YEAR_BEFORE:
             return True
     return False
 
 
 def date_kinds(
-    text: str, raw: list[str], norms: list[str], listed: frozenset[str] | None = None
+    text: str,
+    raw: list[str],
+    norms: list[str],
+    listed: frozenset[str] | None = None,
+    digit: bool | None = None,
 ) -> frozenset[str]:
     """The date patterns worth trying on a sentence, from cheap token tests; ``listed``, when
-    given, holds (at least) the sentence's words of ``KIND_WORDS``, tested instead of them all."""
+    given, holds (at least) the sentence's words of ``KIND_WORDS``, tested instead of them all,
+    and ``digit`` whether ``text`` has a digit."""
     words = norms if listed is None else listed
     if DATE_WORDS.isdisjoint(words):
         return _YEAR_ONLY if _year_mention(norms) else frozenset()
-    digit = has_digit(text)
+    if digit is None:
+        digit = has_digit(text)
     kinds: set[str] = set()
     if not _PLAIN_MONTHS.isdisjoint(raw):
         kinds.add("month")

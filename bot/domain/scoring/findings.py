@@ -43,6 +43,13 @@ MATERIAL: Final = 4
 """Where the parts of a ``Finding`` read one by one stand."""
 
 
+_DEFAULTS = (
+    _NO_MOVES, 0.0, False, _NO_CUES, _NO_CUES, None, _NO_CUES, _NO_WITHHELD, False, False, False,
+    False, 0.0, 0.0, False, _NO_CUES, _NO_CUES, _NO_CUES, _NO_FRAMES,
+)  # fmt: skip
+"""What a sentence holds before its analysis, in the order ``SentenceResult`` assigns it."""
+
+
 class SentenceResult:
     """Everything the item-level scorer needs from one sentence (a plain slotted class: one is
     built per sentence, and a dataclass's default factories cost more than the analysis of many)."""
@@ -71,30 +78,56 @@ class SentenceResult:
         "withheld",
     )  # fmt: skip
 
+    text: str
+    clarity: list[tuple[ClarityCue, str]]
+    direction: list[Finding]
+    hedge: float
+    hedged: bool
+    actors: list[str]
+    topics: list[str]
+    reversion: Reversion | None
+    conditions: list[str]
+    withheld: set[str]
+    has_quantity: bool
+    has_date: bool
+    has_destination: bool
+    no_counterparty: bool
+    """The states named are no counterparties of each other: a trade statistic's, or states acting
+    side by side ("Seoul and Tokyo both tightened controls")."""
+    escalation: float
+    deescalation: float
+    both_ways: bool
+    levers: list[str]
+    sectors: list[str]
+    policy_verbs: list[str]
+    frames: list[tuple[str, str]]
+    """Scope cues (``levers``, ``sectors``, ``policy_verbs``): policy levers, trade flows and
+    sectors, and out-of-scope frames (name, cue)."""
+
     def __init__(self, text: str) -> None:
         self.text = text
-        self.direction: list[Finding] = _NO_MOVES
         self.clarity: list[tuple[ClarityCue, str]] = []
         """Clarity cues as (class, cue as written): the class gives the points, the note and the
         kind (``clarity+`` for positive points, else ``clarity-``)."""
-        self.hedge = 0.0
-        self.hedged = False
-        self.actors: list[str] = _NO_CUES
-        self.topics: list[str] = _NO_CUES
-        self.reversion: Reversion | None = None
-        self.conditions: list[str] = _NO_CUES
-        self.withheld: set[str] = _NO_WITHHELD
-        self.has_quantity = False
-        self.has_date = False
-        self.has_destination = False
-        self.no_counterparty = False
-        """The states named are no counterparties of each other: a trade statistic's, or states
-        acting side by side ("Seoul and Tokyo both tightened controls")."""
-        self.escalation = 0.0
-        self.deescalation = 0.0
-        self.both_ways = False
-        self.levers: list[str] = _NO_CUES
-        self.sectors: list[str] = _NO_CUES
-        self.policy_verbs: list[str] = _NO_CUES
-        self.frames: list[tuple[str, str]] = _NO_FRAMES
-        """Scope cues: policy levers, trade flows and sectors, and out-of-scope frames (name, cue)."""
+        # the other fields, from one tuple (one load instead of one per field)
+        (
+            self.direction,
+            self.hedge,
+            self.hedged,
+            self.actors,
+            self.topics,
+            self.reversion,
+            self.conditions,
+            self.withheld,
+            self.has_quantity,
+            self.has_date,
+            self.has_destination,
+            self.no_counterparty,
+            self.escalation,
+            self.deescalation,
+            self.both_ways,
+            self.levers,
+            self.sectors,
+            self.policy_verbs,
+            self.frames,
+        ) = _DEFAULTS

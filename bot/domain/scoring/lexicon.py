@@ -77,9 +77,10 @@ class Match(NamedTuple):
     phrase: str
 
 
-_Candidate = tuple[tuple[tuple[str, bool], ...], int, Any]
-"""A phrase after its second word: the remaining words (text, is-prefix), its length, payloads."""
-_Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, Any]
+_Candidate = tuple[tuple[tuple[str, bool], ...], int, str | None, Any]
+"""A phrase after its second word: the remaining words (text, is-prefix), its length, the phrase
+as matched when no word of it is a ``*`` prefix (None otherwise), payloads."""
+_Back = tuple[tuple[str, ...], tuple[tuple[str, bool], ...], int, str | None, Any]
 _Hits = tuple[tuple[str, Any], ...]
 _Entry = tuple[
     _Hits, dict[str, list[_Candidate]], list[_Candidate], dict[str, list[_Back]], str, int
@@ -89,10 +90,12 @@ second word is a ``*`` prefix, phrases it continues after function words (by the
 the word itself (the phrase of its single-word hits) and what kind of entry it is (below); hits are
 (layer, payload) pairs."""
 _SIMPLE, _GENERAL, _BACK_ONLY, _NEXT = 0, 1, 2, 3
-"""What a word's entry holds: single-word cues only, phrases of any kind, only phrases that it
-continues after function words, or phrases it starts that are told apart by their second word
-(and perhaps single-word cues)."""
+"""What a word's entry holds besides its single-word cues: nothing, phrases of any kind, only
+phrases that it continues after function words, or only phrases it starts that are told apart by
+their second word."""
 _CACHE_LIMIT = 200_000
+_NOT_BUSY: dict[str, int] = {}
+"""Shared, never written: the layers' ends of phrases found so far in a scan that has found none."""
 _UNSEEN: Any = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
 _FUNCTION_WORDS = frozenset(
@@ -169,14 +172,18 @@ class PhraseIndex:
         for key in keys:
             for seq, hits in self._back.get(key, ()):
                 lead = _lead(seq)
-                back.append((seq[:lead], _rest(seq[lead + 1 :]), len(seq), hits))
+                rest = seq[lead + 1 :]
+                words = (*seq[:lead], word, *rest)
+                back.append((seq[:lead], _rest(rest), len(seq), _phrase(words, rest), hits))
             for seq, hits in self._first.get(key, ()):
                 if len(seq) == 1:
                     single = {**hits, **(single or {})}
                 elif seq[1].endswith("*"):
-                    loose.append((_rest(seq[1:]), len(seq), hits))
+                    loose.append((_rest(seq[1:]), len(seq), None, hits))
                 else:
-                    by_second.setdefault(seq[1], []).append((_rest(seq[2:]), len(seq), hits))
+                    rest = seq[2:]
+                    phrase = _phrase((word, seq[1], *rest), rest)
+                    by_second.setdefault(seq[1], []).append((_rest(rest), len(seq), phrase, hits))
         for cands in by_second.values():
             cands.sort(key=lambda c: -c[1])
         loose.sort(key=lambda c: -c[1])
@@ -187,10 +194,12 @@ class PhraseIndex:
         out: _Entry | None = None
         if single or by_second or loose or back:
             items = tuple(single.items()) if single else ()
-            kind = _SIMPLE if not (by_second or loose or back) else _GENERAL
-            if not (single or by_second or loose):
+            kind = _GENERAL
+            if not (by_second or loose or back):
+                kind = _SIMPLE
+            elif not (by_second or loose):
                 kind = _BACK_ONLY
-            elif by_second and not (loose or back):
+            elif not (loose or back):
                 kind = _NEXT
             out = (items, _frozen(by_second), _frozen(loose), _frozen(by_prev), word, kind)
         if len(self._cache) < _CACHE_LIMIT:
@@ -206,7 +215,8 @@ class PhraseIndex:
         if self._dirty:
             self.freeze()
         found: dict[str, list[Span]] = {}
-        busy: dict[str, int] = {}
+        busy: dict[str, int] = _NOT_BUSY  # (a dictionary of its own once a phrase is found)
+        reach = 0  # where the phrases found so far end, the furthest (no word before is busy)
         n = len(norms)
         if not n:
             return found
@@ -218,33 +228,31 @@ class PhraseIndex:
         except KeyError:
             get, entry_of = self._cache.get, self._entry
             entries = [e if (e := get(w, _UNSEEN)) is not _UNSEEN else entry_of(w) for w in norms]
-        last = n - 1
+        # the words around each, "" past either end (no cue word is empty)
+        around = [*norms, ""]
         for k in compress(range(n), entries):
             single, by_second, loose, back, word, kind = entries[k]  # type: ignore[misc]
             # phrases too: those that can match here are read, longest first, else the single
             # words; most often the word after (or before) is none of a phrase's
             if kind and (
                 kind is _GENERAL
-                or (
-                    k < last and norms[k + 1] in by_second
-                    if kind is _NEXT
-                    else k and norms[k - 1] in back
-                )
+                or (around[k + 1] in by_second if kind is _NEXT else around[k - 1] in back)
             ):
-                nxt = norms[k + 1] if k < last else ""
-                hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...]]] | None = None
-                if back and k and (prior := back.get(norms[k - 1])):
-                    for lead, rest, length, hits in prior:
+                nxt = around[k + 1]
+                hits_at: list[tuple[int, int, tuple[tuple[str, Any], ...], str | None]] | None
+                hits_at = None
+                if back and (prior := back.get(around[k - 1])):
+                    for lead, rest, length, phrase, hits in prior:
                         start = k - len(lead)
                         if (
-                            start >= 0
-                            and tuple(norms[start:k]) == lead
+                            # (the word before is the last of ``lead``: it is the key)
+                            (start == k - 1 or (start >= 0 and tuple(norms[start:k]) == lead))
                             and (not rest or _fits(norms, k + 1, rest, n))
                         ):
                             hits_at = hits_at or []
-                            hits_at.append((start, length, hits))
+                            hits_at.append((start, length, hits, phrase))
                 if by_second and (cands := by_second.get(nxt)):
-                    for rest, length, hits in cands:
+                    for rest, length, phrase, hits in cands:
                         if rest:  # the third word is compared here first: it mostly differs
                             if k + 2 >= n:
                                 continue
@@ -255,35 +263,42 @@ class PhraseIndex:
                             if len(rest) > 1 and not _fits(norms, k + 2, rest, n):
                                 continue  # (a third word alone is matched already)
                         hits_at = hits_at or []
-                        hits_at.append((k, length, hits))
+                        hits_at.append((k, length, hits, phrase))
                 if loose and nxt:
-                    for rest, length, hits in loose:
+                    for rest, length, phrase, hits in loose:
                         if nxt.startswith(rest[0][0]) and (
                             len(rest) == 1 or _fits(norms, k + 1, rest, n)
                         ):
                             hits_at = hits_at or []
-                            hits_at.append((k, length, hits))
+                            hits_at.append((k, length, hits, phrase))
                 if hits_at is not None:
                     if len(hits_at) > 2:
                         hits_at.sort(key=lambda h: -h[1])
                     elif len(hits_at) == 2 and hits_at[0][1] < hits_at[1][1]:
                         hits_at.reverse()  # (what the sort does with two)
                     if single:
-                        hits_at.append((k, 1, single))
+                        hits_at.append((k, 1, single, word))
                     seen: set[str] = set()
-                    for start, length, hits in hits_at:
+                    for start, length, hits, phrase in hits_at:
                         for layer, payload in hits:
                             if layer in seen:
                                 continue
                             seen.add(layer)
-                            if busy.get(layer, -1) > start:
+                            if start < reach and busy.get(layer, -1) > start:
                                 continue
                             if length > 1:
-                                busy[layer] = start + length
-                            phrase = (
-                                word if length == 1 else " ".join(norms[start : start + length])
+                                if busy is _NOT_BUSY:
+                                    busy = {}
+                                busy[layer] = end = start + length
+                                if end > reach:
+                                    reach = end
+                            m: Span = (
+                                layer,
+                                payload,
+                                start,
+                                start + length,
+                                phrase or " ".join(norms[start : start + length]),
                             )
-                            m: Span = (layer, payload, start, start + length, phrase)
                             if layer in found:
                                 found[layer].append(m)
                             else:
@@ -291,7 +306,7 @@ class PhraseIndex:
                     continue
             # the common case: the word's single-word cues
             for layer, payload in single:
-                if busy and busy.get(layer, -1) > k:
+                if k < reach and busy.get(layer, -1) > k:
                     continue
                 m = (layer, payload, k, k + 1, word)
                 if layer in found:
@@ -313,6 +328,12 @@ def _lead(seq: tuple[str, ...]) -> int:
     while lead < len(seq) - 1 and seq[lead] in _FUNCTION_WORDS:
         lead += 1
     return lead
+
+
+def _phrase(words: tuple[str, ...], rest: tuple[str, ...]) -> str | None:
+    """A phrase as the scan matches it, when its words after the first two (``rest``) have no
+    ``*`` prefix: its other words are then the tokens matched (None otherwise)."""
+    return None if any(w.endswith("*") for w in rest) else " ".join(words)
 
 
 def _rest(words: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:

@@ -85,7 +85,7 @@ def _complements_govern(
         m, weight, mode, _ = cue
         if mode == "verbal" and weight and m[PHRASE].endswith(" to") and k + 1 < len(cues):
             nm, nweight, nmode, _ = cues[k + 1]
-            if nmode == "material" and nm[START] <= m[END] + 1 and weight < 0 < nweight:
+            if nmode == "material" and nm[START] <= m[END] + 1 and weight < 0.0 < nweight:
                 continue  # (a refusal, "declined to resign", keeps its own sign)
         out.append(cue)
     return out
@@ -210,7 +210,7 @@ def _drop_modifiers(cues: list[Cue], layers: dict[str, list[Span]]) -> list[Cue]
     pairs = [
         k
         for k in range(len(cues) - 1)
-        if cues[k + 1][0][START] == cues[k][0][END] and cues[k][1] > 0 > cues[k + 1][1]
+        if cues[k + 1][0][START] == cues[k][0][END] and cues[k][1] > 0.0 > cues[k + 1][1]
     ]
     if not pairs:
         return cues
@@ -379,7 +379,7 @@ def weigh_moves(
             if t[PHRASE] in _ABSENCE:
                 continue
             w *= NEGATION_FACTOR
-            if 0 < w < _REFUSAL_WEIGHT and not is_secondary and _refusing(t, norms):
+            if 0.0 < w < _REFUSAL_WEIGHT and not is_secondary and _refusing(t, norms):
                 w = _REFUSAL_WEIGHT  # "will not negotiate": a refusal, as strong as "refused to"
             notes = notes or [label]
             notes.append("negated")
@@ -396,8 +396,8 @@ def weigh_moves(
             notes = notes or [label]
             notes.append("background")
         if not is_secondary and f == 1.0 and abs(w) >= BOTH_WAYS_MIN:
-            main_sides |= 1 if w > 0 else 2
-        if w > 0:
+            main_sides |= 1 if w > 0.0 else 2
+        if w > 0.0:
             esc += w
         else:
             desc -= w
@@ -405,7 +405,7 @@ def weigh_moves(
         direction.append(
             (
                 m[PHRASE],
-                "escalation" if w > 0 else "de-escalation",
+                "escalation" if w > 0.0 else "de-escalation",
                 ROUNDED.get(w) or rounded(w),
                 "; ".join(notes) if notes else label,
                 mode == "material" and notes is None,

@@ -204,6 +204,8 @@ def is_venue(m: Span, norms: list[str], eng: Engine) -> bool:
 _COORDINATORS = frozenset(_WORDS["coordinators"])
 _COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
 """A sentence without any of these has no coordinate clause (a cheap test in C)."""
+_CLAUSE_MARKS = frozenset((";", ",", "while", "but"))
+"""The tokens after which ("," ";") or at which a coordinate clause begins."""
 
 
 def coordinate_starts(raw: list[str]) -> list[int]:
@@ -213,14 +215,21 @@ def coordinate_starts(raw: list[str]) -> list[int]:
     if _COORDINATION_TOKENS.isdisjoint(raw):
         return []
     out: list[int] = []
-    for k in range(1, len(raw)):
-        if (
-            raw[k - 1] == ";"
-            or (raw[k - 1] == "," and raw[k].lower() in _COORDINATORS)
-            or (raw[k] == "while" and is_participle_clause(raw, k))
-            or raw[k] == "but"
-        ):
-            out.append(k)
+    n = len(raw)
+    # only the tokens that can open or mark one are read (found in C); a clause that two of them
+    # open (", but") is listed once
+    for p in compress(range(n), map(_CLAUSE_MARKS.__contains__, raw)):
+        t = raw[p]
+        if t == ";" or t == ",":
+            k = p + 1
+            if (
+                k < n
+                and (t == ";" or raw[k].lower() in _COORDINATORS)
+                and (not out or out[-1] != k)
+            ):
+                out.append(k)
+        elif p and (t == "but" or is_participle_clause(raw, p)) and (not out or out[-1] != p):
+            out.append(p)  # "but", or "while" with a participle
     return out
 
 

@@ -9,6 +9,7 @@ commitment would need and the item lacks (codes of the ``[missing]`` table).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
@@ -150,7 +151,7 @@ def _escalation(t: Tally, net_label: float, clarity: int) -> float:
     signal moves the needle less than the same move made binding (the label does not depend on
     either)."""
     net = _combine(t.esc_hedged) - _combine(t.desc_hedged)
-    if net * net_label < 0:  # hedging must not flip the sign of the label
+    if net * net_label < 0.0:  # hedging must not flip the sign of the label
         net = net_label
     strength = net * (1.0 - CLARITY_DAMPING * (1.0 - clarity / 100.0))
     score = round(10.0 * math.tanh(strength / SCORE_SCALE), 2)
@@ -268,7 +269,8 @@ def _label(esc: float, desc: float, net: float, n_esc: int, n_desc: int) -> Labe
 
 def _ranked(items: list[str]) -> list[str]:
     """Most frequent first, ties in order of first mention (the sort is stable, reversed too)."""
-    return sorted(dict.fromkeys(items), key=items.count, reverse=True)
+    counts = Counter(items)  # (counted in one pass in C, keyed in order of first mention)
+    return sorted(counts, key=counts.__getitem__, reverse=True)
 
 
 def _missing(t: Tally) -> list[_EvDict]:
@@ -310,12 +312,18 @@ def _content(phrase: str) -> frozenset[str]:
 
 
 def _reversion(results: list[SentenceResult], evidence: list[_Ev]) -> ReversionRisk | None:
-    dated = [(r, r.reversion) for r in results if r.reversion and r.reversion.date]
-    strong = [(r, r.reversion) for r in results if r.reversion and r.reversion.strong]
-    picks = dated or strong
-    if not picks:
+    # the first snap-back with a date, else the first strong one
+    pick: SentenceResult | None = None
+    for r in results:
+        if (rev := r.reversion) is not None:
+            if rev.date:
+                pick = r
+                break
+            if pick is None and rev.strong:
+                pick = r
+    if pick is None:
         return None
-    r, rev = picks[0]
+    r, rev = pick, pick.reversion
     assert rev is not None
     when: date | None = rev.date
     phrase = rev.phrase
@@ -342,5 +350,6 @@ def _summary(results: list[SentenceResult], salience: list[float], has_title: bo
         body, sal = results, salience
     # strongest first, ties in text order (the reversed sort is stable)
     ranked = sorted(range(len(body)), key=sal.__getitem__, reverse=True)
-    keep = sorted({0, *[k for k in ranked if sal[k] > 0][: MAX_SUMMARY_SENTENCES - 1]})
+    # (ranked strongest first, the salient ones lead it: the first of it are the ones to read)
+    keep = sorted({0, *[k for k in ranked[: MAX_SUMMARY_SENTENCES - 1] if sal[k] > 0.0]})
     return " ".join([body[k].text for k in keep[:MAX_SUMMARY_SENTENCES]])

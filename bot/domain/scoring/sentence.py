@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import compress, islice
+from operator import itemgetter
 
 from .certainty import infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
@@ -121,10 +123,15 @@ def _headline_future(layers: dict[str, list[Span]], acts: list[Span], norms: lis
             return
 
 
+_LEAD_CHAR = itemgetter(slice(0, 1))
+
+
 def _title_case(raw: list[str]) -> bool:
     """Whether most words are capitalised, as in a headline written in title case."""
-    words = [t for t in raw if t[:1].isalpha()]
-    return len(words) >= 3 and len([t for t in words if t[:1].isupper()]) >= 0.8 * len(words)
+    # (the words' first characters, those that are letters counted, and the capitals among them)
+    firsts = list(map(_LEAD_CHAR, raw))
+    words = list(compress(firsts, map(str.isalpha, firsts)))
+    return len(words) >= 3 and sum(map(str.isupper, words)) >= 0.8 * len(words)
 
 
 _NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
@@ -272,7 +279,8 @@ def _speaker(raw: list[str], norms: list[str]) -> str:
     """A name written before a verb of saying ("Lutnick said", "the Korea Customs Service said"),
     not a pronoun or an unnamed source, nor one a former title or a trade (economist, firm) comes
     just before; empty in a headline in title case."""
-    for k in [k for k, t in enumerate(norms) if k and t in _SAYING]:
+    # (the words of saying, found in C; the first word has no name before it)
+    for k in compress(range(1, len(norms)), map(_SAYING.__contains__, islice(norms, 1, None))):
         name = raw[k - 1]
         if name[:1].isupper() and name.isalpha() and norms[k - 1] not in _NOT_SPEAKERS:
             if not _NOT_DECIDING.isdisjoint(norms[max(0, k - 5) : k - 1]):
@@ -344,7 +352,7 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
     just before ("said Ana Ruiz, a former negotiator"), nor a source of goods ("a source of rare
     earths")."""
     n = len(raw)
-    for k in [k for k, t in enumerate(norms) if t in _UNNAMED]:
+    for k in compress(range(n), map(_UNNAMED.__contains__, norms)):
         nxt = raw[k + 1 : k + 3]
         if nxt and (
             nxt[0][:1].isupper()
@@ -452,7 +460,7 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
             if i and raw[i - 1] == "," and norms[i] in ("adding", "added"):
                 continue  # ", adding Australia would …": a verb of saying, no move
             j = m[END]
-            k = j + 1 if j < len(norms) and norms[j] in ("the", "a", "an") else j
+            k = j + 1 if j < len(norms) and norms[j] in {"the", "a", "an"} else j  # (a set: hashed)
             a = actors.get(k)
             if a is not None:
                 return render(raw[m[START] : a[END]])
@@ -536,7 +544,7 @@ def _counterparty(
     """A destination or counterparty that is no state: a place or firm named after a destination
     preposition ("sales to the Gulf", "duties on BYD")."""
     n = len(norms)
-    for k in [k for k, t in enumerate(norms) if t in dest_words and k < n - 1]:
+    for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
             # in a headline in title case every word is capitalised
@@ -552,7 +560,7 @@ class SentenceAnalyser:
         scope = eng.scope
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
-            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs,
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to",),
             _NOT_AFTER, _PARALLEL,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
@@ -613,16 +621,20 @@ class SentenceAnalyser:
         if acts and (not eng.scope.org_words.isdisjoint(listed) or "<" in text or "&lt;" in text):
             scope = eng.scope  # (only a sentence with a company word or a <name> is checked)
             acts = [m for m in acts if not _is_organisation(m, raw, norms, scope)]
-        if acts and "to" in norms and ("event" in layers or "pivot" in layers):
+        if acts and ("event" in layers or "pivot" in layers) and "to" in listed:
             _headline_future(layers, acts, norms)
         if "lever" in layers:
             res.levers = [m[PHRASE] for m in layers["lever"]]
-        if not res.levers and (len(acts) < 2 or len({m[PAYLOAD].code for m in acts}) < 2):
+        codes: list[str] = []  # the states named, each once, in order
+        for m in acts:
+            if (code := m[PAYLOAD].code) not in codes:
+                codes.append(code)
+        if not res.levers and len(codes) < 2:
             scope = eng.scope  # a move on a trade flow or sector (the scope reads them)
             if not scope.sectors.isdisjoint(listed):
-                res.sectors = [t for t in norms if t in scope.sectors]
+                res.sectors = list(filter(scope.sectors.__contains__, norms))  # (in C)
                 if not scope.policy_verbs.isdisjoint(listed):
-                    res.policy_verbs = [t for t in norms if t in scope.policy_verbs]
+                    res.policy_verbs = list(filter(scope.policy_verbs.__contains__, norms))
         neg = layers.get("neg", _NO_MATCHES)
         if "event" in layers or "pivot" in layers:
             # the moves (moves.py): pivots read through their objects, then the event cues left
@@ -636,7 +648,7 @@ class SentenceAnalyser:
         hedges = layers.get("hedge")
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
-            strengths = list({m[PHRASE]: m[PAYLOAD] for m in hedges}.values())
+            strengths = {m[PHRASE]: m[PAYLOAD] for m in hedges}.values()
             score = sum(strengths) - 0.3 * len(layers.get("certainty", ()))
             res.hedge = score
             # a full-strength cue (may, might, suggest, whether) is not cancelled by a booster
@@ -651,20 +663,21 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
-        undated = self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed)
+        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
+        digit = (
+            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+            if text.isascii()
+            else has_digit(text)
+        )
+        undated = self._clarity(res, layers, raw, norms, neg, who or _NO_MATCHES, listed, digit)
         if acts or "topic" in layers:  # the states and the topics named, each once, in order
-            actors: list[str] = []
-            for m in acts:
-                code: str = m[PAYLOAD].code
-                if code not in actors:
-                    actors.append(code)
             topics: list[str] = []
             for m in layers.get("topic", ()):
                 topic = m[PAYLOAD]
                 if topic not in topics:
                     topics.append(str(topic))
-            res.actors, res.topics = actors, topics
-            if len(actors) > 1 and (
+            res.actors, res.topics = codes, topics
+            if len(codes) > 1 and (
                 (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
                 or (
                     not res.direction
@@ -679,7 +692,7 @@ class SentenceAnalyser:
             _NO_DATES
             if _DATED.isdisjoint(listed)
             else find_dates(text, published, kinds, resolve=_resolves(layers, published))
-            if (kinds := date_kinds(text, raw, norms, listed))
+            if (kinds := date_kinds(text, raw, norms, listed, digit))
             else _NO_DATES
         )
         if dates and (res.direction or not _statistic(res, listed, eng, norms)):
@@ -739,9 +752,10 @@ class SentenceAnalyser:
         neg: list[Span],
         who: list[Span],
         listed: frozenset[str],
+        digit: bool,
     ) -> bool:
-        """Read the sentence's clarity cues into ``res``; whether one of them is a date in words
-        that may give the move none (``_undated``)."""
+        """Read the sentence's clarity cues into ``res`` (``digit``: whether its text has a digit);
+        whether one of them is a date in words that may give the move none (``_undated``)."""
         eng = self.eng
         classes = eng.clarity_classes
         undated = False
@@ -781,7 +795,7 @@ class SentenceAnalyser:
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
-            if cc.points > 0 and neg and _in_scope(neg, i, eng.negation_window, norms):
+            if cc.points > 0.0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
                 continue
@@ -853,13 +867,7 @@ class SentenceAnalyser:
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
         k = -1
-        text = res.text
-        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
-        if (
-            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
-            if text.isascii()
-            else has_digit(text)
-        ):
+        if digit:
             units = {m[START] for m in layers.get("unit", [])}
             k = _quantity_at(norms, units, layers.get("currency", []), eng.market_moves)
             if k < 0 and _GLUED_TAIL.search(res.text) and _GLUED_AMOUNT.search(res.text):
@@ -879,7 +887,7 @@ class SentenceAnalyser:
             res.direction or not _statistic(res, listed, eng, norms)
         ):
             for _, _, i, j, _ in layers.get("actor", []):
-                k = i - 1 if i and norms[i - 1] not in ("the", "a") else i - 2
+                k = i - 1 if i and norms[i - 1] not in {"the", "a"} else i - 2
                 if k >= 0 and (
                     norms[k] in dest_words
                     # a trade party placed in a state ("a single customer in Korea")
@@ -903,7 +911,7 @@ class SentenceAnalyser:
                 dest = classes["destination"]
                 res.clarity.append((dest, phrase))
         for f in res.direction:
-            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:
+            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5.0:
                 mat = classes["material"]
                 res.clarity.append((mat, f[CUE]))
                 break

@@ -132,17 +132,21 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     first = TITLE_WEIGHT if has_title else 1.0
     esc, esc_h, desc, desc_h = t.esc, t.esc_hedged, t.desc, t.desc_hedged
     salience, direction_evidence = t.salience, t.direction_evidence
-    sal_cert, all_cert = t.certainty, t.certainty_all
+    # the certainty sums (salient sentences, all sentences) and the strongest mover, kept in
+    # locals and stored once: the same additions in the same order
+    sal_total = sal_weight = all_total = all_weight = 0.0
+    mover_strength, mover = 0.0, t.mover
     n_esc = n_desc = n_hedged = n_salient = n_salient_hedged = 0
     for u, r in enumerate(results):
         w = first if u == 0 else 1.0 if u < lead else LATE_WEIGHT
-        if not (r.direction or r.clarity or r.hedged or r.actors or r.topics):
+        direction, clarity = r.direction, r.clarity
+        if not (direction or clarity or r.hedged or r.actors or r.topics):
             # a sentence without findings (so without strengths: those come with moves) only
             # counts in the certainty of all sentences, with the factor of its weak hedges (1
             # without any)
             salience.append(r.escalation + r.deescalation)
-            all_cert[0] += w * certainty_factor(r.hedge, False) if r.hedge else w
-            all_cert[1] += w
+            all_total += w * certainty_factor(r.hedge, False) if r.hedge else w
+            all_weight += w
             continue
         e, d = r.escalation, r.deescalation
         hedged = r.hedged
@@ -162,8 +166,7 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
             n_esc += 1
         elif d > e:
             n_desc += 1
-        clarity = r.clarity
-        salient = bool(r.direction or clarity)
+        salient = bool(direction or clarity)
         if hedged:
             n_hedged += 1
         if salient:
@@ -174,32 +177,44 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
         salience.append(
             e + d + sum([abs(cc.points) or 5.0 for cc, _ in clarity]) if clarity else e + d
         )
-        if r.direction:
+        if direction:
             text = r.text
-            for cue, kind, contribution, note, _, actor, target in r.direction:
+            for cue, kind, contribution, note, _, actor, target in direction:
                 c = contribution * w
                 c = ROUNDED.get(c) or rounded(c)
-                direction_evidence.append((abs(c), cue, text, kind, c, note, (actor, target)))
-                if actor and abs(c) > t.mover[0]:
-                    t.mover = (abs(c), actor, target)
-        earned = _count_clarity(t, r) if clarity or r.actors else 0.0
+                strength = abs(c)
+                direction_evidence.append((strength, cue, text, kind, c, note, (actor, target)))
+                if actor and strength > mover_strength:
+                    mover_strength = strength
+                    mover = (strength, actor, target)
+        actors = r.actors
+        earned = _count_clarity(t, r) if clarity or actors else 0.0
         # the sentence's certainty factor (certainty.py), weighed by its place and by the share of
         # the item's elements it states: a hedge qualifies what its own sentence says, so an
         # importer's "would face higher costs" does not discount a signed proclamation beside it
         cf = certainty_factor(r.hedge, hedged) if r.hedge or hedged else 1.0
-        all_cert[0] += w * cf
-        all_cert[1] += w
+        all_total += w * cf
+        all_weight += w
         if salient:
             sw = w * (SENTENCE_POINTS + earned)
-            sal_cert[0] += sw * cf
-            sal_cert[1] += sw
-        if r.actors:
-            t.actors.extend(r.actors)
+            sal_total += sw * cf
+            sal_weight += sw
+        if actors:
+            t.actors.extend(actors)
         if r.topics:
             t.topics.extend(r.topics)
+    t.certainty[0] += sal_total
+    t.certainty[1] += sal_weight
+    t.certainty_all[0] += all_total
+    t.certainty_all[1] += all_weight
+    t.mover = mover
     t.n_esc, t.n_desc, t.n_hedged = n_esc, n_desc, n_hedged
     t.n_salient, t.n_salient_hedged = n_salient, n_salient_hedged
     return t
+
+
+_SPECIAL = frozenset((*_COUNTS_AS, "anonymous"))
+"""Classes that change how a sentence's cues are counted (``_count_clarity``)."""
 
 
 def _count_clarity(t: Tally, r: SentenceResult) -> float:
@@ -224,32 +239,39 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
     totals = t.clarity_totals
     text = r.text
     clarity = r.clarity
-    alias = anonymous = False
     for cc, _ in clarity:
-        name = cc.name
-        if name in _COUNTS_AS:
-            alias = True
-        elif name == "anonymous":
-            anonymous = True
-    if alias:
-        clarity = [(other, cue) for cc, cue in clarity for other in _COUNTS_AS.get(cc.name, (cc,))]
-    if anonymous:
-        # an authority named behind an anonymous source ("people close to the ministry") is no
-        # on-record attribution
-        clarity = [(cc, cue) for cc, cue in clarity if cc.name != "attribution"]
+        if cc.name in _SPECIAL:  # (most sentences have none of these classes)
+            alias = anonymous = False
+            for cc, _ in clarity:
+                name = cc.name
+                if name in _COUNTS_AS:
+                    alias = True
+                elif name == "anonymous":
+                    anonymous = True
+            if alias:
+                clarity = [
+                    (other, cue) for cc, cue in clarity for other in _COUNTS_AS.get(cc.name, (cc,))
+                ]
+            if anonymous:
+                # an authority named behind an anonymous source ("people close to the ministry")
+                # is no on-record attribution
+                clarity = [(cc, cue) for cc, cue in clarity if cc.name != "attribution"]
+            break
     earned = 0.0
+    add_class, evidence = t.classes.add, t.clarity_evidence
     for cc, cue in clarity:
-        if cc.name in _WHEN:
+        name = cc.name
+        if name in _WHEN:
             t.timeline = True
-        t.classes.add(cc.name)
+        add_class(name)
         pts = cc.points
-        new = totals.get(cc.name, 0.0) + pts
-        if (pts > 0 and new > cc.cap) or (pts < 0 and new < cc.cap):
+        new = totals.get(name, 0.0) + pts
+        if (pts > 0.0 and new > cc.cap) or (pts < 0.0 and new < cc.cap):
             continue
-        totals[cc.name] = new
-        if pts > 0:
-            t.clarity_evidence.append((pts, cue, text, "clarity+", pts, cc.note, None))
+        totals[name] = new
+        if pts > 0.0:
+            evidence.append((pts, cue, text, "clarity+", pts, cc.note, None))
             earned += pts
         else:
-            t.clarity_evidence.append((abs(pts), cue, text, "clarity-", pts, cc.note, None))
+            evidence.append((abs(pts), cue, text, "clarity-", pts, cc.note, None))
     return earned

@@ -7,6 +7,7 @@ tokens): the scorer must read thousands of articles a second on one core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from operator import methodcaller
 
 MAX_CHARS = 40_000
@@ -67,7 +68,10 @@ _PAD = (
 _PADDING = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
 """``_PAD`` with, for a pattern of two characters, its character other than the space: searched
 for first, like a string (the two-character search tests every character of the text)."""
+_ASCII_PADDING = tuple(p for p in _PADDING if p[0].isascii())
+"""The patterns of ``_PADDING`` that ASCII text can hold (the others are skipped there)."""
 _NORM = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
+_ASCII_NORM = tuple(p for p in _NORM if p[0].isascii())
 _TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
 PUNCT = frozenset('.,;:!?()"“”')
 
@@ -80,22 +84,22 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for para in text[:MAX_CHARS].split("\n"):
         spaced = _single_spaced(para)
-        ends = list(_BOUNDARY.finditer(para))
+        ends: Iterable[re.Match[str]] = _BOUNDARY.finditer(para)
         if "!" in para or "?" in para:  # (no end overlaps another: each starts with its mark)
-            ends.extend(_OTHER_BOUNDARY.finditer(para))
-            ends.sort(key=_start)
+            ends = sorted([*ends, *_OTHER_BOUNDARY.finditer(para)], key=_start)
         pos = 0
         for m in ends:
-            end = m.end(1)
-            dot = m.start()
+            # a piece is cut after the space that follows its end: the only whitespace there in a
+            # single-spaced paragraph (stripped with the piece's edges), and split away otherwise
+            dot, nxt = m.start(), m.end()
             if para[dot] == ".":
-                word = para[para.rfind(" ", 0, dot) + 1 : dot]
-                if len(word) <= 7:
-                    word = word.lstrip('("“').lower()
+                start = para.rfind(" ", 0, dot) + 1  # the word before the full stop
+                if dot - start <= 7:
+                    word = para[start:dot].lstrip('("“').lower()
                     if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                         continue
-            piece = para[pos:end].strip(" ") if spaced else " ".join(para[pos:end].split())
-            pos = m.end()
+            piece = para[pos:nxt].strip(" ") if spaced else " ".join(para[pos:nxt].split())
+            pos = nxt
             if piece:
                 out.append(piece[:MAX_SENTENCE_CHARS])
                 if len(out) >= MAX_SENTENCES:
@@ -143,24 +147,29 @@ def tokenize(sentence: str) -> Tokens:
 def tokenize_all(sentences: list[str]) -> list[Tokens]:
     """Tokens of every sentence, padded and split in one pass over the joined text."""
     joined = f" {_SENT} ".join(sentences) + " "
-    if _DOT in joined or joined.count(_SENT) != len(sentences) - 1:
+    if _DOT in joined:
         return [_tokenize_slow(s) for s in sentences]
-    for old, new, hint in _PADDING:
+    ascii = joined.isascii()  # (a flag of the string: no pass over it)
+    for old, new, hint in _ASCII_PADDING if ascii else _PADDING:
         if (not hint or hint in joined) and old in joined:
             joined = joined.replace(old, new)
     low = joined.lower()
-    for old, new in _NORM:
+    for old, new in _ASCII_NORM if ascii else _NORM:
         if old in low:
             low = low.replace(old, new)
-    raw_parts = joined.split(_SENT) if len(sentences) > 1 else [joined]
-    low_parts = low.split(_SENT) if len(sentences) > 1 else [low]
-    out: list[Tokens] = []
+    raw_parts = joined.split(_SENT)
+    low_parts = low.split(_SENT)
+    # a sentence with the separator in it gives one part more (neither padding nor lower case
+    # adds or removes one)
     if len(raw_parts) != len(sentences) or len(low_parts) != len(sentences):
         return [_tokenize_slow(s) for s in sentences]
-    for s, r, n in zip(sentences, raw_parts, low_parts, strict=True):
-        raw, norms = r.split(), n.split()
-        out.append((raw, norms) if len(raw) == len(norms) else _tokenize_slow(s))
-    return out
+    raws, lows = list(map(str.split, raw_parts)), list(map(str.split, low_parts))
+    if list(map(len, raws)) == list(map(len, lows)):  # (the common case: every part splits alike)
+        return list(zip(raws, lows, strict=True))
+    return [
+        (raw, norms) if len(raw) == len(norms) else _tokenize_slow(s)
+        for s, raw, norms in zip(sentences, raws, lows, strict=True)
+    ]
 
 
 _DIGIT = re.compile(r"\d")
@@ -176,9 +185,15 @@ def has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
+_RENDERED_MARKS = frozenset("%,$.()")
+"""The characters that ``render`` moves a space away from (one in each of its patterns)."""
+
+
 def render(tokens: list[str]) -> str:
     """Tokens joined back into readable text (no space before %, commas and closing marks)."""
     text = " ".join(tokens)
+    if _RENDERED_MARKS.isdisjoint(text):  # (one pass in C: most phrases have none)
+        return text
     for old, new in ((" %", "%"), (" ,", ","), ("$ ", "$"), (" .", "."), ("( ", "("), (" )", ")")):
         if old in text:
             text = text.replace(old, new)
