@@ -37,7 +37,7 @@ from .scope import in_scope as _in_scope
 from .scope import is_organisation as _is_organisation
 from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
-from .text import ASCII_DIGITS, Tokens, has_digit, render
+from .text import DIGIT_MARKS, Tokens, has_digit, render
 
 _SETTINGS = load("settings.toml")
 _S = _SETTINGS["sentence"]
@@ -663,9 +663,9 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
-        # (has_digit() written out: ASCII text has a digit when deleting them shortens it)
+        # (has_digit() written out: ASCII text has a digit when marking them changes its bytes)
         digit = (
-            len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+            (data := text.encode()).translate(DIGIT_MARKS) != data
             if text.isascii()
             else has_digit(text)
         )

@@ -173,15 +173,16 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
 
 
 _DIGIT = re.compile(r"\d")
-ASCII_DIGITS = b"0123456789"
+DIGIT_MARKS = bytes.maketrans(b"0123456789", b"##########")
+"""A byte table that marks the ten ASCII digits (``#``) and keeps every other byte."""
 
 
 def has_digit(text: str) -> bool:
-    """Whether ``text`` has a digit (``\\d``). ASCII text has one when deleting the ten ASCII digits
-    from its bytes shortens it: several times cheaper than a regex search, which tests every
-    character against the class."""
+    """Whether ``text`` has a digit (``\\d``). ASCII text has one when marking the ten ASCII digits
+    in its bytes changes them: several times cheaper than a regex search, which tests every
+    character against the class (and cheaper than deleting them, which builds two tables)."""
     if text.isascii():
-        return len(text.encode().translate(None, ASCII_DIGITS)) != len(text)
+        return (data := text.encode()).translate(DIGIT_MARKS) != data
     return _DIGIT.search(text) is not None
 
 
