@@ -42,6 +42,9 @@ CONTRIBUTION: Final = 2
 MATERIAL: Final = 4
 """Where the parts of a ``Finding`` read one by one stand."""
 
+WHEN_CLASSES = frozenset(("effective", "deadline"))
+"""Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
+
 
 _DEFAULTS = (
     _NO_MOVES, 0.0, False, _NO_CUES, _NO_CUES, None, _NO_CUES, _NO_WITHHELD, False, False, False,

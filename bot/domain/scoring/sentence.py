@@ -19,7 +19,7 @@ from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine
-from .findings import CONTRIBUTION, CUE, MATERIAL, SentenceResult
+from .findings import CONTRIBUTION, CUE, MATERIAL, WHEN_CLASSES, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
@@ -143,15 +143,14 @@ _OF_THE = frozenset(load("clarity.toml")["destination"]["of_the"])
 _HOLDINGS = frozenset(load("clarity.toml")["destination"]["holdings"])
 _PARALLEL = frozenset(load("clarity.toml")["destination"]["parallel"])
 _TIMELINE = load("clarity.toml")["timeline"]
-_WHEN = frozenset(("effective", "deadline"))
-"""Clarity classes that give a date or deadline in words (as ``tally.py`` reads them)."""
 _IN_FORCE = frozenset(_TIMELINE["in_force"])
 _DATED_BY = frozenset(_TIMELINE["dated_by"])
 _NOT_AFTER = frozenset(_TIMELINE["not_after"])
 _VAGUE = frozenset(_TIMELINE["vague"])
 _UNDATED = _IN_FORCE | _VAGUE
-_OWN_END = frozenset(_TIMELINE["own_end"])
 """Dates in words that may give the move none (``_undated``)."""
+_OWN_END = frozenset(_TIMELINE["own_end"])
+"""Reversibility cues that are the move's own end ("be lifted"): a span after them is a timeline."""
 _UNDOES = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
@@ -190,6 +189,8 @@ _REVERSIBLE = frozenset(
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
 _PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
+"""First words of the reversibility cues that a negation turns into permanence ("will not be
+lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _REVOKED = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
 _PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
 """Reversibility cues of a measure's own passing nature, which its revocation makes final."""
@@ -214,20 +215,18 @@ _OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accou
 _UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
 _DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
 _DENIAL_HEADS = frozenset(d.split()[0] for d in _DENIED)
-"""First words of the reversibility cues that a negation turns into permanence ("will not be
-lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
 _INVERTED = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
 _NOT_A_CUE = "not_a_cue"
+"""The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _LOOK_ALIKES: dict[str, set[str]] = {}
 for _first, _second in map(str.split, load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]):
     _LOOK_ALIKES.setdefault(_second, set()).add(_first)
 """Two-word look-alikes that also hide a cue ending on their first word, as second word -> first
 words ("the commission's order book": the scan's longest match at each position reads
 "commission order" first)."""
-"""The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
 _CITED = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
 
@@ -251,7 +250,7 @@ def _undated(res: SentenceResult, norms: list[str], in_force: ClarityCue) -> Non
     undone) is dropped; a text's entry into force with no date, deadline, weekday or period near it
     ("the duties took effect in full") is a move in force without a timeline, and its cue keeps
     its points under a note of its own, which gives no date."""
-    entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+    entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in WHEN_CLASSES]
     if not entries:
         return
     vague = [k for k in entries if res.clarity[k][1].lower() in _VAGUE]
@@ -259,7 +258,7 @@ def _undated(res: SentenceResult, norms: list[str], in_force: ClarityCue) -> Non
         cc.name in _UNDOES and phrase.lower() not in _OWN_END for cc, phrase in res.clarity
     ):
         res.clarity = [c for k, c in enumerate(res.clarity) if k not in vague]
-        entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in _WHEN]
+        entries = [k for k, (cc, _) in enumerate(res.clarity) if cc.name in WHEN_CLASSES]
         if not entries:
             return
     for k in entries:
@@ -489,6 +488,15 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     return any(w in moves and (k == last or norms[k + 1] != "to") for k, w in enumerate(norms))
 
 
+def _enacted(res: SentenceResult) -> str | None:
+    """The cue of the sentence's first enacted material move (the ``[material]`` clarity cue:
+    "cut duties", "froze their assets"), if it states one."""
+    for f in res.direction:
+        if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5.0:
+            return str(f[CUE])
+    return None
+
+
 def _side_by_side(acts: list[Span], norms: list[str]) -> bool:
     """Whether the last two states named are joined by "and" and act side by side, each on its
     own ("Seoul and Tokyo both tightened controls", "… each imposed duties")."""
@@ -516,7 +524,7 @@ def _targeted(actors: list[Span], raw: list[str], norms: list[str]) -> str:
             ):  # the firm as the doer or the holder ("placed by Chinese buyers", "the board at
                 # the Chinese EV maker", "shares of Japanese carmakers")
                 continue
-            if i > 1 and norms[i - 1] in ("a", "an") and norms[i - 2] in ("at", "of"):
+            if i > 1 and before in ("a", "an") and norms[i - 2] in ("at", "of"):
                 continue  # where a speaker works ("an analyst at a Hong Kong research firm")
             return render(raw[i : j + 1])
     return ""
@@ -655,11 +663,7 @@ class SentenceAnalyser:
             res.hedged = score >= eng.hedge_threshold or max(strengths) >= 1.0
         if not res.hedged:  # what these add is read by the factor on clarity, not the flag
             if marks is not None:
-                enacted = False
-                for f in res.direction:
-                    if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5:  # (the [material] clarity cue)
-                        enacted = True
-                        break
+                enacted = _enacted(res) is not None
                 res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
@@ -680,9 +684,7 @@ class SentenceAnalyser:
             if len(codes) > 1 and (
                 (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
                 or (
-                    not res.direction
-                    and not _FLOWS.isdisjoint(listed)
-                    and _statistic(res, listed, eng, norms)
+                    _statistic(res, listed, eng, norms)
                     and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
                 )
             ):  # no counterparties of each other (a flow written in lower case or first: "Trade"
@@ -910,11 +912,8 @@ class SentenceAnalyser:
                 res.has_destination = True
                 dest = classes["destination"]
                 res.clarity.append((dest, phrase))
-        for f in res.direction:
-            if f[MATERIAL] and abs(f[CONTRIBUTION]) >= 5.0:
-                mat = classes["material"]
-                res.clarity.append((mat, f[CUE]))
-                break
+        if (cue := _enacted(res)) is not None:
+            res.clarity.append((classes["material"], cue))
         return undated
 
     def _reversion(

@@ -11,7 +11,7 @@ from bot.domain.models import EvidenceKind
 
 from .certainty import SENTENCE_POINTS, certainty_factor
 from .engine import ClarityCue
-from .findings import ROUNDED, SentenceResult, rounded
+from .findings import ROUNDED, WHEN_CLASSES, SentenceResult, rounded
 from .lexicon import load
 
 _ITEM = load("settings.toml")["item"]
@@ -41,8 +41,6 @@ _DEST = _CLARITY["destination"]
 _COUNTERPARTY = ClarityCue(
     "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
 )
-_WHEN = frozenset(("effective", "deadline"))
-"""Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
 
 Roles = tuple[str | None, str | None] | None
 Ev = tuple[float, str, str, EvidenceKind, float, str, Roles]
@@ -261,7 +259,7 @@ def _count_clarity(t: Tally, r: SentenceResult) -> float:
     add_class, evidence = t.classes.add, t.clarity_evidence
     for cc, cue in clarity:
         name = cc.name
-        if name in _WHEN:
+        if name in WHEN_CLASSES:
             t.timeline = True
         add_class(name)
         pts = cc.points
