@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.domain.scoring import compiled
+
 _TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
 
@@ -78,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(2) as pool:  # the two runs side by side (counts do not depend on it)
         base, total = pool.map(lambda k: count(k, n, args.seed), (0, n))
     print(f"python: {sys.version.split()[0]} ({sys.executable}), PYTHONHASHSEED=0")
+    print(f"scorer: {'compiled (mypyc)' if compiled() else 'Python source'}")
     print(f"instructions, scorer built, 0 articles scored: {base:,}")
     print(f"instructions, scorer built, {n} articles scored: {total:,}")
     print(f"scoring: {(total - base) / n / 1e6:.2f} M instructions per article")

@@ -104,7 +104,9 @@ def signalbot_cmd() -> list[str]:
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIGNALBOT_", "TEAMS_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "SIGNALBOT_", "TEAMS_")) or k == "SIGNALBOT_PURE_PYTHON"
     }
     return {**env, "SIGNALBOT_LOG_LEVEL": "INFO", **extra}
 
@@ -144,6 +146,13 @@ def machine() -> str:
         pass
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return f"{os.cpu_count()} CPU(s), {model}, {platform.system()} {platform.release()}, load average {load}"
+
+
+def scorer_kind() -> str:
+    """How the scorer runs in the commands measured (they inherit SIGNALBOT_PURE_PYTHON)."""
+    from bot.domain.scoring import compiled
+
+    return "compiled (mypyc)" if compiled() else "Python source"
 
 
 def row(
@@ -195,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}")
+    print(f"scorer: {scorer_kind()}")
     print(
         f"signalbot: {platform.python_implementation()} {platform.python_version()} ({sys.executable})"
     )

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.domain.models import Article
-from bot.domain.scoring import RuleScorer
+from bot.domain.scoring import RuleScorer, compiled
 
 ACTORS = [
     ("Washington", "the Commerce Department"),
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     tracemalloc.stop()
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"python: {_interpreter()}")
+    print(f"scorer: {'compiled (mypyc)' if compiled() else 'Python source'}")
     print(f"articles: {len(corpus)}  mean words: {mean_words:.0f}")
     print(
         f"throughput: {len(corpus) / best:,.0f} articles/s best of {len(times)} "

@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feed_farm import call
-from poll import clean_env, start_farm, write_config
+from poll import clean_env, scorer_kind, start_farm, write_config
 from scoring import make_article
 
 # The command runs in a process that reports its own and its children's CPU time at exit (after
@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     given = args.workers or ("1,2" if args.what == "analyze" else "0,1,2")
     args.workers = [int(w) for w in given.split(",") if w.strip()]
     print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {sys.executable}")
+    print(f"scorer: {scorer_kind()}")
     env = clean_env(PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     with tempfile.TemporaryDirectory(prefix="signalbot-two-cores-") as tmp:
         root = Path(tmp)

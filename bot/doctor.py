@@ -236,6 +236,7 @@ async def diagnose(
 ) -> Report:
     report = Report()
     settings, config = check_config(config_path, report)
+    report.ok.append(scorer_kind())
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     feeds = list(config.feeds) if config else []
@@ -247,6 +248,15 @@ async def diagnose(
             report, destinations, client_factory or (lambda: httpx.AsyncClient(timeout=10.0))
         )
     return report
+
+
+def scorer_kind() -> str:
+    """How the scorer runs here: compiled, or as Python source (slower, not a fault)."""
+    from bot.domain.scoring import compiled
+
+    if compiled():
+        return "scorer: compiled (mypyc)"
+    return "scorer: Python source (about a third slower; python -m bot.native_build compiles it)"
 
 
 def _missing_sqlite_file(url: str) -> Path | None:

@@ -105,6 +105,7 @@ def test_doctor_exits_0_on_a_healthy_setup_without_posting_anything(
     assert "ERR" not in result.stdout
     assert "ok  database:" in result.stdout
     assert "migrations at head" in result.stdout
+    assert "ok  scorer: " in result.stdout
     assert "ok  slack: every scope of the manifest is granted" in result.stdout
     assert "ok  teams: route teams-desk: the webhook at 127.0.0.1 is reachable" in result.stdout
     assert result.stdout.rstrip().endswith("no problems found")
