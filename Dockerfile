@@ -41,6 +41,15 @@ RUN python -m venv /opt/signalbot \
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
+# The scorer compiled with mypyc (bot/native_build.py): the same results, about a third faster.
+# gcc stays in this stage; mypy and setuptools leave the virtualenv again before it is copied.
+# Should the compiler fail, the image still works, with the scorer as Python source.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/* \
+ && /opt/signalbot/bin/pip install mypy==2.4.1 setuptools==84.2.1 \
+ && (/opt/signalbot/bin/python -m bot.native_build || echo "the scorer stays Python source") \
+ && /opt/signalbot/bin/pip uninstall -y mypy mypy_extensions pathspec librt ast-serialize setuptools
 RUN /opt/signalbot/bin/pip install --no-deps . \
  && /opt/signalbot/bin/pip check
 
