@@ -1,0 +1,138 @@
+"""How firmly a news sentence states its event, by category of wording met in general news: nouns
+that look like hedges (suspects counted, a person the police look for, a standing programme named
+a plan, an estimated number) leave the event stated; advocacy for an event, a guarantee
+withheld, advice against an event, a plea and options still weighed leave it open; "can" weighs
+as "should" does. Each table pairs a sentence with the same event in other words; each category
+has a look-alike that must keep its reading."""
+
+from __future__ import annotations
+
+import pytest
+
+SAME: list[tuple[str, str, str]] = [
+    # (category, wording, the same event in plain words): each pair rates the same, unhedged
+    (
+        "suspects counted",
+        "Customs said three suspects were held at the port.",
+        "Customs said three men were held at the port.",
+    ),
+    (
+        "suspects as subject",
+        "Border guards said suspects had been detained at the crossing.",
+        "Border guards said migrants had been detained at the crossing.",
+    ),
+    (
+        "looked for by police",
+        "The trader is wanted for questioning over the forged permits.",
+        "The trader is held for questioning over the forged permits.",
+    ),
+    (
+        "looked for by police",
+        "The broker is being sought as a witness in the fraud case.",
+        "The broker is being named as a witness in the fraud case.",
+    ),
+    (
+        "standing programme",
+        "The steelmaker adopted a shareholder rights plan at its annual meeting.",
+        "The steelmaker adopted a shareholder rights charter at its annual meeting.",
+    ),
+    (
+        "standing programme",
+        "Dockworkers lost part of their pension plan in the merger.",
+        "Dockworkers lost part of their pension fund in the merger.",
+    ),
+    (
+        "estimated number",
+        "Officials said an estimated 4,000 containers were stuck at the port.",
+        "Officials said some 4,000 containers were stuck at the port.",
+    ),
+    (
+        "pressed for time",
+        "Pressed for time, the delegations left the talks early.",
+        "Short of time, the delegations left the talks early.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "wording", "plain"), SAME)
+def test_nouns_that_look_like_hedges(score, category: str, wording: str, plain: str) -> None:  # type: ignore[no-untyped-def]
+    a, b = score(wording), score(plain)
+    assert a.clarity == b.clarity, (category, wording, a.clarity, b.clarity)
+    assert not a.hedged
+
+
+STILL_HEDGED: list[tuple[str, str]] = [
+    # (category, a look-alike whose hedge stays): the verb, a wish, an intention, an estimate
+    ("suspects counted", "Customs suspects three traders forged the permits."),
+    ("looked for by police", "The broker wanted to sell the permits abroad."),
+    ("standing programme", "The steelmaker plans to adopt a shareholder rights charter."),
+    ("estimated number", "Officials estimated that 4,000 containers would be stuck."),
+]
+
+
+@pytest.mark.parametrize(("category", "text"), STILL_HEDGED)
+def test_look_alikes_keep_their_hedge(score, category: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).hedged, (category, text)
+
+
+OPEN: list[tuple[str, str, str]] = [
+    # (category, an event left open, the event done in other words): the first rates lower, and
+    # the hedged flag reads neither
+    (
+        "advocacy",
+        "Rice farmers pushed for higher duties on imports.",
+        "Rice farmers spoke of higher duties on imports.",
+    ),
+    ("advocacy", "Steel unions argued for higher duties.", "Steel unions spoke of higher duties."),
+    (
+        "advocacy",
+        "Port operators appealed for calm after the strike.",
+        "Port operators spoke of calm after the strike.",
+    ),
+    (
+        "guarantee withheld",
+        "The licence does not guarantee that the smelter opens next year.",
+        "The licence means that the smelter opens next year.",
+    ),
+    (
+        "guarantee withheld",
+        "The bank said there is no assurance of a recovery in rice exports.",
+        "The bank said there is a recovery in rice exports.",
+    ),
+    (
+        "advice against",
+        "The embassy warned against travel to the border region.",
+        "The embassy reported travel to the border region.",
+    ),
+    ("plea", "Please keep the border crossing open.", "They kept the border crossing open."),
+    (
+        "options weighed",
+        "The miner is reviewing strategic alternatives for its copper unit.",
+        "The miner is reviewing the accounts of its copper unit.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "open_text", "done_text"), OPEN)
+def test_events_left_open_in_news_wording(
+    score, category: str, open_text: str, done_text: str
+) -> None:  # type: ignore[no-untyped-def]
+    left, done = score(open_text), score(done_text)
+    assert left.clarity < done.clarity, (category, open_text, left.clarity, done.clarity)
+    assert not left.hedged
+
+
+def test_a_guarantee_given_leaves_nothing_open(score) -> None:  # type: ignore[no-untyped-def]
+    given = score("The state guaranteed a loan to the smelter.")
+    made = score("The state made a loan to the smelter.")
+    assert given.clarity == made.clarity
+
+
+def test_can_weighs_as_should(score) -> None:  # type: ignore[no-untyped-def]
+    # what is possible or allowed is not done: as open as what ought to be done, and no hedge
+    # on its own
+    can = score("Importers can pay the rice duty in instalments.")
+    should = score("Importers should pay the rice duty in instalments.")
+    plain = score("Importers pay the rice duty in instalments.")
+    assert can.clarity == should.clarity < plain.clarity
+    assert not can.hedged
