@@ -136,3 +136,46 @@ def test_can_weighs_as_should(score) -> None:  # type: ignore[no-untyped-def]
     plain = score("Importers pay the rice duty in instalments.")
     assert can.clarity == should.clarity < plain.clarity
     assert not can.hedged
+
+
+COMPARED: list[tuple[str, str, str]] = [
+    # (category, a result measured against a forecast or a movement, the same in plain words):
+    # each pair rates the same, unhedged
+    (
+        "compared with a forecast",
+        "Copper output was lower than most analysts had forecast.",
+        "Copper output was lower than last year.",
+    ),
+    (
+        "compared with a plan",
+        "The new terminal opened two months later than originally planned.",
+        "The new terminal opened two months later than the old one.",
+    ),
+    (
+        "a movement, no future",
+        "Rice prices fell sharply, going to the lowest level in a decade.",
+        "Rice prices fell sharply, reaching the lowest level in a decade.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "wording", "plain"), COMPARED)
+def test_results_measured_against_a_forecast(
+    score, category: str, wording: str, plain: str
+) -> None:  # type: ignore[no-untyped-def]
+    a, b = score(wording), score(plain)
+    assert a.clarity == b.clarity, (category, wording, a.clarity, b.clarity)
+    assert not a.hedged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the forecast itself, a forecast beside a result, a future with "going to"
+        "Analysts had forecast that copper output would fall.",
+        "Copper output was lower, and analysts forecast a rebound.",
+        "The ministry is going to raise the rice quota.",
+    ],
+)
+def test_forecasts_and_futures_stay_hedged(score, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert score(text).hedged, text

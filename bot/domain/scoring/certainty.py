@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-from .lexicon import PAYLOAD, START, Span, load
+from .lexicon import PAYLOAD, PHRASE, START, Span, load
 
 _SPEC = load("clarity.toml")["certainty"]
 _POINTS: tuple[tuple[float, float], ...] = tuple(
@@ -125,6 +125,28 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span], enacted: boo
                     continue
                 out = ENACTED_STRENGTH if enacted else INFINITIVE_STRENGTH
     return out
+
+
+_COMPARED = _SPEC["compared"]
+_COMPARED_STEMS = tuple(_COMPARED["stems"])
+_COMPARED_WINDOW = int(_COMPARED["window"])
+
+
+def compared(hedges: list[Span], norms: list[str]) -> list[Span]:
+    """The hedge cues of a sentence less those that name what a result is compared with
+    ("losses were worse than analysts had forecast", "arrived later than planned"): a
+    forecast a result is measured against states the result, not a forecast. A cue counts as
+    compared when it begins with one of the ``[certainty.compared]`` stems and "than" stands
+    in the ``window`` words before it."""
+    out = [
+        m
+        for m in hedges
+        if not (
+            m[PHRASE].startswith(_COMPARED_STEMS)
+            and "than" in norms[max(0, m[START] - _COMPARED_WINDOW) : m[START]]
+        )
+    ]
+    return out if len(out) < len(hedges) else hedges
 
 
 def left_open(matches: list[Span]) -> float:

@@ -14,7 +14,7 @@ from datetime import date
 from itertools import compress, islice
 from operator import itemgetter
 
-from .certainty import infinitive, left_open
+from .certainty import compared, infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -568,7 +568,7 @@ class SentenceAnalyser:
         scope = eng.scope
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
-            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to",),
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to", "than"),
             _NOT_AFTER, _PARALLEL,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
@@ -654,6 +654,9 @@ class SentenceAnalyser:
             if cues:
                 weigh_moves(eng, res, cues, layers, raw, norms, neg, acts, listed)
         hedges = layers.get("hedge")
+        if hedges and "than" in listed:
+            # "worse than analysts had forecast": a result, not a forecast
+            hedges = compared(hedges, norms)
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
             strengths = {m[PHRASE]: m[PAYLOAD] for m in hedges}.values()
