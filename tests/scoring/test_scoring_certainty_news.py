@@ -179,3 +179,34 @@ def test_results_measured_against_a_forecast(
 )
 def test_forecasts_and_futures_stay_hedged(score, text: str) -> None:  # type: ignore[no-untyped-def]
     assert score(text).hedged, text
+
+
+def test_where_a_price_ended_the_period_is_no_purpose(score) -> None:  # type: ignore[no-untyped-def]
+    ended = score("The index fell sharply to end the day at 7,114.")
+    plain = score("The index fell sharply and ended the day at 7,114.")
+    assert ended.clarity == plain.clarity
+    # a look-alike: closing a plant, not a trading day, is still a purpose
+    purpose = score("The owners moved to close the plant at once.")
+    done = score("The owners closed the plant at once.")
+    assert purpose.clarity < done.clarity
+
+
+def test_what_an_instrument_binds_weighs_less_than_a_purpose(score) -> None:  # type: ignore[no-untyped-def]
+    # the contract is won; what it binds the yard to is open, but less than a bare purpose
+    bound = score("The shipyard won a contract to build four ferries.")
+    purpose = score("The shipyard hired welders to build four ferries.")
+    assert (
+        score("The shipyard won a contract for four ferries.").clarity
+        == score("The shipyard hired welders for four ferries.").clarity
+    )
+    assert purpose.clarity < bound.clarity
+
+
+def test_a_licence_applied_for_is_open(score) -> None:  # type: ignore[no-untyped-def]
+    applied = score("The exporter has applied for a licence to ship chips to Vietnam.")
+    held = score("The exporter holds a licence to ship chips to Vietnam.")
+    assert applied.clarity < held.clarity
+    assert not applied.hedged
+    # a look-alike: a rule that applied for a time is no request
+    lasted = score("The tariff lasted for two years.")
+    assert score("The tariff applied for two years.").clarity == lasted.clarity

@@ -63,6 +63,9 @@ _STATED = frozenset(_INF["stated"])
 _PREPOSITION = frozenset(_INF["preposition"])
 _LEVEL_VERBS = frozenset(_INF["level_verbs"])
 _LEVEL_AFTER = frozenset(_INF["level_after"])
+_PERIOD_DET = frozenset(_INF["period_determiners"])
+_PERIODS = frozenset(_INF["periods"])
+_INSTRUMENTS = frozenset(_INF["instruments"])
 OPEN = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
 """Phrases that leave an event open without hedging the wording, with what each adds to a
 sentence's uncertainty (not to its hedged flag): "refused to rule out", "is accused of"."""
@@ -119,11 +122,20 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span], enacted: boo
                     # "continued to fall", "declined to comment": the event is stated (or stated
                     # as not done); "according to", "5% to close at": "to" is a preposition
                     continue
-                if w in _LEVEL_VERBS and k + 2 <= n and norms[k + 2] in _LEVEL_AFTER:
-                    # "fell 3% to close at 7,114", "rebounded to end higher": where a
-                    # price ended, not a purpose
-                    continue
-                out = ENACTED_STRENGTH if enacted else INFINITIVE_STRENGTH
+                if w in _LEVEL_VERBS and k + 2 <= n:
+                    after = norms[k + 2]
+                    if after in _LEVEL_AFTER or (
+                        after in _PERIOD_DET
+                        and k + 4 <= n
+                        and norms[k + 3] in _PERIODS
+                        and norms[k + 4] in _LEVEL_AFTER
+                    ):
+                        # "fell 3% to close at 7,114", "rebounded to end higher", "to end
+                        # the day at 7,114": where a price ended, not a purpose
+                        continue
+                # "cut duties to ease a shortage": the move is done; "won a contract to supply
+                # jets": what the instrument binds its parties to
+                out = ENACTED_STRENGTH if enacted or before in _INSTRUMENTS else INFINITIVE_STRENGTH
     return out
 
 
