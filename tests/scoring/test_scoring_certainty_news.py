@@ -1,9 +1,11 @@
-"""How firmly a news sentence states its event, by category of wording met in general news: nouns
-that look like hedges (suspects counted, a person the police look for, a standing programme named
-a plan, an estimated number) leave the event stated; advocacy for an event, a guarantee
-withheld, advice against an event, a plea and options still weighed leave it open; "can" weighs
-as "should" does. Each table pairs a sentence with the same event in other words; each category
-has a look-alike that must keep its reading."""
+"""How firmly a news sentence states its event, by category of wording met in general news.
+Words that look like hedges leave the event stated: suspects counted, a person the police look
+for, a standing programme named a plan, an estimated number, a proposal decided on, a plea of
+guilty, a result measured against a forecast, "going to" before a place. Advocacy for an event,
+a guarantee withheld, advice against an event, a plea, options still weighed and a licence
+applied for leave it open; "can" weighs as "should" does; what a won contract binds to weighs
+less than a bare purpose. Each table pairs a sentence with the same event in other words; each
+category has a look-alike that must keep its reading."""
 
 from __future__ import annotations
 
@@ -47,6 +49,16 @@ SAME: list[tuple[str, str, str]] = [
         "Officials said some 4,000 containers were stuck at the port.",
     ),
     (
+        "a proposal decided on",
+        "Parliament rejected the proposal on rice duties.",
+        "Parliament rejected the bill on rice duties.",
+    ),
+    (
+        "a plea of guilty",
+        "The trader pleaded guilty to fraud at a court in Rotterdam.",
+        "The trader admitted fraud at a court in Rotterdam.",
+    ),
+    (
         "pressed for time",
         "Pressed for time, the delegations left the talks early.",
         "Short of time, the delegations left the talks early.",
@@ -67,6 +79,7 @@ STILL_HEDGED: list[tuple[str, str]] = [
     ("looked for by police", "The broker wanted to sell the permits abroad."),
     ("standing programme", "The steelmaker plans to adopt a shareholder rights charter."),
     ("estimated number", "Officials estimated that 4,000 containers would be stuck."),
+    ("a proposal decided on", "The ministry drew up a proposal on rice duties."),
 ]
 
 
