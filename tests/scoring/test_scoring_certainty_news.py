@@ -223,3 +223,15 @@ def test_a_licence_applied_for_is_open(score) -> None:  # type: ignore[no-untype
     # a look-alike: a rule that applied for a time is no request
     lasted = score("The tariff lasted for two years.")
     assert score("The tariff applied for two years.").clarity == lasted.clarity
+
+
+def test_an_event_held_back_until_a_condition_is_open(score) -> None:  # type: ignore[no-untyped-def]
+    held = score("Rice exports will not resume until the drought ends.")
+    dated = score("Rice exports will not resume until the end of the year.")
+    assert held.clarity < dated.clarity
+    assert not held.hedged
+    # look-alikes: a time after "until" is a date, not a condition; in the past both are stated
+    before = score("Rice exports will not resume before the end of the year.")
+    assert dated.clarity == before.clarity
+    past = score("Rice exports did not resume until the drought ended.")
+    assert past.clarity == score("Rice exports did not resume until the end of the year.").clarity

@@ -161,6 +161,38 @@ def compared(hedges: list[Span], norms: list[str]) -> list[Span]:
     return out if len(out) < len(hedges) else hedges
 
 
+_UNTIL = _SPEC["until"]
+UNTIL_STRENGTH = float(_UNTIL["strength"])
+"""What an event held back until a condition adds ("won't be final until regulators approve")."""
+_UNTIL_TIME = frozenset(_UNTIL["time_words"])
+_UNTIL_TIME_NOUNS = frozenset(_UNTIL["time_nouns"])
+_UNTIL_DETERMINERS = frozenset(_UNTIL["determiners"])
+_UNTIL_PAST = frozenset(_UNTIL["past"])
+
+
+def held_until(norms: list[str], neg: list[Span]) -> float:
+    """What an event a negation holds back until a condition adds to the sentence's uncertainty
+    ("the sale won't close until regulators approve it", "work will not resume until demand
+    recovers"): the event waits on another that may not come (``UNTIL_STRENGTH``). Nothing when
+    no negation stands before "until", when a time follows it ("not before March", "until next
+    week", "until the end of the year": a date, not a condition) or when the clause after it is
+    in the past ("did not reopen until the strike ended": both events are stated)."""
+    k = norms.index("until")
+    if not neg or neg[0][START] > k or k + 1 >= len(norms):
+        return 0.0
+    w = norms[k + 1]
+    if (
+        w in _UNTIL_TIME
+        or w[:1].isdigit()
+        or (w in _UNTIL_DETERMINERS and k + 2 < len(norms) and norms[k + 2] in _UNTIL_TIME_NOUNS)
+    ):
+        return 0.0
+    for t in norms[k + 1 : k + 5]:
+        if t in _UNTIL_PAST or (len(t) > 4 and t.endswith("ed")):
+            return 0.0
+    return UNTIL_STRENGTH
+
+
 def left_open(matches: list[Span]) -> float:
     """What the strongest phrase that leaves an event open adds to a sentence's uncertainty."""
     return float(max(m[PAYLOAD] for m in matches))
