@@ -2,8 +2,9 @@
 Words that look like hedges leave the event stated: suspects counted, a person the police look
 for, a standing programme named a plan, an estimated number, a proposal decided on, a plea of
 guilty, a result measured against a forecast, "going to" before a place. Advocacy for an event,
-a guarantee withheld, advice against an event, a plea, options still weighed and a licence
-applied for leave it open; "can" weighs as "should" does; what a won contract binds to weighs
+a guarantee withheld, advice against an event, a plea, options still weighed, a licence applied
+for, a gain one stands to make and an event held back until a condition leave it open; what is
+supposed to happen is hedged; "can" weighs as "should" does; what a won contract binds to weighs
 less than a bare purpose. Each table pairs a sentence with the same event in other words; each
 category has a look-alike that must keep its reading."""
 
@@ -235,3 +236,18 @@ def test_an_event_held_back_until_a_condition_is_open(score) -> None:  # type: i
     assert dated.clarity == before.clarity
     past = score("Rice exports did not resume until the drought ended.")
     assert past.clarity == score("Rice exports did not resume until the end of the year.").clarity
+
+
+def test_what_is_supposed_to_happen_is_hedged(score) -> None:  # type: ignore[no-untyped-def]
+    supposed = score("The quota talks are supposed to end by May.")
+    assert supposed.hedged
+    assert supposed.clarity < score("The quota talks will end by May.").clarity
+    # a look-alike: the adjective qualifies a noun, no event
+    assert not score("The supposed deal on rice was a hoax.").hedged
+
+
+def test_a_gain_one_stands_to_make_is_more_open_than_a_purpose(score) -> None:  # type: ignore[no-untyped-def]
+    likely = score("Rice farmers stand to gain from the new quota.")
+    purpose = score("Rice farmers met to gain from the new quota.")
+    assert likely.clarity < purpose.clarity
+    assert not likely.hedged
