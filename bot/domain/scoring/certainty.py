@@ -15,7 +15,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import lru_cache
 
-from .lexicon import PAYLOAD, START, Span, load
+from .lexicon import PAYLOAD, PHRASE, START, Span, load
 
 _SPEC = load("clarity.toml")["certainty"]
 _POINTS: tuple[tuple[float, float], ...] = tuple(
@@ -63,6 +63,9 @@ _STATED = frozenset(_INF["stated"])
 _PREPOSITION = frozenset(_INF["preposition"])
 _LEVEL_VERBS = frozenset(_INF["level_verbs"])
 _LEVEL_AFTER = frozenset(_INF["level_after"])
+_PERIOD_DET = frozenset(_INF["period_determiners"])
+_PERIODS = frozenset(_INF["periods"])
+_INSTRUMENTS = frozenset(_INF["instruments"])
 OPEN = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
 """Phrases that leave an event open without hedging the wording, with what each adds to a
 sentence's uncertainty (not to its hedged flag): "refused to rule out", "is accused of"."""
@@ -119,12 +122,75 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span], enacted: boo
                     # "continued to fall", "declined to comment": the event is stated (or stated
                     # as not done); "according to", "5% to close at": "to" is a preposition
                     continue
-                if w in _LEVEL_VERBS and k + 2 <= n and norms[k + 2] in _LEVEL_AFTER:
-                    # "fell 3% to close at 7,114", "rebounded to end higher": where a
-                    # price ended, not a purpose
-                    continue
-                out = ENACTED_STRENGTH if enacted else INFINITIVE_STRENGTH
+                if w in _LEVEL_VERBS and k + 2 <= n:
+                    after = norms[k + 2]
+                    if after in _LEVEL_AFTER or (
+                        after in _PERIOD_DET
+                        and k + 4 <= n
+                        and norms[k + 3] in _PERIODS
+                        and norms[k + 4] in _LEVEL_AFTER
+                    ):
+                        # "fell 3% to close at 7,114", "rebounded to end higher", "to end
+                        # the day at 7,114": where a price ended, not a purpose
+                        continue
+                # "cut duties to ease a shortage": the move is done; "won a contract to supply
+                # jets": what the instrument binds its parties to
+                out = ENACTED_STRENGTH if enacted or before in _INSTRUMENTS else INFINITIVE_STRENGTH
     return out
+
+
+_COMPARED = _SPEC["compared"]
+_COMPARED_STEMS = tuple(_COMPARED["stems"])
+_COMPARED_WINDOW = int(_COMPARED["window"])
+
+
+def compared(hedges: list[Span], norms: list[str]) -> list[Span]:
+    """The hedge cues of a sentence less those that name what a result is compared with
+    ("losses were worse than analysts had forecast", "arrived later than planned"): a
+    forecast a result is measured against states the result, not a forecast. A cue counts as
+    compared when it begins with one of the ``[certainty.compared]`` stems and "than" stands
+    in the ``window`` words before it."""
+    out = [
+        m
+        for m in hedges
+        if not (
+            m[PHRASE].startswith(_COMPARED_STEMS)
+            and "than" in norms[max(0, m[START] - _COMPARED_WINDOW) : m[START]]
+        )
+    ]
+    return out if len(out) < len(hedges) else hedges
+
+
+_UNTIL = _SPEC["until"]
+UNTIL_STRENGTH = float(_UNTIL["strength"])
+"""What an event held back until a condition adds ("won't be final until regulators approve")."""
+_UNTIL_TIME = frozenset(_UNTIL["time_words"])
+_UNTIL_TIME_NOUNS = frozenset(_UNTIL["time_nouns"])
+_UNTIL_DETERMINERS = frozenset(_UNTIL["determiners"])
+_UNTIL_PAST = frozenset(_UNTIL["past"])
+
+
+def held_until(norms: list[str], neg: list[Span]) -> float:
+    """What an event a negation holds back until a condition adds to the sentence's uncertainty
+    ("the sale won't close until regulators approve it", "work will not resume until demand
+    recovers"): the event waits on another that may not come (``UNTIL_STRENGTH``). Nothing when
+    no negation stands before "until", when a time follows it ("not before March", "until next
+    week", "until the end of the year": a date, not a condition) or when the clause after it is
+    in the past ("did not reopen until the strike ended": both events are stated)."""
+    k = norms.index("until")
+    if not neg or neg[0][START] > k or k + 1 >= len(norms):
+        return 0.0
+    w = norms[k + 1]
+    if (
+        w in _UNTIL_TIME
+        or w[:1].isdigit()
+        or (w in _UNTIL_DETERMINERS and k + 2 < len(norms) and norms[k + 2] in _UNTIL_TIME_NOUNS)
+    ):
+        return 0.0
+    for t in norms[k + 1 : k + 5]:
+        if t in _UNTIL_PAST or (len(t) > 4 and t.endswith("ed")):
+            return 0.0
+    return UNTIL_STRENGTH
 
 
 def left_open(matches: list[Span]) -> float:

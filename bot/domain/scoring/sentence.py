@@ -14,7 +14,7 @@ from datetime import date
 from itertools import compress, islice
 from operator import itemgetter
 
-from .certainty import infinitive, left_open
+from .certainty import compared, held_until, infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
@@ -568,7 +568,7 @@ class SentenceAnalyser:
         scope = eng.scope
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
-            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to",),
+            _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to", "than", "until"),
             _NOT_AFTER, _PARALLEL,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
@@ -654,6 +654,9 @@ class SentenceAnalyser:
             if cues:
                 weigh_moves(eng, res, cues, layers, raw, norms, neg, acts, listed)
         hedges = layers.get("hedge")
+        if hedges and "than" in listed:
+            # "worse than analysts had forecast": a result, not a forecast
+            hedges = compared(hedges, norms)
         if hedges:
             # a weak cue repeated (will ... will ... will) is one modal frame, counted once
             strengths = {m[PHRASE]: m[PAYLOAD] for m in hedges}.values()
@@ -667,6 +670,9 @@ class SentenceAnalyser:
                 res.hedge += infinitive(raw, norms, marks, enacted)
             if opened is not None:
                 res.hedge += left_open(opened)
+            if "until" in listed and neg:
+                # "won't close until regulators approve": the event waits on a condition
+                res.hedge += held_until(norms, neg)
         # (has_digit() written out: ASCII text has a digit when marking them changes its bytes)
         digit = (
             (data := text.encode()).translate(DIGIT_MARKS) != data
