@@ -1,0 +1,59 @@
+"""Element cues made stricter to what SCORING.md §3 says an element is, by category of wording,
+each beside wording of the same element that must still be read (docs/scoring.md, "Stricter element
+cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
+unnamed source, and the like."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.element_eval import read_elements
+
+CASES: list[tuple[str, str, str, bool]] = [
+    # (category, element, sentence, read?)
+    # the mood of talks or an outcome with no text: a signal, but no hedged wording
+    ("unbound", "hedge", "Ottawa and Lima agreed a framework on copper quotas.", False),
+    ("unbound", "hedge", "Envoys called the copper talks in Lima constructive.", False),
+    (
+        "unbound",
+        "hedge",
+        "Ottawa and Lima reached an agreement in principle on copper duties.",
+        False,
+    ),
+    ("unbound", "hedge", "Ottawa may sign a copper framework with Lima.", True),
+    ("unbound", "hedge", "Ottawa is considering copper duties on Peru.", True),
+    # analysts and economists judge a move from outside: comment, no unnamed source
+    (
+        "commentators",
+        "anonymous",
+        "Analysts said the copper levy on Peru would change little.",
+        False,
+    ),
+    (
+        "commentators",
+        "anonymous",
+        "Economists say Ottawa's copper quota on Peru is cosmetic.",
+        False,
+    ),
+    (
+        "commentators",
+        "anonymous",
+        "Officials in Ottawa said the copper levy on Peru would stay.",
+        True,
+    ),
+    ("commentators", "anonymous", "Copper traders say Ottawa has stopped buying from Peru.", True),
+]
+
+
+@pytest.mark.parametrize(("category", "element", "text", "expected"), CASES)
+def test_element_is_read_only_as_scoring_defines_it(  # type: ignore[no-untyped-def]
+    score, category: str, element: str, text: str, expected: bool
+) -> None:
+    assert read_elements(score(text))[element] is expected, (category, text)
+
+
+def test_unbound_wording_still_lowers_clarity(score) -> None:  # type: ignore[no-untyped-def]
+    """A framework without text is no hedge, but it keeps the move a signal: it still costs
+    clarity points."""
+    notes = {e.note for e in score("Ottawa and Lima agreed a framework on copper quotas.").evidence}
+    assert "signal wording, nothing bound" in notes
