@@ -1,7 +1,8 @@
 """Element cues made stricter to what SCORING.md §3 says an element is, by category of wording,
 each beside wording of the same element that must still be read (docs/scoring.md, "Stricter element
 cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
-unnamed source, and the like."""
+unnamed source, a screening regime is the lever and not its enforcement, a gazette prints an act but
+speaks for no one, and the like."""
 
 from __future__ import annotations
 
@@ -42,6 +43,53 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("commentators", "anonymous", "Copper traders say Ottawa has stopped buying from Peru.", True),
+    # a screening regime named as the measure: the lever itself, not its enforcement
+    (
+        "screening",
+        "enforcement",
+        "Ottawa will raise its investment screening thresholds for copper.",
+        False,
+    ),
+    (
+        "screening",
+        "enforcement",
+        "Ottawa eased its screening of Peruvian investment in copper mines.",
+        False,
+    ),
+    (
+        "screening",
+        "enforcement",
+        "Lima tightened the screening rules for Canadian copper buyers.",
+        False,
+    ),
+    (
+        "screening",
+        "enforcement",
+        "Customs in Lima will screen every copper cargo bound for Canada.",
+        True,
+    ),
+    ("screening", "enforcement", "Banks must screen copper payments linked to Peru.", True),
+    # a gazette prints an act: an instrument, but no authority on the record unless one is named
+    (
+        "gazette",
+        "on_record",
+        "The copper decree on Peruvian ore appeared in the official gazette.",
+        False,
+    ),
+    ("gazette", "on_record", "A Federal Register notice sets copper duties on Peru at 12%.", False),
+    ("gazette", "instrument", "A Federal Register notice sets copper duties on Peru at 12%.", True),
+    (
+        "gazette",
+        "on_record",
+        "The copper notice, issued by the trade ministry, sets duties on Peru.",
+        True,
+    ),
+    (
+        "gazette",
+        "on_record",
+        "The trade ministry said the copper duties on Peru start in May.",
+        True,
+    ),
 ]
 
 

@@ -197,6 +197,7 @@ _PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally"
 _LEVELS = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
 _MEASURES = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
 _FIGURES = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
+_REGIMES = frozenset(load("clarity.toml")["classes"]["enforcement"]["regimes"])
 _GATED: dict[str, str] = {
     **dict.fromkeys(("withheld", "withholds", "withhold"), "own"),
     "unnamed": "unnamed",
@@ -206,6 +207,7 @@ _GATED: dict[str, str] = {
         "figures",
     ),
     **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
+    **dict.fromkeys(("screen", "screens", "screened", "screening"), "regime"),
     **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
     "said": "source",
 }
@@ -293,8 +295,8 @@ def _look_alike(
 ) -> bool:
     """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
     look-alike read from its context: a title or "said on" that names no source, a firm's own
-    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a market's
-    prices reverting."""
+    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a screening
+    regime named as the measure, a market's prices reverting."""
     if tag == "source":
         return name == "attribution" and _no_source(raw, norms, i, j, phrase)
     if tag == "own":
@@ -305,6 +307,8 @@ def _look_alike(
         return name in ("reversible", "reversion") and _revoked(norms, i, j)
     if tag == "figures":
         return name == "enforcement" and not _FIGURES.isdisjoint(norms[j : j + 3])
+    if tag == "regime":  # "investment screening thresholds": the lever, not its enforcement
+        return name == "enforcement" and not _REGIMES.isdisjoint(norms[max(0, i - 1) : j + 3])
     # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
     return (
         i > 0
