@@ -2,7 +2,7 @@
 each beside wording of the same element that must still be read (docs/scoring.md, "Stricter element
 cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
 unnamed source, a screening regime is the lever and not its enforcement, a gazette prints an act but
-speaks for no one, and the like."""
+speaks for no one, a tariff's effective rate is no effective date, and the like."""
 
 from __future__ import annotations
 
@@ -43,6 +43,27 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("commentators", "anonymous", "Copper traders say Ottawa has stopped buying from Peru.", True),
+    (
+        "commentators",
+        "on_record",
+        "Economists said Ottawa's copper quota on Peru is cosmetic.",
+        False,
+    ),
+    # the effective rate of a tariff is what it costs, not when it starts
+    (
+        "effective rate",
+        "date",
+        "Economists said the effective US tariff rate on Peru rose to 17%.",
+        False,
+    ),
+    ("effective rate", "date", "The effective average duty rate on Peruvian copper is 9%.", False),
+    (
+        "effective rate",
+        "date",
+        "Effective 1 May, the tariff rate on Peruvian copper rises to 17%.",
+        True,
+    ),
+    ("effective rate", "date", "The copper tariff on Peru is effective immediately.", True),
     # a screening regime named as the measure: the lever itself, not its enforcement
     (
         "screening",

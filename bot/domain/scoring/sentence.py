@@ -208,6 +208,7 @@ _GATED: dict[str, str] = {
     ),
     **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
     **dict.fromkeys(("screen", "screens", "screened", "screening"), "regime"),
+    "effective": "rate",
     **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
     "said": "source",
 }
@@ -296,7 +297,7 @@ def _look_alike(
     """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
     look-alike read from its context: a title or "said on" that names no source, a firm's own
     forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a screening
-    regime named as the measure, a market's prices reverting."""
+    regime named as the measure, a tariff's effective rate, a market's prices reverting."""
     if tag == "source":
         return name == "attribution" and _no_source(raw, norms, i, j, phrase)
     if tag == "own":
@@ -309,6 +310,8 @@ def _look_alike(
         return name == "enforcement" and not _FIGURES.isdisjoint(norms[j : j + 3])
     if tag == "regime":  # "investment screening thresholds": the lever, not its enforcement
         return name == "enforcement" and not _REGIMES.isdisjoint(norms[max(0, i - 1) : j + 3])
+    if tag == "rate":  # "the effective US tariff rate": what a tariff costs, not when it starts
+        return name == "effective" and _cost_rate(norms[j : j + 4])
     # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
     return (
         i > 0
@@ -316,6 +319,18 @@ def _look_alike(
         and not (i > 1 and norms[i - 2] in _MEASURES)
         and name in ("reversible", "reversion")
     )
+
+
+def _cost_rate(after: list[str]) -> bool:
+    """Whether the words after "effective" name a rate it qualifies ("effective US tariff rate",
+    "effective average duty rates"): "rate" within them, with no number or comma before it (as in
+    "effective 1 May, the rate rises")."""
+    for w in after:
+        if w in ("rate", "rates"):
+            return True
+        if w == "," or w[:1].isdigit():
+            return False
+    return False
 
 
 def _revoked(norms: list[str], i: int, j: int) -> bool:
