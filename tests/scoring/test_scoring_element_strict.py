@@ -2,7 +2,8 @@
 each beside wording of the same element that must still be read (docs/scoring.md, "Stricter element
 cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
 unnamed source, a screening regime is the lever and not its enforcement, a gazette prints an act but
-speaks for no one, a tariff's effective rate is no effective date, and the like."""
+speaks for no one, a tariff's effective rate is no effective date, "as soon as next week" is no condition, a
+permission on a proviso is no hedge, and the like."""
 
 from __future__ import annotations
 
@@ -111,6 +112,35 @@ CASES: list[tuple[str, str, str, bool]] = [
         "The trade ministry said the copper duties on Peru start in May.",
         True,
     ),
+    # "as soon as" a time says how early a move comes, not what it waits on
+    ("how soon", "condition", "Lima may lift copper duties on Canada as soon as next week.", False),
+    ("how soon", "condition", "Lima will lift copper duties on Canada as soon as Friday.", False),
+    (
+        "how soon",
+        "condition",
+        "Lima will lift copper duties as soon as Ottawa drops its levy.",
+        True,
+    ),
+    # a modal that grants a permission on a proviso its own subject must meet is no hedge
+    (
+        "permission",
+        "hedge",
+        "Copper exporters may keep their licences provided they accept audits.",
+        False,
+    ),
+    (
+        "permission",
+        "hedge",
+        "Smelters could ship copper to Canada provided that they file reports.",
+        False,
+    ),
+    (
+        "permission",
+        "hedge",
+        "Lima could resume copper sales to Canada provided Ottawa drops its levy.",
+        True,
+    ),
+    ("permission", "hedge", "Lima could resume copper sales to Canada next year.", True),
 ]
 
 

@@ -393,6 +393,37 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
 _TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
 
 
+_PERMISSIVE = frozenset(("may", "could", "can"))
+"""Modals that also grant a permission ("may keep their licences provided they …")."""
+_PROVISOS = frozenset(("provided", "providing"))
+_SUBJECT_PRONOUNS = frozenset(("they", "it", "he", "she", "we", "you"))
+
+
+def _permission(norms: list[str], j: int) -> bool:
+    """Whether a modal ending at ``j`` grants a permission on a proviso its own subject must meet,
+    within its sentence ("exporters may keep their licences provided they accept checks",
+    "chipmakers could ship provided that they get approval"), rather than saying what may happen
+    ("Beijing could resume deliveries provided Washington eases curbs")."""
+    for k in range(j, min(len(norms) - 1, j + 14)):
+        t = norms[k]
+        if t in _PROVISOS or (t == "as" and norms[k - 1] == "long"):
+            nxt = norms[k + 1]
+            if nxt == "that" and k + 2 < len(norms):
+                nxt = norms[k + 2]
+            return nxt in _SUBJECT_PRONOUNS
+        if t in (".", ";", "?", "!"):
+            return False
+    return False
+
+
+_SOON_TIMES = _TIME_WORDS | frozenset(
+    ("this", "next", "today", "tomorrow", "tonight", "possible", "monday", "tuesday", "wednesday",
+     "thursday", "friday", "saturday", "sunday")
+)  # fmt: skip
+"""Words after "as soon as" that say how early a move comes ("as soon as next week", "as soon as
+possible"), not what it waits on ("as soon as Ottawa drops its levy")."""
+
+
 def _time_bound(raw: str, norm: str) -> bool:
     """Whether a word after "only for" or "only until" starts a period or a date ("30 days",
     "six months", "September"), not what the move hangs on."""
@@ -816,6 +847,8 @@ class SentenceAnalyser:
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
+            if w in _PERMISSIVE and name == "hedge" and _permission(norms, j):
+                continue  # "exporters may keep their licences provided they accept audits"
             if cc.points > 0.0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
@@ -826,9 +859,17 @@ class SentenceAnalyser:
                 and _in_scope(neg, i, eng.negation_window, norms)
             ):  # "will not be lifted", "was not framed as temporary": a permanent move
                 continue
-            if name in _CONDITIONS and j < len(raw) and _time_bound(raw[j], norms[j]):
+            if (
+                name in _CONDITIONS
+                and j < len(raw)
+                and (
+                    _time_bound(raw[j], norms[j])
+                    or (j - i == 3 and norms[i + 1] == "soon" and norms[j] in _SOON_TIMES)
+                )
+            ):
                 # "valid only for 30 days", "runs only until 30 September": a time limit, no
-                # condition; what lasts only until a date is still reversible
+                # condition; what lasts only until a date is still reversible; "as soon as next
+                # week" says how early, not on what
                 if name != "conditional":
                     res.clarity.append((classes["reversible"], phrase))
                 continue
