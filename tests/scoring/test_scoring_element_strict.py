@@ -3,7 +3,7 @@ each beside wording of the same element that must still be read (docs/scoring.md
 cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
 unnamed source, a screening regime is the lever and not its enforcement, a gazette prints an act but
 speaks for no one, a tariff's effective rate is no effective date, "as soon as next week" is no condition, a
-permission on a proviso is no hedge, and the like."""
+permission on a proviso is no hedge, a list firms are added to is no counterparty, and the like."""
 
 from __future__ import annotations
 
@@ -141,6 +141,20 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("permission", "hedge", "Lima could resume copper sales to Canada next year.", True),
+    # a list firms are added to is no counterparty
+    (
+        "list",
+        "destination",
+        "Lima said violators will be added to the Unreliable Entity List.",
+        False,
+    ),
+    ("list", "destination", "Lima moved two copper traders to the Unverified List.", False),
+    ("list", "destination", "Lima added two Canadian copper traders to the Entity List.", True),
+    ("list", "destination", "Lima cut copper duties to Peru.", True),
+    # a quantifier between the preposition and the state: still a destination
+    ("quantifier", "destination", "Lima lifted its ban on all Canadian copper.", True),
+    ("quantifier", "destination", "Lima cut duties on a few Canadian copper goods.", True),
+    ("quantifier", "destination", "Lima lifted its ban on all copper imports.", False),
 ]
 
 

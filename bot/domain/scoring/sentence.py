@@ -393,6 +393,8 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
 _TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
 
 
+_DETERMINERS = frozenset(("the", "a", "an", "all", "any", "every", "its", "their", "few", "some"))
+"""Words between a destination's preposition and the state's name ("on all US beef")."""
 _PERMISSIVE = frozenset(("may", "could", "can"))
 """Modals that also grant a permission ("may keep their licences provided they …")."""
 _PROVISOS = frozenset(("provided", "providing"))
@@ -605,9 +607,22 @@ def _counterparty(
     for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+            if _a_list(raw, norms, t):
+                continue  # "added to the Unreliable Entity List": a list, no counterparty
             # in a headline in title case every word is capitalised
             return "" if _title_case(raw) else render(raw[k : t + 1])
     return ""
+
+
+def _a_list(raw: list[str], norms: list[str], t: int) -> bool:
+    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Unverified
+    List"): "list" ends its run of capitalised words."""
+    for x in range(t, min(len(raw), t + 5)):
+        if not raw[x][:1].isupper():
+            return False
+        if norms[x] == "list":
+            return True
+    return False
 
 
 class SentenceAnalyser:
@@ -949,7 +964,11 @@ class SentenceAnalyser:
             res.direction or not _statistic(res, listed, eng, norms)
         ):
             for _, _, i, j, _ in layers.get("actor", []):
-                k = i - 1 if i and norms[i - 1] not in {"the", "a"} else i - 2
+                k = i - 1
+                while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
+                    k -= 1  # "the ban on all US beef", "relief on a few US farm goods"
+                if norms[j - 1] == "list":
+                    continue  # "added to the Unreliable Entity List": a list, no counterparty
                 if k >= 0 and (
                     norms[k] in dest_words
                     # a trade party placed in a state ("a single customer in Korea")
