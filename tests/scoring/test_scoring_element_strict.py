@@ -3,7 +3,8 @@ each beside wording of the same element that must still be read (docs/scoring.md
 cues"): the mood of talks and an outcome with no text are no hedge, commentators by trade are no
 unnamed source, a screening regime is the lever and not its enforcement, a gazette prints an act but
 speaks for no one, a tariff's effective rate is no effective date, "as soon as next week" is no condition, a
-permission on a proviso is no hedge, a list firms are added to is no counterparty, and the like."""
+permission on a proviso is no hedge, a list firms are added to is no counterparty, an authority that speaks in lower case is on the
+record, and the like."""
 
 from __future__ import annotations
 
@@ -155,6 +156,28 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("quantifier", "destination", "Lima lifted its ban on all Canadian copper.", True),
     ("quantifier", "destination", "Lima cut duties on a few Canadian copper goods.", True),
     ("quantifier", "destination", "Lima lifted its ban on all copper imports.", False),
+    # an authority in lower case that speaks or publishes is on the record; one that only acts or
+    # is a place is not
+    (
+        "body speaks",
+        "on_record",
+        "The trade ministry hinted at more copper licences for Peru.",
+        True,
+    ),
+    (
+        "body speaks",
+        "on_record",
+        "Copper duties on Peru will stay, the finance department noted.",
+        True,
+    ),
+    ("body speaks", "on_record", "Canada's treasurer said copper duties on Peru will rise.", True),
+    (
+        "body speaks",
+        "on_record",
+        "The customs office reopened after the copper dispute with Peru.",
+        False,
+    ),
+    ("body speaks", "on_record", "Talks with the treasurer of Peru's copper board ended.", False),
 ]
 
 

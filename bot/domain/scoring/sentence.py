@@ -168,6 +168,7 @@ _AUTHORITIES = frozenset(_SPEAKER["authorities"])
 _TITLES = frozenset(_SPEAKER["titles"])
 _TITLE_OBJECTS = frozenset(_SPEAKER["title_objects"])
 _TITLE_STATEMENTS = frozenset(_SPEAKER["title_statements"])
+_BODY_SPEAKS = frozenset(_SPEAKER["speaks"])
 _NOT_ACTS = frozenset(_SPEAKER["not_acts"])
 _REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
 """Verbs by which a source reports or judges ("said", "argue", "indicated")."""
@@ -458,9 +459,14 @@ def _condition_at(raw: list[str], norms: list[str], who: list[Span]) -> int:
 def _body_acts(raw: list[str], norms: list[str], who: list[Span]) -> str:
     """A named official body that acts or reports in its own name, its verb in the past right
     after it ("the European Commission suspended", "the Treasury reported", "the Justice
-    Department charged"); not a body in lower case ("the office reopened"), nor a participle that
-    describes it ("the Commission based in Brussels"), nor a headline in title case."""
+    Department charged"); a body in lower case only with a verb of saying or publishing ("the
+    ministry hinted", not "the office reopened"); not a participle that describes it ("the
+    Commission based in Brussels"), nor a headline in title case."""
     for _, tag, k, _, _ in who:
+        if tag == "body" and k + 1 < len(norms) and raw[k][:1].islower():
+            if norms[k + 1] in _BODY_SPEAKS and raw[k + 1].islower() and not _title_case(raw):
+                return render(raw[k : k + 2])  # "the ministry hinted", "the department noted"
+            continue
         if tag == "body" and k + 1 < len(norms) and raw[k][:1].isupper():
             verb = raw[k + 1]
             if (
