@@ -158,6 +158,14 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("quantifier", "destination", "Lima lifted its ban on all copper imports.", False),
     # an authority in lower case that speaks or publishes is on the record; one that only acts or
     # is a place is not
+    ("body speaks", "on_record", "The ministry hinted at more export approvals.", True),
+    (
+        "body speaks",
+        "on_record",
+        "The ministry disclosed the names of the nine licensed firms.",
+        True,
+    ),
+    ("body speaks", "on_record", "The office reopened on Monday.", False),
     (
         "body speaks",
         "on_record",

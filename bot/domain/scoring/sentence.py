@@ -456,18 +456,19 @@ def _condition_at(raw: list[str], norms: list[str], who: list[Span]) -> int:
     return -1
 
 
-def _body_acts(raw: list[str], norms: list[str], who: list[Span]) -> str:
+def _body_acts(raw: list[str], norms: list[str], who: list[Span], beat: bool) -> str:
     """A named official body that acts or reports in its own name, its verb in the past right
     after it ("the European Commission suspended", "the Treasury reported", "the Justice
     Department charged"); a body in lower case only with a verb of saying or publishing ("the
     ministry hinted", not "the office reopened"); not a participle that describes it ("the
-    Commission based in Brussels"), nor a headline in title case."""
+    Commission based in Brussels"), nor a headline in title case. A body that acts counts in a
+    sentence on the beat's topics or states (``beat``); one that speaks or publishes in any."""
     for _, tag, k, _, _ in who:
-        if tag == "body" and k + 1 < len(norms) and raw[k][:1].islower():
-            if norms[k + 1] in _BODY_SPEAKS and raw[k + 1].islower() and not _title_case(raw):
-                return render(raw[k : k + 2])  # "the ministry hinted", "the department noted"
+        if tag != "body" or k + 1 >= len(norms):
             continue
-        if tag == "body" and k + 1 < len(norms) and raw[k][:1].isupper():
+        if norms[k + 1] in _BODY_SPEAKS and raw[k + 1].islower() and not _title_case(raw):
+            return render(raw[k : k + 2])  # "the ministry hinted", "the Treasury said"
+        if beat and raw[k][:1].isupper():
             verb = raw[k + 1]
             if (
                 verb.endswith("ed")
@@ -944,8 +945,7 @@ class SentenceAnalyser:
                     res.clarity.append((rec, speaker))
         if (
             "body" in tags
-            and ("topic" in layers or "actor" in layers)
-            and (body := _body_acts(raw, norms, who))
+            and (body := _body_acts(raw, norms, who, "topic" in layers or "actor" in layers))
             and all(cc.name not in ("attribution", "anonymous") for cc, _ in res.clarity)
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
