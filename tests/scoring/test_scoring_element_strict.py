@@ -186,6 +186,11 @@ CASES: list[tuple[str, str, str, bool]] = [
         False,
     ),
     ("body speaks", "on_record", "Talks with the treasurer of Peru's copper board ended.", False),
+    # a move set or hinted at is still to come: hedged wording
+    ("still to come", "hedge", "Lima is set to cut copper duties on Canada.", True),
+    ("still to come", "hedge", "The ministry hinted at more copper licences for Canada.", True),
+    ("still to come", "hedge", "Lima cut copper duties on Canada.", False),
+    ("still to come", "hedge", "Lima set a 5% copper duty on Canada.", False),
 ]
 
 

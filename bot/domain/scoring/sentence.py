@@ -945,8 +945,8 @@ class SentenceAnalyser:
                     res.clarity.append((rec, speaker))
         if (
             "body" in tags
-            and (body := _body_acts(raw, norms, who, "topic" in layers or "actor" in layers))
             and all(cc.name not in ("attribution", "anonymous") for cc, _ in res.clarity)
+            and (body := _body_acts(raw, norms, who, "topic" in layers or "actor" in layers))
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
         k = -1
