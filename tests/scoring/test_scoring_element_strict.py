@@ -191,6 +191,20 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("still to come", "hedge", "The ministry hinted at more copper licences for Canada.", True),
     ("still to come", "hedge", "Lima cut copper duties on Canada.", False),
     ("still to come", "hedge", "Lima set a 5% copper duty on Canada.", False),
+    # a detail not (yet) spelled out, or given without a word on it
+    (
+        "not spelled out",
+        "withheld",
+        "Lima has yet to spell out which copper grades the duty covers.",
+        True,
+    ),
+    (
+        "not spelled out",
+        "withheld",
+        "Lima approved copper cargoes without any word on their buyers.",
+        True,
+    ),
+    ("not spelled out", "withheld", "Lima spelled out which copper grades the duty covers.", False),
 ]
 
 
