@@ -205,6 +205,37 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("not spelled out", "withheld", "Lima spelled out which copper grades the duty covers.", False),
+    # an unnamed official who hints or suggests is an unnamed source
+    (
+        "unnamed hints",
+        "anonymous",
+        "Lima may cut copper duties on Canada, an official hinted.",
+        True,
+    ),
+    (
+        "unnamed hints",
+        "anonymous",
+        "A trade official in Lima suggested copper duties on Canada may fall.",
+        True,
+    ),
+    (
+        "unnamed hints",
+        "anonymous",
+        "Lima may cut copper duties on Canada, the trade minister hinted.",
+        False,
+    ),
+    (
+        "unnamed hints",
+        "anonymous",
+        "Lima will cut copper duties on Canada, an official said.",
+        True,
+    ),
+    (
+        "unnamed hints",
+        "anonymous",
+        "Duties stay, said Ana Ruiz, a former copper negotiator.",
+        False,
+    ),
 ]
 
 

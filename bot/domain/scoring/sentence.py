@@ -385,8 +385,14 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
             if raw[i] in PUNCT:
                 break
             if norms[i] in _INDEFINITE:
-                if i > 1 and raw[i - 1] == "," and raw[i - 2][:1].isupper():
+                if (
+                    i > 1
+                    and raw[i - 1] == ","
+                    and raw[i - 2][:1].isupper()
+                    and not _SAYING.isdisjoint(norms[max(0, i - 5) : i - 2])
+                ):
                     break  # "said Ana Ruiz, a former negotiator": the name before is the source
+                    # (not "duties on Canada, an official hinted")
                 return render(raw[i : k + 1])
     return ""
 
