@@ -236,6 +236,35 @@ CASES: list[tuple[str, str, str, bool]] = [
         "Duties stay, said Ana Ruiz, a former copper negotiator.",
         False,
     ),
+    # the noun "signal": a move read as one, no hedged wording; the verb still hedges
+    (
+        "signal noun",
+        "hedge",
+        "The copper waiver for Peru was seen as a conciliatory signal.",
+        False,
+    ),
+    ("signal noun", "hedge", "Lima signalled it would cut copper duties on Canada.", True),
+    ("signal noun", "hedge", "Lima signals that copper duties on Canada will fall.", True),
+    # how a measure will be checked, left unsaid: no enforcement
+    (
+        "check unsaid",
+        "enforcement",
+        "The copper pact with Peru is silent on how origin will be audited.",
+        False,
+    ),
+    (
+        "check unsaid",
+        "enforcement",
+        "Lima did not say how the copper quota would be enforced.",
+        False,
+    ),
+    (
+        "check unsaid",
+        "enforcement",
+        "Lima did not say which copper cargoes failed the audits.",
+        True,
+    ),
+    ("check unsaid", "enforcement", "Customs will audit every copper cargo from Peru.", True),
 ]
 
 

@@ -847,6 +847,9 @@ class SentenceAnalyser:
         # are violations that may emerge ("unless new violations emerge"), while checks a move
         # waits on are its verification ("provided buyers accept on-site audits")
         cond_end = -1
+        # where the last withheld-detail cue ends: checks it leaves unsaid are no enforcement
+        # ("is silent on how origin will be audited", "did not say how the quota is enforced")
+        held_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
             if name == _NOT_A_CUE:
@@ -877,6 +880,13 @@ class SentenceAnalyser:
                 continue
             if w in _PERMISSIVE and name == "hedge" and _permission(norms, j):
                 continue  # "exporters may keep their licences provided they accept audits"
+            if (
+                name == "enforcement"
+                and 0 <= held_end <= i < held_end + 8
+                and "how" in norms[held_end:i]
+                and _PUNCT_SET.isdisjoint(raw[held_end:i])
+            ):
+                continue
             if cc.points > 0.0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
@@ -905,6 +915,7 @@ class SentenceAnalyser:
             if phrase in _UNDATED:
                 undated = True
             if name == "withheld":
+                held_end = j
                 low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
