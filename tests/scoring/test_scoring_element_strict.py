@@ -265,6 +265,19 @@ CASES: list[tuple[str, str, str, bool]] = [
         True,
     ),
     ("check unsaid", "enforcement", "Customs will audit every copper cargo from Peru.", True),
+    # the month an idea was put forward dates no move
+    (
+        "idea dated",
+        "date",
+        "A copper price floor for Peru was first floated in May by miners.",
+        False,
+    ),
+    (
+        "idea dated",
+        "date",
+        "Lima floated in May a copper duty on Canada that starts in July.",
+        True,
+    ),
 ]
 
 
