@@ -278,6 +278,21 @@ CASES: list[tuple[str, str, str, bool]] = [
         "Lima floated in May a copper duty on Canada that starts in July.",
         True,
     ),
+    # a trade flow moving against a move in the background is a statistic: no destination
+    (
+        "flow",
+        "destination",
+        "Copper orders from Peru rose sharply ahead of the expected curbs.",
+        False,
+    ),
+    (
+        "flow",
+        "destination",
+        "Copper exports to Peru fell 20% after the tariffs took effect.",
+        False,
+    ),
+    ("flow", "date", "Copper exports to Peru fell 20% after the tariffs took effect in May.", True),
+    ("flow", "destination", "Lima cut copper duties on Peru, and exports rose 20%.", True),
 ]
 
 

@@ -19,7 +19,7 @@ from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine
-from .findings import CONTRIBUTION, CUE, MATERIAL, WHEN_CLASSES, SentenceResult
+from .findings import CONTRIBUTION, CUE, MATERIAL, NOTE, WHEN_CLASSES, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
@@ -544,7 +544,9 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     May"): a statistic, whose states and months are no destination or timeline of a measure
     (``listed``: the sentence's listed words, ``SentenceAnalyser``); a refusal ("declined to
     say how much") moves no flow."""
-    if res.direction or _FLOWS.isdisjoint(listed):
+    if _FLOWS.isdisjoint(listed) or any(
+        "background" not in f[NOTE].split("; ") for f in res.direction
+    ):  # a move only in the background ("rose ahead of the curbs") leaves the flow a statistic
         return False
     moves = eng.market_moves & listed
     if not moves or not moves <= _REFUSING:
@@ -776,6 +778,8 @@ class SentenceAnalyser:
             else _NO_DATES
         )
         if dates and (res.direction or not _statistic(res, listed, eng, norms)):
+            # (a move in the background still dates: "fell 20% after the tariffs took effect in
+            # May" gives the tariffs' month)
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -983,9 +987,7 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
-        if (layers.get("topic") or res.direction) and (
-            res.direction or not _statistic(res, listed, eng, norms)
-        ):
+        if (layers.get("topic") or res.direction) and not _statistic(res, listed, eng, norms):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1
                 while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
