@@ -544,10 +544,11 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     May"): a statistic, whose states and months are no destination or timeline of a measure
     (``listed``: the sentence's listed words, ``SentenceAnalyser``); a refusal ("declined to
     say how much") moves no flow."""
-    if _FLOWS.isdisjoint(listed) or any(
-        "background" not in f[NOTE].split("; ") for f in res.direction
-    ):  # a move only in the background ("rose ahead of the curbs") leaves the flow a statistic
+    if _FLOWS.isdisjoint(listed):
         return False
+    for f in res.direction:
+        if "background" not in f[NOTE]:
+            return False  # (a move only in the background, "rose ahead of the curbs", moves none)
     moves = eng.market_moves & listed
     if not moves or not moves <= _REFUSING:
         return bool(moves)
@@ -987,7 +988,9 @@ class SentenceAnalyser:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
-        if (layers.get("topic") or res.direction) and not _statistic(res, listed, eng, norms):
+        if (layers.get("topic") or res.direction) and (
+            _FLOWS.isdisjoint(listed) or not _statistic(res, listed, eng, norms)
+        ):
             for _, _, i, j, _ in layers.get("actor", []):
                 k = i - 1
                 while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
