@@ -293,6 +293,25 @@ CASES: list[tuple[str, str, str, bool]] = [
     ),
     ("flow", "date", "Copper exports to Peru fell 20% after the tariffs took effect in May.", True),
     ("flow", "destination", "Lima cut copper duties on Peru, and exports rose 20%.", True),
+    # a bare "pending" is a wait, not a condition; a measure suspended pending an outcome is one
+    (
+        "pending",
+        "condition",
+        "Customs detained 40 copper cargoes from Peru pending proof of origin.",
+        False,
+    ),
+    (
+        "pending",
+        "condition",
+        "Trading in the Lima copper miner was halted on Monday pending news.",
+        False,
+    ),
+    (
+        "pending",
+        "condition",
+        "Duties on Peruvian copper were suspended pending a WTO ruling.",
+        True,
+    ),
 ]
 
 
