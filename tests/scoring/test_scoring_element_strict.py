@@ -327,3 +327,18 @@ def test_unbound_wording_still_lowers_clarity(score) -> None:  # type: ignore[no
     clarity points."""
     notes = {e.note for e in score("Ottawa and Lima agreed a framework on copper quotas.").evidence}
     assert "signal wording, nothing bound" in notes
+
+
+UNTIL: list[tuple[str, bool]] = [
+    # a move that holds until a date lapses on it, also in an item without a publication date to
+    # give the date its year
+    ("Lima suspended copper duties on Peru until December 31.", True),
+    ("Copper duties on Peru stay at 5% until April 2.", True),
+    ("Lima suspended copper duties on Peru on December 31.", False),
+    ("Copper talks with Peru continue until Friday.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNTIL)
+def test_a_move_until_a_date_is_reversible_without_a_year(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text, published=None))["reversible"] is expected, text

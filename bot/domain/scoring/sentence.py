@@ -1037,5 +1037,16 @@ class SentenceAnalyser:
             default=None,
         )
         if not (cue[PAYLOAD] or resolved):
+            # a move that holds "until" a date lapses on it, also where the date's year is not
+            # known ("suspended until December 31" in an item without a publication date)
+            for m in matches:
+                if m[PHRASE] == "until":
+                    for d in dates:
+                        if d.text[:6].lower() == "until " or res.text[
+                            max(0, d.start - 6) : d.start
+                        ].lower().endswith("until "):
+                            lapse: Span = (m[0], True, m[START], m[END], m[PHRASE])
+                            res.reversion = Reversion(lapse, raw, d)
+                            return
             return
         res.reversion = Reversion(cue, raw, resolved)
