@@ -342,3 +342,17 @@ UNTIL: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), UNTIL)
 def test_a_move_until_a_date_is_reversible_without_a_year(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text, published=None))["reversible"] is expected, text
+
+
+CHARGED: list[tuple[str, bool]] = [
+    # those charged named between the verb and the offence: a prosecution; a fee charged is none
+    ("Lima charged three copper traders with fraud over exports to Peru.", True),
+    ("Regulators in Lima charged a group of copper brokers with fraud.", True),
+    ("Lima charged a 5% fee on copper from Peru.", False),
+    ("Lima charged Peruvian copper buyers higher port fees.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHARGED)
+def test_those_charged_with_an_offence_are_enforcement(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["enforcement"] is expected, text

@@ -210,6 +210,7 @@ _GATED: dict[str, str] = {
     **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
     **dict.fromkeys(("screen", "screens", "screened", "screening"), "regime"),
     "effective": "rate",
+    "charged": "charge",
     **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
     "said": "source",
 }
@@ -298,7 +299,8 @@ def _look_alike(
     """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
     look-alike read from its context: a title or "said on" that names no source, a firm's own
     forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a screening
-    regime named as the measure, a tariff's effective rate, a market's prices reverting."""
+    regime named as the measure, a tariff's effective rate, a fee charged, a market's prices
+    reverting."""
     if tag == "source":
         return name == "attribution" and _no_source(raw, norms, i, j, phrase)
     if tag == "own":
@@ -313,6 +315,8 @@ def _look_alike(
         return name == "enforcement" and not _REGIMES.isdisjoint(norms[max(0, i - 1) : j + 3])
     if tag == "rate":  # "the effective US tariff rate": what a tariff costs, not when it starts
         return name == "effective" and _cost_rate(norms[j : j + 4])
+    if tag == "charge":  # "charged three men with fraud", not "charged a 5% fee"
+        return name == "enforcement" and "with" not in norms[j : j + 6]
     # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
     return (
         i > 0
