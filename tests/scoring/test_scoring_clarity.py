@@ -212,10 +212,14 @@ def test_a_measure_under_review_is_hedged_wording(score) -> None:  # type: ignor
     assert not any(e.note == "hedged wording" for e in done.evidence)
 
 
-def test_an_act_in_a_gazette_is_an_instrument_on_the_record(score) -> None:  # type: ignore[no-untyped-def]
+def test_an_act_in_a_gazette_is_an_instrument_its_publisher_no_speaker(score) -> None:  # type: ignore[no-untyped-def]
+    """The gazette is where an act is printed; the authority that made it is on the record where
+    it is named (docs/scoring.md, "Stricter element cues")."""
     a = score("The Official Journal regulation imposes duties of 20% on steel from India.")
     assert "no formal instrument" not in said_missing(a)
-    assert any(e.note == "on-record attribution" for e in a.evidence)
+    assert not any(e.note == "on-record attribution" for e in a.evidence)
+    named = score("The regulation, published by the Commission, imposes duties on Indian steel.")
+    assert any(e.note == "on-record attribution" for e in named.evidence)
 
 
 def test_a_licensing_regime_named_by_what_it_requires_is_an_instrument(score) -> None:  # type: ignore[no-untyped-def]

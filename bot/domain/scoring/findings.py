@@ -39,6 +39,7 @@ signed contribution, a short note, whether it is an enacted material move, and t
 makes it and the state it is aimed at (ISO or bloc codes, or None). A plain tuple, like ``Span``."""
 CUE: Final = 0
 CONTRIBUTION: Final = 2
+NOTE: Final = 3
 MATERIAL: Final = 4
 """Where the parts of a ``Finding`` read one by one stand."""
 

@@ -19,7 +19,7 @@ from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import KIND_WORDS, LATE_YEAR, DateMention, date_kinds, find_dates
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import ClarityCue, Engine
-from .findings import CONTRIBUTION, CUE, MATERIAL, WHEN_CLASSES, SentenceResult
+from .findings import CONTRIBUTION, CUE, MATERIAL, NOTE, WHEN_CLASSES, SentenceResult
 from .lexicon import END, PAYLOAD, PHRASE, PUNCT, START, Span, load
 from .moves import PASSIVE_AUX, event_moves, pivot_moves, weigh_moves
 from .reversion import Reversion
@@ -168,6 +168,7 @@ _AUTHORITIES = frozenset(_SPEAKER["authorities"])
 _TITLES = frozenset(_SPEAKER["titles"])
 _TITLE_OBJECTS = frozenset(_SPEAKER["title_objects"])
 _TITLE_STATEMENTS = frozenset(_SPEAKER["title_statements"])
+_BODY_SPEAKS = frozenset(_SPEAKER["speaks"])
 _NOT_ACTS = frozenset(_SPEAKER["not_acts"])
 _REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
 """Verbs by which a source reports or judges ("said", "argue", "indicated")."""
@@ -197,6 +198,7 @@ _PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally"
 _LEVELS = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
 _MEASURES = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
 _FIGURES = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
+_REGIMES = frozenset(load("clarity.toml")["classes"]["enforcement"]["regimes"])
 _GATED: dict[str, str] = {
     **dict.fromkeys(("withheld", "withholds", "withhold"), "own"),
     "unnamed": "unnamed",
@@ -206,6 +208,9 @@ _GATED: dict[str, str] = {
         "figures",
     ),
     **dict.fromkeys(("revert", "reverts", "reverted", "reverting"), "revert"),
+    **dict.fromkeys(("screen", "screens", "screened", "screening"), "regime"),
+    "effective": "rate",
+    "charged": "charge",
     **dict.fromkeys((t.split()[0] for t in _TITLES), "source"),
     "said": "source",
 }
@@ -293,8 +298,9 @@ def _look_alike(
 ) -> bool:
     """Whether a cue (of class ``name`` at [i, j), its first word tagged in ``_GATED``) is a
     look-alike read from its context: a title or "said on" that names no source, a firm's own
-    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a market's
-    prices reverting."""
+    forecast withheld, an unnamed thing, a passing measure revoked, figures checked, a screening
+    regime named as the measure, a tariff's effective rate, a fee charged, a market's prices
+    reverting."""
     if tag == "source":
         return name == "attribution" and _no_source(raw, norms, i, j, phrase)
     if tag == "own":
@@ -305,6 +311,12 @@ def _look_alike(
         return name in ("reversible", "reversion") and _revoked(norms, i, j)
     if tag == "figures":
         return name == "enforcement" and not _FIGURES.isdisjoint(norms[j : j + 3])
+    if tag == "regime":  # "investment screening thresholds": the lever, not its enforcement
+        return name == "enforcement" and not _REGIMES.isdisjoint(norms[max(0, i - 1) : j + 3])
+    if tag == "rate":  # "the effective US tariff rate": what a tariff costs, not when it starts
+        return name == "effective" and _cost_rate(norms[j : j + 4])
+    if tag == "charge":  # "charged three men with fraud", not "charged a 5% fee"
+        return name == "enforcement" and "with" not in norms[j : j + 6]
     # "revert": prices or rates of a market, not a measure's ("tariff rates revert")
     return (
         i > 0
@@ -312,6 +324,18 @@ def _look_alike(
         and not (i > 1 and norms[i - 2] in _MEASURES)
         and name in ("reversible", "reversion")
     )
+
+
+def _cost_rate(after: list[str]) -> bool:
+    """Whether the words after "effective" name a rate it qualifies ("effective US tariff rate",
+    "effective average duty rates"): "rate" within them, with no number or comma before it (as in
+    "effective 1 May, the rate rises")."""
+    for w in after:
+        if w in ("rate", "rates"):
+            return True
+        if w == "," or w[:1].isdigit():
+            return False
+    return False
 
 
 def _revoked(norms: list[str], i: int, j: int) -> bool:
@@ -365,13 +389,52 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
             if raw[i] in PUNCT:
                 break
             if norms[i] in _INDEFINITE:
-                if i > 1 and raw[i - 1] == "," and raw[i - 2][:1].isupper():
+                if (
+                    i > 1
+                    and raw[i - 1] == ","
+                    and raw[i - 2][:1].isupper()
+                    and not _SAYING.isdisjoint(norms[max(0, i - 5) : i - 2])
+                ):
                     break  # "said Ana Ruiz, a former negotiator": the name before is the source
+                    # (not "duties on Canada, an official hinted")
                 return render(raw[i : k + 1])
     return ""
 
 
 _TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "all", "any", "every", "its", "their", "few", "some"))
+"""Words between a destination's preposition and the state's name ("on all US beef")."""
+_PERMISSIVE = frozenset(("may", "could", "can"))
+"""Modals that also grant a permission ("may keep their licences provided they …")."""
+_PROVISOS = frozenset(("provided", "providing"))
+_SUBJECT_PRONOUNS = frozenset(("they", "it", "he", "she", "we", "you"))
+
+
+def _permission(norms: list[str], j: int) -> bool:
+    """Whether a modal ending at ``j`` grants a permission on a proviso its own subject must meet,
+    within its sentence ("exporters may keep their licences provided they accept checks",
+    "chipmakers could ship provided that they get approval"), rather than saying what may happen
+    ("Beijing could resume deliveries provided Washington eases curbs")."""
+    for k in range(j, min(len(norms) - 1, j + 14)):
+        t = norms[k]
+        if t in _PROVISOS or (t == "as" and norms[k - 1] == "long"):
+            nxt = norms[k + 1]
+            if nxt == "that" and k + 2 < len(norms):
+                nxt = norms[k + 2]
+            return nxt in _SUBJECT_PRONOUNS
+        if t in (".", ";", "?", "!"):
+            return False
+    return False
+
+
+_SOON_TIMES = _TIME_WORDS | frozenset(
+    ("this", "next", "today", "tomorrow", "tonight", "possible", "monday", "tuesday", "wednesday",
+     "thursday", "friday", "saturday", "sunday")
+)  # fmt: skip
+"""Words after "as soon as" that say how early a move comes ("as soon as next week", "as soon as
+possible"), not what it waits on ("as soon as Ottawa drops its levy")."""
 
 
 def _time_bound(raw: str, norm: str) -> bool:
@@ -403,13 +466,19 @@ def _condition_at(raw: list[str], norms: list[str], who: list[Span]) -> int:
     return -1
 
 
-def _body_acts(raw: list[str], norms: list[str], who: list[Span]) -> str:
+def _body_acts(raw: list[str], norms: list[str], who: list[Span], beat: bool) -> str:
     """A named official body that acts or reports in its own name, its verb in the past right
     after it ("the European Commission suspended", "the Treasury reported", "the Justice
-    Department charged"); not a body in lower case ("the office reopened"), nor a participle that
-    describes it ("the Commission based in Brussels"), nor a headline in title case."""
+    Department charged"); a body in lower case only with a verb of saying or publishing ("the
+    ministry hinted", not "the office reopened"); not a participle that describes it ("the
+    Commission based in Brussels"), nor a headline in title case. A body that acts counts in a
+    sentence on the beat's topics or states (``beat``); one that speaks or publishes in any."""
     for _, tag, k, _, _ in who:
-        if tag == "body" and k + 1 < len(norms) and raw[k][:1].isupper():
+        if tag != "body" or k + 1 >= len(norms):
+            continue
+        if norms[k + 1] in _BODY_SPEAKS and raw[k + 1].islower() and not _title_case(raw):
+            return render(raw[k : k + 2])  # "the ministry hinted", "the Treasury said"
+        if beat and raw[k][:1].isupper():
             verb = raw[k + 1]
             if (
                 verb.endswith("ed")
@@ -479,8 +548,11 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     May"): a statistic, whose states and months are no destination or timeline of a measure
     (``listed``: the sentence's listed words, ``SentenceAnalyser``); a refusal ("declined to
     say how much") moves no flow."""
-    if res.direction or _FLOWS.isdisjoint(listed):
+    if _FLOWS.isdisjoint(listed):
         return False
+    for f in res.direction:
+        if "background" not in f[NOTE]:
+            return False  # (a move only in the background, "rose ahead of the curbs", moves none)
     moves = eng.market_moves & listed
     if not moves or not moves <= _REFUSING:
         return bool(moves)
@@ -555,9 +627,22 @@ def _counterparty(
     for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
         if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+            if _a_list(raw, norms, t):
+                continue  # "added to the Unreliable Entity List": a list, no counterparty
             # in a headline in title case every word is capitalised
             return "" if _title_case(raw) else render(raw[k : t + 1])
     return ""
+
+
+def _a_list(raw: list[str], norms: list[str], t: int) -> bool:
+    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Unverified
+    List"): "list" ends its run of capitalised words."""
+    for x in range(t, min(len(raw), t + 5)):
+        if not raw[x][:1].isupper():
+            return False
+        if norms[x] == "list":
+            return True
+    return False
 
 
 class SentenceAnalyser:
@@ -704,6 +789,8 @@ class SentenceAnalyser:
             else _NO_DATES
         )
         if dates and (res.direction or not _statistic(res, listed, eng, norms)):
+            # (a move in the background still dates: "fell 20% after the tariffs took effect in
+            # May" gives the tariffs' month)
             for d in dates:
                 # "in 2026 and 2027", "by 2030": a year still to come dates a commitment; one
                 # already past ("in 1986") is history
@@ -775,6 +862,9 @@ class SentenceAnalyser:
         # are violations that may emerge ("unless new violations emerge"), while checks a move
         # waits on are its verification ("provided buyers accept on-site audits")
         cond_end = -1
+        # where the last withheld-detail cue ends: checks it leaves unsaid are no enforcement
+        # ("is silent on how origin will be audited", "did not say how the quota is enforced")
+        held_end = -1
         for _, cc, i, j, phrase in layers.get("clarity", ()):
             name = cc.name
             if name == _NOT_A_CUE:
@@ -803,6 +893,15 @@ class SentenceAnalyser:
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
                 continue
+            if w in _PERMISSIVE and name == "hedge" and _permission(norms, j):
+                continue  # "exporters may keep their licences provided they accept audits"
+            if (
+                name == "enforcement"
+                and 0 <= held_end <= i < held_end + 8
+                and "how" in norms[held_end:i]
+                and _PUNCT_SET.isdisjoint(raw[held_end:i])
+            ):
+                continue
             if cc.points > 0.0 and neg and _in_scope(neg, i, eng.negation_window, norms):
                 continue
             if name in _REVERSIBLE and bg and _background_factor(bg, i, raw, eng) != 1.0:
@@ -813,9 +912,17 @@ class SentenceAnalyser:
                 and _in_scope(neg, i, eng.negation_window, norms)
             ):  # "will not be lifted", "was not framed as temporary": a permanent move
                 continue
-            if name in _CONDITIONS and j < len(raw) and _time_bound(raw[j], norms[j]):
+            if (
+                name in _CONDITIONS
+                and j < len(raw)
+                and (
+                    _time_bound(raw[j], norms[j])
+                    or (j - i == 3 and norms[i + 1] == "soon" and norms[j] in _SOON_TIMES)
+                )
+            ):
                 # "valid only for 30 days", "runs only until 30 September": a time limit, no
-                # condition; what lasts only until a date is still reversible
+                # condition; what lasts only until a date is still reversible; "as soon as next
+                # week" says how early, not on what
                 if name != "conditional":
                     res.clarity.append((classes["reversible"], phrase))
                 continue
@@ -823,6 +930,7 @@ class SentenceAnalyser:
             if phrase in _UNDATED:
                 undated = True
             if name == "withheld":
+                held_end = j
                 low = _held_back(norms, i, j)
                 for what, words in _WITHHELD_TOPICS.items():
                     if any(w in low for w in words):
@@ -869,9 +977,8 @@ class SentenceAnalyser:
                     res.clarity.append((rec, speaker))
         if (
             "body" in tags
-            and ("topic" in layers or "actor" in layers)
-            and (body := _body_acts(raw, norms, who))
             and all(cc.name not in ("attribution", "anonymous") for cc, _ in res.clarity)
+            and (body := _body_acts(raw, norms, who, "topic" in layers or "actor" in layers))
         ):  # "the European Commission suspended …", "the Treasury reported"
             res.clarity.append((classes["attribution"], body))
         k = -1
@@ -892,10 +999,14 @@ class SentenceAnalyser:
             res.clarity.append((q, render(raw[k : k + 2])))
         dest_words = eng.destination_words
         if (layers.get("topic") or res.direction) and (
-            res.direction or not _statistic(res, listed, eng, norms)
+            _FLOWS.isdisjoint(listed) or not _statistic(res, listed, eng, norms)
         ):
             for _, _, i, j, _ in layers.get("actor", []):
-                k = i - 1 if i and norms[i - 1] not in {"the", "a"} else i - 2
+                k = i - 1
+                while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
+                    k -= 1  # "the ban on all US beef", "relief on a few US farm goods"
+                if norms[j - 1] == "list":
+                    continue  # "added to the Unreliable Entity List": a list, no counterparty
                 if k >= 0 and (
                     norms[k] in dest_words
                     # a trade party placed in a state ("a single customer in Korea")
@@ -936,5 +1047,16 @@ class SentenceAnalyser:
             default=None,
         )
         if not (cue[PAYLOAD] or resolved):
+            # a move that holds "until" a date lapses on it, also where the date's year is not
+            # known ("suspended until December 31" in an item without a publication date)
+            for m in matches:
+                if m[PHRASE] == "until":
+                    for d in dates:
+                        if d.text[:6].lower() == "until " or res.text[
+                            max(0, d.start - 6) : d.start
+                        ].lower().endswith("until "):
+                            lapse: Span = (m[0], True, m[START], m[END], m[PHRASE])
+                            res.reversion = Reversion(lapse, raw, d)
+                            return
             return
         res.reversion = Reversion(cue, raw, resolved)
