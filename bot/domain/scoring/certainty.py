@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
+from typing import Final
 
 from .lexicon import PAYLOAD, PHRASE, START, Span, load
 
-_SPEC = load("clarity.toml")["certainty"]
-_POINTS: tuple[tuple[float, float], ...] = tuple(
+_SPEC: Final = load("clarity.toml")["certainty"]
+_POINTS: Final[tuple[tuple[float, float], ...]] = tuple(
     sorted((float(x), float(f)) for x, f in _SPEC["curve"])
 )
-_XS = tuple(x for x, _ in _POINTS)
-HEDGED_FACTOR = float(_SPEC["hedged"])
+_XS: Final = tuple(x for x, _ in _POINTS)
+HEDGED_FACTOR: Final = float(_SPEC["hedged"])
 """The further factor on a sentence the hedged flag marks."""
-SENTENCE_POINTS = float(_SPEC["sentence_points"])
+SENTENCE_POINTS: Final = float(_SPEC["sentence_points"])
 """What a salient sentence weighs in the item's factor beside the element points it earns."""
 
 
@@ -47,36 +48,36 @@ def certainty_factor(strength: float, hedged: bool) -> float:
     return f * HEDGED_FACTOR if hedged else f
 
 
-_INF = _SPEC["infinitive"]
-INFINITIVE_STRENGTH = float(_INF["strength"])
+_INF: Final = _SPEC["infinitive"]
+INFINITIVE_STRENGTH: Final = float(_INF["strength"])
 """What a verb in the infinitive adds to a sentence's uncertainty (not to its hedged flag)."""
-ENACTED_STRENGTH = float(_INF["enacted_strength"])
+ENACTED_STRENGTH: Final = float(_INF["enacted_strength"])
 """The same in a sentence that states an enacted material move: the purpose beside the move
 ("cut duties to ease a shortage") leaves the move itself done."""
-_BINDING = frozenset(_INF["binding"])
-SCHEDULED_STRENGTH = float(_INF["scheduled_strength"])
+_BINDING: Final = frozenset(_INF["binding"])
+SCHEDULED_STRENGTH: Final = float(_INF["scheduled_strength"])
 """What a verb after a word of schedule or resolve adds ("is due to vote", "agreed to meet")."""
-_SCHEDULED = frozenset(_INF["scheduled"])
-_SCHEDULED_AFTER_BE = frozenset(_INF["scheduled_after_be"])
-_BE = frozenset(_INF["be"])
-_STATED = frozenset(_INF["stated"])
-_PREPOSITION = frozenset(_INF["preposition"])
-_LEVEL_VERBS = frozenset(_INF["level_verbs"])
-_LEVEL_AFTER = frozenset(_INF["level_after"])
-_PERIOD_DET = frozenset(_INF["period_determiners"])
-_PERIODS = frozenset(_INF["periods"])
-_INSTRUMENTS = frozenset(_INF["instruments"])
-OPEN = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
+_SCHEDULED: Final = frozenset(_INF["scheduled"])
+_SCHEDULED_AFTER_BE: Final = frozenset(_INF["scheduled_after_be"])
+_BE: Final = frozenset(_INF["be"])
+_STATED: Final = frozenset(_INF["stated"])
+_PREPOSITION: Final = frozenset(_INF["preposition"])
+_LEVEL_VERBS: Final = frozenset(_INF["level_verbs"])
+_LEVEL_AFTER: Final = frozenset(_INF["level_after"])
+_PERIOD_DET: Final = frozenset(_INF["period_determiners"])
+_PERIODS: Final = frozenset(_INF["periods"])
+_INSTRUMENTS: Final = frozenset(_INF["instruments"])
+OPEN: Final = {str(k): float(v) for k, v in _SPEC["open"]["cues"].items()}
 """Phrases that leave an event open without hedging the wording, with what each adds to a
 sentence's uncertainty (not to its hedged flag): "refused to rule out", "is accused of"."""
-_NOT_VERBS = frozenset(_INF["not_verbs"])
-_NOUN_ENDINGS = tuple(_INF["noun_endings"])
-_VERB_ENDINGS = tuple(_INF["verb_endings"])
+_NOT_VERBS: Final = frozenset(_INF["not_verbs"])
+_NOUN_ENDINGS: Final = tuple(_INF["noun_endings"])
+_VERB_ENDINGS: Final = tuple(_INF["verb_endings"])
 
 
-_VERBS: dict[str, bool] = {}
+_VERBS: Final[dict[str, bool]] = {}
 """Words after "to" read so far, and whether each reads as a verb (a text has few of them)."""
-_VERBS_LIMIT = 16_384
+_VERBS_LIMIT: Final = 16_384
 
 
 def _verb(word: str) -> bool:
@@ -139,9 +140,9 @@ def infinitive(raw: list[str], norms: list[str], marks: list[Span], enacted: boo
     return out
 
 
-_COMPARED = _SPEC["compared"]
-_COMPARED_STEMS = tuple(_COMPARED["stems"])
-_COMPARED_WINDOW = int(_COMPARED["window"])
+_COMPARED: Final = _SPEC["compared"]
+_COMPARED_STEMS: Final = tuple(_COMPARED["stems"])
+_COMPARED_WINDOW: Final = int(_COMPARED["window"])
 
 
 def compared(hedges: list[Span], norms: list[str]) -> list[Span]:
@@ -161,13 +162,13 @@ def compared(hedges: list[Span], norms: list[str]) -> list[Span]:
     return out if len(out) < len(hedges) else hedges
 
 
-_UNTIL = _SPEC["until"]
-UNTIL_STRENGTH = float(_UNTIL["strength"])
+_UNTIL: Final = _SPEC["until"]
+UNTIL_STRENGTH: Final = float(_UNTIL["strength"])
 """What an event held back until a condition adds ("won't be final until regulators approve")."""
-_UNTIL_TIME = frozenset(_UNTIL["time_words"])
-_UNTIL_TIME_NOUNS = frozenset(_UNTIL["time_nouns"])
-_UNTIL_DETERMINERS = frozenset(_UNTIL["determiners"])
-_UNTIL_PAST = frozenset(_UNTIL["past"])
+_UNTIL_TIME: Final = frozenset(_UNTIL["time_words"])
+_UNTIL_TIME_NOUNS: Final = frozenset(_UNTIL["time_nouns"])
+_UNTIL_DETERMINERS: Final = frozenset(_UNTIL["determiners"])
+_UNTIL_PAST: Final = frozenset(_UNTIL["past"])
 
 
 def held_until(norms: list[str], neg: list[Span]) -> float:

@@ -7,24 +7,24 @@ import re
 from datetime import date, timedelta
 from itertools import compress, islice
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .text import has_digit
 
-_MONTHS = {
+_MONTHS: Final = {
     name.lower(): i
     for i in range(1, 13)
     for name in (calendar.month_name[i], calendar.month_abbr[i])
 }
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<{g}>(?:19|20)\d\d)"
+_MONTH: Final = r"(?P<{g}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY: Final = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR: Final = r"(?P<{g}>(?:19|20)\d\d)"
 
-_YEAR_WORDS = ("in", "by", "until", "before", "from", "through", "end of", "for", "the")
+_YEAR_WORDS: Final = ("in", "by", "until", "before", "from", "through", "end of", "for", "the")
 """What a year is set for or named by: the words before it that the year pattern reads."""
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     (
         "mdy",
@@ -85,7 +85,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?:" + "|".join(_YEAR_WORDS) + r")\s+(?P<y>20\d\d)\b", re.I),
     ),
 ]
-_NUMBER_WORDS = {
+_NUMBER_WORDS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "twelve": 12,
 }  # fmt: skip
@@ -104,7 +104,7 @@ _new = tuple.__new__
 _by_start = itemgetter(1)
 
 
-_MDAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MDAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -147,13 +147,13 @@ def _resolve(kind: str, g: dict[str, str | None], published: date | None) -> dat
     return candidate
 
 
-_NAMED = frozenset(("mdy", "dmy", "month"))
-LATE_YEAR = 9900
+_NAMED: Final = frozenset(("mdy", "dmy", "month"))
+LATE_YEAR: Final = 9900
 """From this publication year on, resolving a date can overflow ``date`` (and make the scorer fall
 back to neutral): callers that skip resolution must still resolve there."""
-_MONTH_PREFIXES = tuple(calendar.month_abbr[i] for i in range(1, 13))
+_MONTH_PREFIXES: Final = tuple(calendar.month_abbr[i] for i in range(1, 13))
 _WINDOW_BEFORE, _WINDOW_AFTER = 32, 26
-_MONTH_PREFIX_RE = re.compile("|".join(_MONTH_PREFIXES))
+_MONTH_PREFIX_RE: Final = re.compile("|".join(_MONTH_PREFIXES))
 
 
 def _month_windows(sentence: str) -> list[tuple[int, int]]:
@@ -172,8 +172,8 @@ def _month_windows(sentence: str) -> list[tuple[int, int]]:
     return merged
 
 
-_YEAR_DIGITS = re.compile(r"20\d\d")
-_YEAR_REACH = max(map(len, _YEAR_WORDS))
+_YEAR_DIGITS: Final = re.compile(r"20\d\d")
+_YEAR_REACH: Final = max(map(len, _YEAR_WORDS))
 
 
 def _year_windows(sentence: str) -> list[tuple[int, int]]:
@@ -196,7 +196,7 @@ def _year_windows(sentence: str) -> list[tuple[int, int]]:
     return merged
 
 
-_HINTS = {
+_HINTS: Final = {
     "iso": re.compile(r"-[01]\d-[0-3]\d\b"),
     "span": re.compile(r"\d[- ](?:day|week|month)\b", re.IGNORECASE),
 }
@@ -204,7 +204,7 @@ _HINTS = {
 a string) than the pattern, whose word boundary comes first and is tried at every character."""
 
 
-_TRIED: dict[frozenset[str] | None, list[tuple[str, re.Pattern[str]]]] = {}
+_TRIED: Final[dict[frozenset[str] | None, list[tuple[str, re.Pattern[str]]]]] = {}
 """The patterns tried for each set of kinds (``find_dates``), in their order."""
 
 
@@ -257,7 +257,7 @@ def find_dates(
     return out
 
 
-DATE_WORDS = frozenset(
+DATE_WORDS: Final = frozenset(
     [
         "january",
         "february",
@@ -291,20 +291,22 @@ DATE_WORDS = frozenset(
         "months",
     ]
 )
-_PLAIN_MONTHS = frozenset(
+_PLAIN_MONTHS: Final = frozenset(
     ("January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
      "Sept", "Oct", "Nov", "Dec")
 )  # fmt: skip
 """Month names as written: a date without a digit ("by August") needs one of these."""
-_UNIT_WORDS = frozenset(("day", "days", "week", "weeks", "month", "months"))
-YEAR_LIKE = frozenset(str(y) for y in range(1900, 2100))
-KIND_WORDS = DATE_WORDS | _UNIT_WORDS | YEAR_LIKE
+_UNIT_WORDS: Final = frozenset(("day", "days", "week", "weeks", "month", "months"))
+YEAR_LIKE: Final = frozenset(str(y) for y in range(1900, 2100))
+KIND_WORDS: Final = DATE_WORDS | _UNIT_WORDS | YEAR_LIKE
 """The words ``date_kinds`` tests a sentence's words against."""
 
 
-_YEAR_ONLY = frozenset(("year",))
-_YEAR_BEFORE = frozenset(("in", "by", "until", "before", "from", "through", "of", "for", "the"))
+_YEAR_ONLY: Final = frozenset(("year",))
+_YEAR_BEFORE: Final = frozenset(
+    ("in", "by", "until", "before", "from", "through", "of", "for", "the")
+)
 """Words before a year that the year pattern reads ("in 2026", "by 2030", "end of 2027")."""
 
 
@@ -348,7 +350,7 @@ def date_kinds(
     return frozenset(kinds)
 
 
-_FOR_SPAN = re.compile(
+_FOR_SPAN: Final = re.compile(
     r"^for\s+(?:the\s+next\s+|another\s+|a\s+further\s+)?(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"twelve)\s+(?P<u>days?|weeks?|months?)$",
     re.IGNORECASE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 import pycountry
 
@@ -125,7 +125,7 @@ def _add_all(index: PhraseIndex, layer: str, cues: list[str], payload: Any) -> N
         index.add(layer, cue, payload)
 
 
-_COMPLEMENTS = {
+_COMPLEMENTS: Final = {
     "directives": "directive",
     "to_forum": "to a forum",
     "to_recipient": "to a recipient",

@@ -9,18 +9,18 @@ from bot.domain.models import EvidenceKind
 from .engine import ClarityCue
 from .reversion import Reversion
 
-_NO_CUES: list[str] = []
-_NO_FRAMES: list[tuple[str, str]] = []
-_NO_WITHHELD: set[str] = set()
-_NO_MOVES: list[Finding] = []
+_NO_CUES: Final[list[str]] = []
+_NO_FRAMES: Final[list[tuple[str, str]]] = []
+_NO_WITHHELD: Final[set[str]] = set()
+_NO_MOVES: Final[list[Finding]] = []
 """Shared, never mutated: what a sentence without moves, entities, conditions, withheld details
 or scope cues holds (the analysis assigns a new list or set when it has one)."""
 
 
-ROUNDED: dict[float, float] = {}
+ROUNDED: Final[dict[float, float]] = {}
 """``round(x, 2)`` of the contributions seen so far: the moves of any text carry one of a few
 lexicon weights times a few factors, and a dictionary lookup costs a fraction of the rounding."""
-_ROUNDED_LIMIT = 16_384
+_ROUNDED_LIMIT: Final = 16_384
 
 
 def rounded(x: float) -> float:
@@ -43,11 +43,11 @@ NOTE: Final = 3
 MATERIAL: Final = 4
 """Where the parts of a ``Finding`` read one by one stand."""
 
-WHEN_CLASSES = frozenset(("effective", "deadline"))
+WHEN_CLASSES: Final = frozenset(("effective", "deadline"))
 """Clarity classes that give a date or deadline in words ("effective immediately", "next week")."""
 
 
-_DEFAULTS = (
+_DEFAULTS: Final = (
     _NO_MOVES, 0.0, False, _NO_CUES, _NO_CUES, None, _NO_CUES, _NO_WITHHELD, False, False, False,
     False, 0.0, 0.0, False, _NO_CUES, _NO_CUES, _NO_CUES, _NO_FRAMES,
 )  # fmt: skip

@@ -16,7 +16,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any, Final, NamedTuple
 
-PUNCT = frozenset('.,;:!?()"“”')
+PUNCT: Final = frozenset('.,;:!?()"“”')
 
 
 def is_acronym(raw: str) -> bool:
@@ -24,9 +24,11 @@ def is_acronym(raw: str) -> bool:
     return len(raw) > 1 and (raw.isupper() or "." in raw)
 
 
-_NOT_INFLECTIONS = frozenset(("plane", "planes", "bane", "cane", "fine", "fines", "bare", "bares"))
+_NOT_INFLECTIONS: Final = frozenset(
+    ("plane", "planes", "bane", "cane", "fine", "fines", "bare", "bares")
+)
 """Other words that the '+e' rule for stems (criticiz~, restor~) would wrongly produce."""
-_VOWELS = frozenset("aeiou")
+_VOWELS: Final = frozenset("aeiou")
 
 
 def inflect(word: str, irregular: Mapping[str, Iterable[str]]) -> set[str]:
@@ -93,12 +95,12 @@ _SIMPLE, _GENERAL, _BACK_ONLY, _NEXT = 0, 1, 2, 3
 """What a word's entry holds besides its single-word cues: nothing, phrases of any kind, only
 phrases that it continues after function words, or only phrases it starts that are told apart by
 their second word."""
-_CACHE_LIMIT = 200_000
-_NOT_BUSY: dict[str, int] = {}
+_CACHE_LIMIT: Final = 200_000
+_NOT_BUSY: Final[dict[str, int]] = {}
 """Shared, never written: the layers' ends of phrases found so far in a scan that has found none."""
-_UNSEEN: Any = object()
+_UNSEEN: Final[Any] = object()
 """What the memo answers for a word not looked up yet (truthy, unlike the None of a cue-less one)."""
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORDS: Final = frozenset(
     ("the", "a", "an", "to", "of", "in", "on", "for", "with", "as", "from", "at", "by", "and",
      "or", "is", "are", "was", "were", "has", "have", "had", "it", "its", "that", "this", "be",
      "said")
@@ -365,7 +367,7 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-LEXICON_FILES = (
+LEXICON_FILES: Final = (
     "events.toml",
     "modality.toml",
     "clarity.toml",

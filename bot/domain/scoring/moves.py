@@ -10,6 +10,7 @@ de-escalates, suspending *talks* escalates).
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import Final
 
 from .engine import Engine
 from .findings import ROUNDED, Finding, SentenceResult, rounded
@@ -22,44 +23,44 @@ from .scope import in_scope as _in_scope
 from .scope import is_passive as _is_passive
 from .scope import object_of as _object_of
 
-_SETTINGS = load("settings.toml")
-_S = _SETTINGS["sentence"]
+_SETTINGS: Final = load("settings.toml")
+_S: Final = _SETTINGS["sentence"]
 """The numbers of the sentence rules (see ``lexicons/settings.toml``)."""
-NEGATION_FACTOR = float(_S["negation_factor"])
-REPORTED_FACTOR = float(_S["reported_factor"])
-SECONDARY_DECAY = float(_S["secondary_decay"])
-SUBORDINATE_FACTOR = float(_S["subordinate_factor"])
-BOTH_WAYS_MIN = float(_S["both_ways_min"])
-_ABSENCE = frozenset(_SETTINGS["words"]["absence"])
-_EVENTS = load("events.toml")
-_REFUSAL_WINDOW = int(_EVENTS["refusals"]["window"])
-_BREAKS_BUT_AND = CLAUSE_BREAKS - {"and"}
-_DIRECTIVE_WINDOW = int(_EVENTS["directive_window"])
-_FORUMS = frozenset(_EVENTS["forums"])
-_GOVERNED_WINDOW = int(_EVENTS["governed_window"])
-_ON_SUBJECT = tuple(_EVENTS["pivots_intransitive"]["stems"])
-_MUNITIONS = tuple(_EVENTS["pivots_munitions"]["stems"])
-_MUNITION_TARGETS = frozenset(_EVENTS["pivots_munitions"]["targets"])
-_PASSIVE_AUX = frozenset(_SETTINGS["words"]["passive_aux"])
-PASSIVE_AUX = _PASSIVE_AUX
+NEGATION_FACTOR: Final = float(_S["negation_factor"])
+REPORTED_FACTOR: Final = float(_S["reported_factor"])
+SECONDARY_DECAY: Final = float(_S["secondary_decay"])
+SUBORDINATE_FACTOR: Final = float(_S["subordinate_factor"])
+BOTH_WAYS_MIN: Final = float(_S["both_ways_min"])
+_ABSENCE: Final = frozenset(_SETTINGS["words"]["absence"])
+_EVENTS: Final = load("events.toml")
+_REFUSAL_WINDOW: Final = int(_EVENTS["refusals"]["window"])
+_BREAKS_BUT_AND: Final = CLAUSE_BREAKS - {"and"}
+_DIRECTIVE_WINDOW: Final = int(_EVENTS["directive_window"])
+_FORUMS: Final = frozenset(_EVENTS["forums"])
+_GOVERNED_WINDOW: Final = int(_EVENTS["governed_window"])
+_ON_SUBJECT: Final = tuple(_EVENTS["pivots_intransitive"]["stems"])
+_MUNITIONS: Final = tuple(_EVENTS["pivots_munitions"]["stems"])
+_MUNITION_TARGETS: Final = frozenset(_EVENTS["pivots_munitions"]["targets"])
+_PASSIVE_AUX: Final = frozenset(_SETTINGS["words"]["passive_aux"])
+PASSIVE_AUX: Final = _PASSIVE_AUX
 """The forms of *be* the move rules test a whole sentence for (``listed`` of ``event_moves``)."""
-_PARTICIPANTS = frozenset(_EVENTS["participants"]["cues"])
-_BG_PREPOSITIONS = frozenset(load("modality.toml")["background"]["prepositions"])
-_REFUSAL_WEIGHT = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
-_VOLITION = frozenset(_SETTINGS["words"]["volition"])
-_REFUSING = frozenset(_SETTINGS["words"]["refusing_negation"])
-_PARTICIPLES = frozenset(form for forms in _EVENTS["irregular"].values() for form in forms)
-_PASSIVE_SUBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
+_PARTICIPANTS: Final = frozenset(_EVENTS["participants"]["cues"])
+_BG_PREPOSITIONS: Final = frozenset(load("modality.toml")["background"]["prepositions"])
+_REFUSAL_WEIGHT: Final = next(float(c["weight"]) for c in _EVENTS["category"] if c["code"] == "12")
+_VOLITION: Final = frozenset(_SETTINGS["words"]["volition"])
+_REFUSING: Final = frozenset(_SETTINGS["words"]["refusing_negation"])
+_PARTICIPLES: Final = frozenset(form for forms in _EVENTS["irregular"].values() for form in forms)
+_PASSIVE_SUBJECT_WINDOW: Final = int(_SETTINGS["windows"]["passive_object"])
 
 Cue = tuple[Span, float, str, str]
 """A move cue: the match, its weight, its mode (material or verbal) and its label."""
-_NO_MATCHES: list[Span] = []
-_NO_BREAKS: list[int] = []
-_NO_ROLES: tuple[None, None] = (None, None)
+_NO_MATCHES: Final[list[Span]] = []
+_NO_BREAKS: Final[list[int]] = []
+_NO_ROLES: Final[tuple[None, None]] = (None, None)
 
 
-_DETERMINERS = frozenset(_SETTINGS["words"]["determiners"])
-_NOT_NOUNS = frozenset(_SETTINGS["words"]["not_nouns"])
+_DETERMINERS: Final = frozenset(_SETTINGS["words"]["determiners"])
+_NOT_NOUNS: Final = frozenset(_SETTINGS["words"]["not_nouns"])
 
 
 def _attributive(norms: list[str], i: int) -> bool:

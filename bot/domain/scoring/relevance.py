@@ -16,27 +16,28 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from .engine import ScopeSettings
 from .findings import CUE, SentenceResult
 from .lexicon import load
 
-NO_ACTOR = "no state actor named"
-NO_MOVE = "no interstate or policy move"
-MAX_CUES = 8
+NO_ACTOR: Final = "no state actor named"
+NO_MOVE: Final = "no interstate or policy move"
+MAX_CUES: Final = 8
 """In-scope cues kept as evidence (all of them count in the score)."""
-_GROUPS: list[str] = load("scope.toml")["counterparts"]["phrases"]
-_COUNTERPARTS = re.compile(r"\b(?:" + "|".join(map(re.escape, _GROUPS)) + r")\b")
+_GROUPS: Final[list[str]] = load("scope.toml")["counterparts"]["phrases"]
+_COUNTERPARTS: Final = re.compile(r"\b(?:" + "|".join(map(re.escape, _GROUPS)) + r")\b")
 """States named as a group ("trading partners"): a second state beside a named one."""
-_GROUP_HEADS = tuple({g.split()[-1] for g in _GROUPS})
+_GROUP_HEADS: Final = tuple({g.split()[-1] for g in _GROUPS})
 """Their last words: a sentence without any of them names no group (a cheap test first)."""
-_WORD = re.compile(r"[a-z]+")
-_OPENING = load("scope.toml")["market_opening"]
-_OPEN_VERBS = frozenset(_OPENING["verbs"])
-_MARKETS = frozenset(_OPENING["markets"])
-_NOT_BETWEEN = frozenset(_OPENING["not_between"])
-_OPEN_WINDOW = int(_OPENING["window"])
-_NO_STATES: list[str] = []
+_WORD: Final = re.compile(r"[a-z]+")
+_OPENING: Final = load("scope.toml")["market_opening"]
+_OPEN_VERBS: Final = frozenset(_OPENING["verbs"])
+_MARKETS: Final = frozenset(_OPENING["markets"])
+_NOT_BETWEEN: Final = frozenset(_OPENING["not_between"])
+_OPEN_WINDOW: Final = int(_OPENING["window"])
+_NO_STATES: Final[list[str]] = []
 
 
 @dataclass(frozen=True, slots=True)

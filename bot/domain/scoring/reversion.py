@@ -4,6 +4,7 @@ restoration in August")."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Final
 
 from .dates import DateMention, span_days
 from .lexicon import END, PAYLOAD, PUNCT, START, Span, load
@@ -36,7 +37,7 @@ class Reversion:
         return phrase
 
 
-_EDGE_WORDS = frozenset(load("settings.toml")["words"]["edge_words"])
+_EDGE_WORDS: Final = frozenset(load("settings.toml")["words"]["edge_words"])
 
 
 def _clause_span(raw: list[str], i: int, j: int, width: int = 3) -> tuple[int, int]:
@@ -69,7 +70,7 @@ def _date_end(raw: list[str], text: str, lo: int, hi: int) -> int:
     return -1
 
 
-_START_KINDS = frozenset(("mdy", "dmy", "iso", "month"))
+_START_KINDS: Final = frozenset(("mdy", "dmy", "iso", "month"))
 
 
 def temporary_span(

@@ -9,9 +9,11 @@ in a passive, one governed by a preposition before it ("Sanctions on Russia were
 
 from __future__ import annotations
 
+from typing import Final
+
 from .lexicon import Span, is_acronym, load
 
-_GOVERNING = frozenset(load("settings.toml")["words"]["governing"])
+_GOVERNING: Final = frozenset(load("settings.toml")["words"]["governing"])
 """Words before an actor that make it something other than the subject of what follows."""
 
 

@@ -6,37 +6,38 @@ from __future__ import annotations
 import re
 from itertools import compress
 from operator import itemgetter
+from typing import Final
 
 from .dates import DATE_WORDS as _DATE_WORDS
 from .dates import YEAR_LIKE as _YEAR_LIKE
 from .engine import Engine, ScopeSettings
 from .lexicon import END, START, Span, load
 
-_SETTINGS = load("settings.toml")
-FORWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["forward_object"])
-BACKWARD_OBJECT_WINDOW = int(_SETTINGS["windows"]["backward_object"])
-PASSIVE_OBJECT_WINDOW = int(_SETTINGS["windows"]["passive_object"])
+_SETTINGS: Final = load("settings.toml")
+FORWARD_OBJECT_WINDOW: Final = int(_SETTINGS["windows"]["forward_object"])
+BACKWARD_OBJECT_WINDOW: Final = int(_SETTINGS["windows"]["backward_object"])
+PASSIVE_OBJECT_WINDOW: Final = int(_SETTINGS["windows"]["passive_object"])
 """A passive pivot ("sanctions on the country's banks were lifted") looks further back: its
 subject, however long, is what it acts on."""
-_WORDS = _SETTINGS["words"]
+_WORDS: Final = _SETTINGS["words"]
 """The small word lists of the span rules (see ``lexicons/settings.toml``, ``[words]``)."""
-_PASSIVE_AUX = frozenset(_WORDS["passive_aux"])
-_SUBJECT_RELATIVES = frozenset(_WORDS["subject_relatives"])
-_NOT_QUANTITY = frozenset(_WORDS["not_quantity"])
-_NOT_UNIT = frozenset(_WORDS["not_unit"])
-_AMOUNT_SUFFIXES = frozenset(_WORDS["amount_suffixes"])
-_LEAD_CHAR = itemgetter(slice(0, 1))
-_MOVE_LINKS = frozenset(_WORDS["move_links"])
-_CURRENCY = frozenset(_WORDS["currency_signs"])
-NUMBER_WORDS = frozenset(_WORDS["number_words"])
-_NOT_COUNTED = frozenset(_WORDS["not_counted"])
-_MOVE_AMOUNTS = frozenset(_WORDS["move_amounts"])
-_CITED_PEOPLE = frozenset(load("clarity.toml")["speaker"]["groups"])
+_PASSIVE_AUX: Final = frozenset(_WORDS["passive_aux"])
+_SUBJECT_RELATIVES: Final = frozenset(_WORDS["subject_relatives"])
+_NOT_QUANTITY: Final = frozenset(_WORDS["not_quantity"])
+_NOT_UNIT: Final = frozenset(_WORDS["not_unit"])
+_AMOUNT_SUFFIXES: Final = frozenset(_WORDS["amount_suffixes"])
+_LEAD_CHAR: Final = itemgetter(slice(0, 1))
+_MOVE_LINKS: Final = frozenset(_WORDS["move_links"])
+_CURRENCY: Final = frozenset(_WORDS["currency_signs"])
+NUMBER_WORDS: Final = frozenset(_WORDS["number_words"])
+_NOT_COUNTED: Final = frozenset(_WORDS["not_counted"])
+_MOVE_AMOUNTS: Final = frozenset(_WORDS["move_amounts"])
+_CITED_PEOPLE: Final = frozenset(load("clarity.toml")["speaker"]["groups"])
 """The people a report cites, also two words after a count ("two Indian officials said")."""
-_ECONOMY = frozenset(_WORDS["economy"])
-_CODE_LETTERS = frozenset("bcdefghijklmnopqrstuvwxyz")
+_ECONOMY: Final = frozenset(_WORDS["economy"])
+_CODE_LETTERS: Final = frozenset("bcdefghijklmnopqrstuvwxyz")
 """A single letter before a number makes it a code ("H-2A", "F-35"); "a" is the article."""
-CLAUSE_BREAKS = frozenset(load("modality.toml")["clause"]["breaks"])
+CLAUSE_BREAKS: Final = frozenset(load("modality.toml")["clause"]["breaks"])
 """Tokens that close a negation or modality scope (``[clause]`` of ``modality.toml``)."""
 
 
@@ -201,10 +202,10 @@ def is_venue(m: Span, norms: list[str], eng: Engine) -> bool:
     return (norms[i] if j - i == 1 else " ".join(norms[i:j])) in eng.venue_cities
 
 
-_COORDINATORS = frozenset(_WORDS["coordinators"])
-_COORDINATION_TOKENS = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
+_COORDINATORS: Final = frozenset(_WORDS["coordinators"])
+_COORDINATION_TOKENS: Final = _COORDINATORS | {w.capitalize() for w in _COORDINATORS} | {";"}
 """A sentence without any of these has no coordinate clause (a cheap test in C)."""
-_CLAUSE_MARKS = frozenset((";", ",", "while", "but"))
+_CLAUSE_MARKS: Final = frozenset((";", ",", "while", "but"))
 """The tokens after which ("," ";") or at which a coordinate clause begins."""
 
 
@@ -233,7 +234,7 @@ def coordinate_starts(raw: list[str]) -> list[int]:
     return out
 
 
-_NAMED_LAYERS = ("event", "pivot", "object")
+_NAMED_LAYERS: Final = ("event", "pivot", "object")
 
 
 def drop_inside_names(layers: dict[str, list[Span]]) -> None:

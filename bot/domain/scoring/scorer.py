@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
+from typing import Final
 
 from bot.domain.models import (
     Article,
@@ -33,18 +34,18 @@ from .tally import Roles as _Roles
 from .tally import Tally, lead_of, tally
 from .text import MAX_SENTENCE_CHARS, split_sentences, tokenize_all
 
-_ITEM = load("settings.toml")["item"]
+_ITEM: Final = load("settings.toml")["item"]
 """The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
-LABEL_THRESHOLD = float(_ITEM["label_threshold"])
-MIXED_MIN = float(_ITEM["mixed_min"])
-MIXED_RATIO = float(_ITEM["mixed_ratio"])
-HEDGED_SHARE = float(_ITEM["hedged_share"])
-SCORE_SCALE = float(_ITEM["score_scale"])
-CLARITY_DAMPING = float(_ITEM["clarity_damping"])
-DECAY = float(_ITEM["decay"])
-MAX_EVIDENCE = 30
-MAX_SUMMARY_SENTENCES = 3
-MAX_RELEVANCE_EVIDENCE = 4
+LABEL_THRESHOLD: Final = float(_ITEM["label_threshold"])
+MIXED_MIN: Final = float(_ITEM["mixed_min"])
+MIXED_RATIO: Final = float(_ITEM["mixed_ratio"])
+HEDGED_SHARE: Final = float(_ITEM["hedged_share"])
+SCORE_SCALE: Final = float(_ITEM["score_scale"])
+CLARITY_DAMPING: Final = float(_ITEM["clarity_damping"])
+DECAY: Final = float(_ITEM["decay"])
+MAX_EVIDENCE: Final = 30
+MAX_SUMMARY_SENTENCES: Final = 3
+MAX_RELEVANCE_EVIDENCE: Final = 4
 
 
 _EvDict = dict[str, str | float]
@@ -192,7 +193,7 @@ def _distinct(evidence: list[_Ev]) -> list[_Ev]:
     return out
 
 
-_SUFFIXES = ("ing", "ed", "es", "s", "d", "e")
+_SUFFIXES: Final = ("ing", "ed", "es", "s", "d", "e")
 
 
 @lru_cache(maxsize=8192)
@@ -301,7 +302,7 @@ def _missing(t: Tally) -> list[_EvDict]:
     return out
 
 
-_FUNCTION = frozenset(
+_FUNCTION: Final = frozenset(
     ("the", "a", "an", "of", "to", "in", "on", "and", "or", "its", "their", "that")
 )
 

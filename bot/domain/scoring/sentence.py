@@ -13,6 +13,7 @@ import re
 from datetime import date
 from itertools import compress, islice
 from operator import itemgetter
+from typing import Final
 
 from .certainty import compared, held_until, infinitive, left_open
 from .dates import DATE_WORDS as _DATE_WORDS
@@ -39,26 +40,28 @@ from .scope import is_venue as _is_venue
 from .scope import quantity_at as _quantity_at
 from .text import DIGIT_MARKS, Tokens, has_digit, render
 
-_SETTINGS = load("settings.toml")
-_S = _SETTINGS["sentence"]
-MAX_CONDITION_TOKENS = int(_S["max_condition_tokens"])
+_SETTINGS: Final = load("settings.toml")
+_S: Final = _SETTINGS["sentence"]
+MAX_CONDITION_TOKENS: Final = int(_S["max_condition_tokens"])
 """Words of a condition quoted in ``missing`` (see ``lexicons/settings.toml``)."""
-_WITHHELD_TOPICS: dict[str, tuple[str, ...]] = {
+_WITHHELD_TOPICS: Final[dict[str, tuple[str, ...]]] = {
     what: tuple(words) for what, words in _SETTINGS["withheld"].items()
 }
-_WITHHELD_BEFORE = 5
+_WITHHELD_BEFORE: Final = 5
 """Words before a withheld-detail cue read for what it holds back ("the buyers were not named")."""
-_CLAUSE_ENDS = frozenset(PUNCT) | {"but", "while", "whereas", "although", "though"}
+_CLAUSE_ENDS: Final = frozenset(PUNCT) | {"but", "while", "whereas", "although", "though"}
 """Where the detail a cue holds back ends after it ("did not say which buyers, but …")."""
-_CODES = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
-_GLUED_AMOUNT = re.compile(r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE)
+_CODES: Final = [c for c in load("clarity.toml")["quantity"]["currency"] if c[:1].isalpha()]
+_GLUED_AMOUNT: Final = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, _CODES)) + r")\d", re.IGNORECASE
+)
 """An amount written together with its currency code ("RM1m", "A$1bn")."""
-_ENDS = "".join(sorted({re.escape(c[-1]) for c in _CODES if c[-1].isalnum()}))
-_SIGNED = {
+_ENDS: Final = "".join(sorted({re.escape(c[-1]) for c in _CODES if c[-1].isalnum()}))
+_SIGNED: Final = {
     sign: "".join(sorted({re.escape(c[-2]) for c in _CODES if c[-1] == sign}))
     for sign in sorted({c[-1] for c in _CODES if not c[-1].isalnum()})
 }
-_GLUED_TAIL = re.compile(
+_GLUED_TAIL: Final = re.compile(
     rf"\d(?:(?<=[{_ENDS}]\d)"
     + "".join(rf"|(?<=[{before}]{re.escape(sign)}\d)" for sign, before in _SIGNED.items())
     + ")",
@@ -66,17 +69,25 @@ _GLUED_TAIL = re.compile(
 )
 """A digit right after the end of a currency code: what every glued amount has, found by a scan
 for digits (the amount's own pattern is tried at every character)."""
-_CAPITAL_MONTHS = frozenset({"May", "March"})
-_VERB_LAYERS = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
-_CURRENCY_SIGNS = frozenset(_SETTINGS["words"]["currency_signs"])
-_DATED = _DATE_WORDS | _YEAR_LIKE
+_CAPITAL_MONTHS: Final = frozenset({"May", "March"})
+_VERB_LAYERS: Final = frozenset({"event", "hedge", "irrealis", "pivot", "clarity"})
+_CURRENCY_SIGNS: Final = frozenset(_SETTINGS["words"]["currency_signs"])
+_DATED: Final = _DATE_WORDS | _YEAR_LIKE
 """A sentence without any of these has no date expression (one pass over its tokens)."""
-_DATE_PRIORITY = {"iso": 0, "mdy": 0, "dmy": 0, "month": 1, "relative": 2, "span": 2, "year": 3}
-_NO_MATCHES: list[Span] = []
+_DATE_PRIORITY: Final = {
+    "iso": 0,
+    "mdy": 0,
+    "dmy": 0,
+    "month": 1,
+    "relative": 2,
+    "span": 2,
+    "year": 3,
+}
+_NO_MATCHES: Final[list[Span]] = []
 """Shared, never mutated: what an absent layer reads as."""
-_NO_DATES: list[DateMention] = []
-_NO_TAGS: frozenset[str] = frozenset()
-_PUNCT_SET = frozenset(PUNCT)
+_NO_DATES: Final[list[DateMention]] = []
+_NO_TAGS: Final[frozenset[str]] = frozenset()
+_PUNCT_SET: Final = frozenset(PUNCT)
 
 
 def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
@@ -85,7 +96,7 @@ def _resolves(layers: dict[str, list[Span]], published: date | None) -> bool:
     return "reversion" in layers or (published is not None and published.year >= LATE_YEAR)
 
 
-_MONTH_BEFORE = frozenset(_SETTINGS["words"]["month_before"])
+_MONTH_BEFORE: Final = frozenset(_SETTINGS["words"]["month_before"])
 
 
 def _months(raw: list[str]) -> set[int]:
@@ -123,7 +134,7 @@ def _headline_future(layers: dict[str, list[Span]], acts: list[Span], norms: lis
             return
 
 
-_LEAD_CHAR = itemgetter(slice(0, 1))
+_LEAD_CHAR: Final = itemgetter(slice(0, 1))
 
 
 def _title_case(raw: list[str]) -> bool:
@@ -134,53 +145,53 @@ def _title_case(raw: list[str]) -> bool:
     return len(words) >= 3 and sum(map(str.isupper, words)) >= 0.8 * len(words)
 
 
-_NOT_NAMES = frozenset(load("clarity.toml")["destination"]["not_names"])
-_GRANTED = frozenset(load("clarity.toml")["destination"]["granted"])
-_TARGETS = frozenset(load("clarity.toml")["destination"]["targets"])
-_FLOWS = frozenset(load("clarity.toml")["destination"]["flows"])
-_HELD_BY = frozenset(load("clarity.toml")["destination"]["held_by"])
-_OF_THE = frozenset(load("clarity.toml")["destination"]["of_the"])
-_HOLDINGS = frozenset(load("clarity.toml")["destination"]["holdings"])
-_PARALLEL = frozenset(load("clarity.toml")["destination"]["parallel"])
-_TIMELINE = load("clarity.toml")["timeline"]
-_IN_FORCE = frozenset(_TIMELINE["in_force"])
-_DATED_BY = frozenset(_TIMELINE["dated_by"])
-_NOT_AFTER = frozenset(_TIMELINE["not_after"])
-_VAGUE = frozenset(_TIMELINE["vague"])
-_UNDATED = _IN_FORCE | _VAGUE
+_NOT_NAMES: Final = frozenset(load("clarity.toml")["destination"]["not_names"])
+_GRANTED: Final = frozenset(load("clarity.toml")["destination"]["granted"])
+_TARGETS: Final = frozenset(load("clarity.toml")["destination"]["targets"])
+_FLOWS: Final = frozenset(load("clarity.toml")["destination"]["flows"])
+_HELD_BY: Final = frozenset(load("clarity.toml")["destination"]["held_by"])
+_OF_THE: Final = frozenset(load("clarity.toml")["destination"]["of_the"])
+_HOLDINGS: Final = frozenset(load("clarity.toml")["destination"]["holdings"])
+_PARALLEL: Final = frozenset(load("clarity.toml")["destination"]["parallel"])
+_TIMELINE: Final = load("clarity.toml")["timeline"]
+_IN_FORCE: Final = frozenset(_TIMELINE["in_force"])
+_DATED_BY: Final = frozenset(_TIMELINE["dated_by"])
+_NOT_AFTER: Final = frozenset(_TIMELINE["not_after"])
+_VAGUE: Final = frozenset(_TIMELINE["vague"])
+_UNDATED: Final = _IN_FORCE | _VAGUE
 """Dates in words that may give the move none (``_undated``)."""
-_OWN_END = frozenset(_TIMELINE["own_end"])
+_OWN_END: Final = frozenset(_TIMELINE["own_end"])
 """Reversibility cues that are the move's own end ("be lifted"): a span after them is a timeline."""
-_UNDOES = frozenset(
+_UNDOES: Final = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "reversible" or "reversible" in spec.get("counts_as", ())
 )
 """Classes that read a move as one that can be undone or runs out."""
-_SPEAKER = load("clarity.toml")["speaker"]
-_SAYING = frozenset(_SPEAKER["verbs"])
-_NOT_SPEAKERS = frozenset(_SPEAKER["not_names"])
-_NOT_DECIDING = frozenset(_SPEAKER["not_deciding"])
-_UNNAMED = frozenset(_SPEAKER["unnamed"])
-_INDEFINITE = frozenset(_SPEAKER["indefinite"])
-_NOT_UNNAMED = frozenset(_SPEAKER["unnamed_not_before"])
-_AUTHORITIES = frozenset(_SPEAKER["authorities"])
-_TITLES = frozenset(_SPEAKER["titles"])
-_TITLE_OBJECTS = frozenset(_SPEAKER["title_objects"])
-_TITLE_STATEMENTS = frozenset(_SPEAKER["title_statements"])
-_BODY_SPEAKS = frozenset(_SPEAKER["speaks"])
-_NOT_ACTS = frozenset(_SPEAKER["not_acts"])
-_REPORTING = frozenset(_SPEAKER["reporting"]) | _SAYING
+_SPEAKER: Final = load("clarity.toml")["speaker"]
+_SAYING: Final = frozenset(_SPEAKER["verbs"])
+_NOT_SPEAKERS: Final = frozenset(_SPEAKER["not_names"])
+_NOT_DECIDING: Final = frozenset(_SPEAKER["not_deciding"])
+_UNNAMED: Final = frozenset(_SPEAKER["unnamed"])
+_INDEFINITE: Final = frozenset(_SPEAKER["indefinite"])
+_NOT_UNNAMED: Final = frozenset(_SPEAKER["unnamed_not_before"])
+_AUTHORITIES: Final = frozenset(_SPEAKER["authorities"])
+_TITLES: Final = frozenset(_SPEAKER["titles"])
+_TITLE_OBJECTS: Final = frozenset(_SPEAKER["title_objects"])
+_TITLE_STATEMENTS: Final = frozenset(_SPEAKER["title_statements"])
+_BODY_SPEAKS: Final = frozenset(_SPEAKER["speaks"])
+_NOT_ACTS: Final = frozenset(_SPEAKER["not_acts"])
+_REPORTING: Final = frozenset(_SPEAKER["reporting"]) | _SAYING
 """Verbs by which a source reports or judges ("said", "argue", "indicated")."""
-_GROUP_STOPS = frozenset(_SPEAKER["group_stops"])
-_NAMED_AFTER = frozenset(_SPEAKER["named_after"])
-_CONDITIONS = frozenset(
+_GROUP_STOPS: Final = frozenset(_SPEAKER["group_stops"])
+_NAMED_AFTER: Final = frozenset(_SPEAKER["named_after"])
+_CONDITIONS: Final = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "conditional" or "conditional" in spec.get("counts_as", ())
 )
 """Classes whose cue opens a condition quoted in ``missing`` ("only as long as …" too)."""
-_REVERSIBLE = frozenset(
+_REVERSIBLE: Final = frozenset(
     name
     for name, spec in load("clarity.toml")["classes"].items()
     if name == "reversible"
@@ -189,17 +200,17 @@ _REVERSIBLE = frozenset(
 """Classes that read a move as reversible and nothing else: none of them in a background clause
 ("after a three-year pause in contacts"); a snap-back stated as a possibility there is still a
 hedge."""
-_PERMANENT_IF_NEGATED = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
+_PERMANENT_IF_NEGATED: Final = frozenset(load("clarity.toml")["classes"]["reversible"]["negated"])
 """First words of the reversibility cues that a negation turns into permanence ("will not be
 lifted", "not temporary"); "will not be renewed" still lapses, so it is not one of them."""
-_REVOKED = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
-_PASSING = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
+_REVOKED: Final = frozenset(load("clarity.toml")["classes"]["reversible"]["revoked"])
+_PASSING: Final = frozenset(("temporary", "temporarily", "provisional", "provisionally", "interim"))
 """Reversibility cues of a measure's own passing nature, which its revocation makes final."""
-_LEVELS = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
-_MEASURES = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
-_FIGURES = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
-_REGIMES = frozenset(load("clarity.toml")["classes"]["enforcement"]["regimes"])
-_GATED: dict[str, str] = {
+_LEVELS: Final = frozenset(load("clarity.toml")["classes"]["reversible"]["levels"])
+_MEASURES: Final = frozenset(load("clarity.toml")["classes"]["reversible"]["measures"])
+_FIGURES: Final = frozenset(load("clarity.toml")["classes"]["enforcement"]["figures"])
+_REGIMES: Final = frozenset(load("clarity.toml")["classes"]["enforcement"]["regimes"])
+_GATED: Final[dict[str, str]] = {
     **dict.fromkeys(("withheld", "withholds", "withhold"), "own"),
     "unnamed": "unnamed",
     **dict.fromkeys(_PASSING, "passing"),
@@ -216,23 +227,23 @@ _GATED: dict[str, str] = {
 }
 """First words of cues whose look-alikes are told by their context (``_look_alike``): a cue
 starting with another word costs one failed lookup."""
-_OWN_ACCOUNTS = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accounts"])
-_UNNAMED_PERSONS = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
-_DENIED = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
-_DENIAL_HEADS = frozenset(d.split()[0] for d in _DENIED)
-_INVERTED = frozenset(
+_OWN_ACCOUNTS: Final = frozenset(load("clarity.toml")["classes"]["withheld"]["own_accounts"])
+_UNNAMED_PERSONS: Final = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
+_DENIED: Final = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
+_DENIAL_HEADS: Final = frozenset(d.split()[0] for d in _DENIED)
+_INVERTED: Final = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
 """First words of a condition written without "if" ("Should talks fail, …")."""
-_NOT_A_CUE = "not_a_cue"
+_NOT_A_CUE: Final = "not_a_cue"
 """The class of look-alikes ("temporary staff", "as expected"): they hide the cue inside them."""
-_LOOK_ALIKES: dict[str, set[str]] = {}
+_LOOK_ALIKES: Final[dict[str, set[str]]] = {}
 for _first, _second in map(str.split, load("clarity.toml")["classes"][_NOT_A_CUE]["overlapping"]):
     _LOOK_ALIKES.setdefault(_second, set()).add(_first)
 """Two-word look-alikes that also hide a cue ending on their first word, as second word -> first
 words ("the commission's order book": the scan's longest match at each position reads
 "commission order" first)."""
-_CITED = "cited"
+_CITED: Final = "cited"
 """The class of a source cited ("according to …"), on the record when an authority is named."""
 
 
@@ -401,15 +412,17 @@ def _unnamed(raw: list[str], norms: list[str]) -> str:
     return ""
 
 
-_TIME_WORDS = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
+_TIME_WORDS: Final = _DATE_WORDS | _NUMBER_WORDS | frozenset(("one",))
 
 
-_DETERMINERS = frozenset(("the", "a", "an", "all", "any", "every", "its", "their", "few", "some"))
+_DETERMINERS: Final = frozenset(
+    ("the", "a", "an", "all", "any", "every", "its", "their", "few", "some")
+)
 """Words between a destination's preposition and the state's name ("on all US beef")."""
-_PERMISSIVE = frozenset(("may", "could", "can"))
+_PERMISSIVE: Final = frozenset(("may", "could", "can"))
 """Modals that also grant a permission ("may keep their licences provided they …")."""
-_PROVISOS = frozenset(("provided", "providing"))
-_SUBJECT_PRONOUNS = frozenset(("they", "it", "he", "she", "we", "you"))
+_PROVISOS: Final = frozenset(("provided", "providing"))
+_SUBJECT_PRONOUNS: Final = frozenset(("they", "it", "he", "she", "we", "you"))
 
 
 def _permission(norms: list[str], j: int) -> bool:
@@ -429,7 +442,7 @@ def _permission(norms: list[str], j: int) -> bool:
     return False
 
 
-_SOON_TIMES = _TIME_WORDS | frozenset(
+_SOON_TIMES: Final = _TIME_WORDS | frozenset(
     ("this", "next", "today", "tomorrow", "tonight", "possible", "monday", "tuesday", "wednesday",
      "thursday", "friday", "saturday", "sunday")
 )  # fmt: skip
@@ -539,7 +552,7 @@ def _acted_on(layers: dict[str, list[Span]], raw: list[str], norms: list[str]) -
     return ""
 
 
-_REFUSING = frozenset(("declined", "declines", "declining", "decline"))
+_REFUSING: Final = frozenset(("declined", "declines", "declining", "decline"))
 """Market-move words that are a refusal before "to" ("declined to say how much")."""
 
 

@@ -7,6 +7,8 @@ factor (``certainty.py``) and its entities. The scorer turns the tally into a ve
 
 from __future__ import annotations
 
+from typing import Final
+
 from bot.domain.models import EvidenceKind
 
 from .certainty import SENTENCE_POINTS, certainty_factor
@@ -14,16 +16,16 @@ from .engine import ClarityCue
 from .findings import ROUNDED, WHEN_CLASSES, SentenceResult, rounded
 from .lexicon import load
 
-_ITEM = load("settings.toml")["item"]
+_ITEM: Final = load("settings.toml")["item"]
 """The numbers that combine sentences into an item verdict (see ``lexicons/settings.toml``)."""
-TITLE_WEIGHT = float(_ITEM["title_weight"])
-LEAD_SENTENCES = int(_ITEM["lead_sentences"])
-LATE_WEIGHT = float(_ITEM["late_weight"])
-HEDGED_WEIGHT = float(_ITEM["hedged_weight"])
+TITLE_WEIGHT: Final = float(_ITEM["title_weight"])
+LEAD_SENTENCES: Final = int(_ITEM["lead_sentences"])
+LATE_WEIGHT: Final = float(_ITEM["late_weight"])
+HEDGED_WEIGHT: Final = float(_ITEM["hedged_weight"])
 
-_CLARITY = load("clarity.toml")
-_CLASSES = _CLARITY["classes"]
-_COUNTS_AS: dict[str, tuple[ClarityCue, ...]] = {
+_CLARITY: Final = load("clarity.toml")
+_CLASSES: Final = _CLARITY["classes"]
+_COUNTS_AS: Final[dict[str, tuple[ClarityCue, ...]]] = {
     name: tuple(
         ClarityCue(
             other,
@@ -37,8 +39,8 @@ _COUNTS_AS: dict[str, tuple[ClarityCue, ...]] = {
     if spec.get("counts_as")
 }
 """A class whose cue counts as a cue of each of several classes (``counts_as`` in the table)."""
-_DEST = _CLARITY["destination"]
-_COUNTERPARTY = ClarityCue(
+_DEST: Final = _CLARITY["destination"]
+_COUNTERPARTY: Final = ClarityCue(
     "destination", float(_DEST["points"]), float(_DEST["cap"]), "named destination or counterparty"
 )
 
@@ -211,7 +213,7 @@ def tally(results: list[SentenceResult], has_title: bool) -> Tally:
     return t
 
 
-_SPECIAL = frozenset((*_COUNTS_AS, "anonymous"))
+_SPECIAL: Final = frozenset((*_COUNTS_AS, "anonymous"))
 """Classes that change how a sentence's cues are counted (``_count_clarity``)."""
 
 

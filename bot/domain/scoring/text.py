@@ -9,24 +9,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from operator import methodcaller
+from typing import Final
 
-MAX_CHARS = 40_000
+MAX_CHARS: Final = 40_000
 """Only this many characters of an article body are scored (about 6,000 words)."""
-MAX_SENTENCES = 150
+MAX_SENTENCES: Final = 150
 """Only this many sentences of an article are scored."""
-MAX_SENTENCE_CHARS = 600
+MAX_SENTENCE_CHARS: Final = 600
 """A run-on 'sentence' (tables, lists without punctuation) is cut to this length."""
 
-_CLOSE = r"[\"”’)\]]*"
-_NEXT = r"\s+(?=[\"“(\[]?[A-Z0-9])"
-_BOUNDARY = re.compile(rf"(\.{_CLOSE}){_NEXT}")
+_CLOSE: Final = r"[\"”’)\]]*"
+_NEXT: Final = r"\s+(?=[\"“(\[]?[A-Z0-9])"
+_BOUNDARY: Final = re.compile(rf"(\.{_CLOSE}){_NEXT}")
 """A sentence end after a full stop: a pattern that starts with one character is searched for
 like a string, many times faster than one that starts with a class of them ("[.!?]")."""
-_OTHER_BOUNDARY = re.compile(rf"([!?]{_CLOSE}){_NEXT}")
+_OTHER_BOUNDARY: Final = re.compile(rf"([!?]{_CLOSE}){_NEXT}")
 """A sentence end after "!" or "?" (only searched for in paragraphs that have one)."""
-_ASCII_SPACES = ("\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+_ASCII_SPACES: Final = ("\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
 """The ASCII whitespace other than the space and the newline."""
-_ABBREV = frozenset(
+_ABBREV: Final = frozenset(
     (
         "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep",
         "st", "jr", "sr", "no", "nos", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr",
@@ -34,11 +35,11 @@ _ABBREV = frozenset(
         "messrs", "rev", "fig", "approx",
     )
 )  # fmt: skip
-_SENT = "\x02"
-_DOT = "\x03"
+_SENT: Final = "\x02"
+_DOT: Final = "\x03"
 # (old, new) pairs applied to the whole article in order; none may create or remove a token in
 # one spelling and not the other, so the as-written and normalised token lists stay aligned.
-_PAD = (
+_PAD: Final = (
     (", ", " , "),
     ("; ", " ; "),
     (": ", " : "),
@@ -65,15 +66,15 @@ _PAD = (
     ("…", " … "),
     ("-", " "),
 )
-_PADDING = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
+_PADDING: Final = tuple((old, new, old.strip(" ")[:1] if len(old) > 1 else "") for old, new in _PAD)
 """``_PAD`` with, for a pattern of two characters, its character other than the space: searched
 for first, like a string (the two-character search tests every character of the text)."""
-_ASCII_PADDING = tuple(p for p in _PADDING if p[0].isascii())
+_ASCII_PADDING: Final = tuple(p for p in _PADDING if p[0].isascii())
 """The patterns of ``_PADDING`` that ASCII text can hold (the others are skipped there)."""
-_NORM = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
-_ASCII_NORM = tuple(p for p in _NORM if p[0].isascii())
-_TOKEN_RE = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
-PUNCT = frozenset('.,;:!?()"“”')
+_NORM: Final = (("’", "'"), ("'s ", " "), (" . ", f" {_DOT} "), (".", ""), (_DOT, "."))
+_ASCII_NORM: Final = tuple(p for p in _NORM if p[0].isascii())
+_TOKEN_RE: Final = re.compile(r"\d+(?:[.,:]\d+)*|[^\W_]+(?:['’.][^\W_]+)*|[^\w\s-]")
+PUNCT: Final = frozenset('.,;:!?()"“”')
 
 Tokens = tuple[list[str], list[str]]
 """A sentence's tokens as written and normalised (lower case, no possessive, no inner dots)."""
@@ -172,8 +173,8 @@ def tokenize_all(sentences: list[str]) -> list[Tokens]:
     ]
 
 
-_DIGIT = re.compile(r"\d")
-DIGIT_MARKS = bytes.maketrans(b"0123456789", b"##########")
+_DIGIT: Final = re.compile(r"\d")
+DIGIT_MARKS: Final = bytes.maketrans(b"0123456789", b"##########")
 """A byte table that marks the ten ASCII digits (``#``) and keeps every other byte."""
 
 
@@ -186,7 +187,7 @@ def has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
-_RENDERED_MARKS = frozenset("%,$.()")
+_RENDERED_MARKS: Final = frozenset("%,$.()")
 """The characters that ``render`` moves a space away from (one in each of its patterns)."""
 
 
