@@ -3,6 +3,7 @@
     python -m bot.native_build            build, unless the build on disk is current
     python -m bot.native_build --force    build again
     python -m bot.native_build --check    say whether the compiled scorer is in use; exit 1 if not
+    python -m bot.native_build --refresh  build again if an earlier build is out of date (./dev run)
 
 The scorer is plain, fully typed Python; mypyc (part of mypy) turns its modules into C extensions
 that give the same results about a third faster. ``./dev setup`` runs this. It needs mypy,
@@ -92,18 +93,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="build even if the build is current")
     parser.add_argument("--check", action="store_true", help="only say whether it is in use")
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="build again only where an earlier build is out of date; say nothing otherwise",
+    )
     args = parser.parse_args(argv)
 
-    from bot.domain.scoring import compiled, native_dir
+    from bot.domain.scoring import NATIVE_DIR, NATIVE_RECORD, compiled, native_dir
 
     package = package_dir()
     if args.check:
         if compiled():
-            print(f"the scorer runs compiled ({package / '_native'})")
+            print(f"the scorer runs compiled ({package / NATIVE_DIR})")
             return 0
-        print("the scorer runs as Python source (no current build; python -m bot.native_build)")
+        reason = (
+            "SIGNALBOT_PURE_PYTHON is set"
+            if os.environ.get("SIGNALBOT_PURE_PYTHON")
+            else "no current build; python -m bot.native_build"
+        )
+        print(f"the scorer runs as Python source ({reason})")
         return 1
-    if not args.force and native_dir(package) is not None:
+    if args.refresh:  # `./dev run` after a pull or an edit: keep a compiled scorer current
+        if not (package / NATIVE_DIR / NATIVE_RECORD).exists() or native_dir(package) is not None:
+            return 0
+        print("the scorer changed since it was compiled", file=sys.stderr)
+    elif not args.force and native_dir(package) is not None:
         print("the compiled scorer is up to date")
         return 0
     if (why := missing_tools()) is not None:

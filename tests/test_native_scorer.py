@@ -117,3 +117,48 @@ def test_compiled_and_source_scorers_write_the_same_analysis(tmp_path: Path) -> 
     assert native.returncode == source.returncode == 0, native.stderr + source.stderr
     assert native.stdout.count(b"\n") == len(batch.read_text().splitlines())
     assert native.stdout == source.stdout
+
+
+@pytest.fixture
+def builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """``python -m bot.native_build`` on a package of its own, the compiler replaced by a
+    recorder that writes the record a real build would."""
+    import bot.native_build as native_build
+
+    package = _package(tmp_path)
+    done: list[Path] = []
+
+    def build(where: Path, log: Path) -> None:
+        done.append(where)
+        (where / NATIVE_DIR).mkdir(exist_ok=True)
+        (where / NATIVE_DIR / NATIVE_RECORD).write_text(native_record(where))
+
+    monkeypatch.setattr(native_build, "package_dir", lambda: package)
+    monkeypatch.setattr(native_build, "missing_tools", lambda: None)
+    monkeypatch.setattr(native_build, "build", build)
+    return done
+
+
+def test_refresh_builds_nothing_where_nothing_was_built(
+    builds: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.native_build import main
+
+    assert main(["--refresh"]) == 0
+    assert builds == []
+    assert capsys.readouterr().err == ""  # a machine without a compiler hears nothing each run
+
+
+def test_refresh_builds_again_only_a_build_that_is_out_of_date(
+    builds: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.native_build import main, package_dir
+
+    assert main([]) == 0  # the first build
+    assert main(["--refresh"]) == 0  # current: nothing to do
+    assert len(builds) == 1
+    (package_dir() / "engine.py").write_text("X = 2  # edited, as after a pull\n")
+    assert main(["--refresh"]) == 0
+    assert len(builds) == 2
+    assert "changed since it was compiled" in capsys.readouterr().err
+    assert native_dir(package_dir()) is not None

@@ -11,7 +11,8 @@ The modules of this package may also be compiled to C extensions with mypyc
 (``python -m bot.native_build``, run by ``./dev setup``): the same code, about a third faster.
 The extensions live in ``_native/`` beside a record of the sources they were built from, and are
 used only while every source is unchanged; after an edit the package runs as plain Python again
-until the next build. ``SIGNALBOT_PURE_PYTHON=1`` keeps them unused.
+until the next build (``./dev run`` and the other ``./dev`` commands but ``test`` build it
+first). ``SIGNALBOT_PURE_PYTHON=1`` keeps them unused.
 """
 
 from __future__ import annotations
