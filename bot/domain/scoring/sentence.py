@@ -153,6 +153,9 @@ _HELD_BY: Final = frozenset(load("clarity.toml")["destination"]["held_by"])
 _OF_THE: Final = frozenset(load("clarity.toml")["destination"]["of_the"])
 _HOLDINGS: Final = frozenset(load("clarity.toml")["destination"]["holdings"])
 _PARALLEL: Final = frozenset(load("clarity.toml")["destination"]["parallel"])
+_VENUE_HEADS: Final = frozenset(load("clarity.toml")["destination"]["venue_heads"])
+"""Words before a destination's preposition that make the name after it a venue or something
+known ("speaking from Geneva", "familiar with Lima's concerns"), no counterparty."""
 _TIMELINE: Final = load("clarity.toml")["timeline"]
 _IN_FORCE: Final = frozenset(_TIMELINE["in_force"])
 _DATED_BY: Final = frozenset(_TIMELINE["dated_by"])
@@ -639,7 +642,12 @@ def _counterparty(
     n = len(norms)
     for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
-        if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+        if (
+            t < n
+            and raw[t][:1].isupper()
+            and norms[t] not in _NOT_NAMES
+            and (not k or norms[k - 1] not in _VENUE_HEADS)
+        ):
             if _a_list(raw, norms, t):
                 continue  # "added to the Unreliable Entity List": a list, no counterparty
             # in a headline in title case every word is capitalised
@@ -1021,7 +1029,7 @@ class SentenceAnalyser:
                 if norms[j - 1] == "list":
                     continue  # "added to the Unreliable Entity List": a list, no counterparty
                 if k >= 0 and (
-                    norms[k] in dest_words
+                    (norms[k] in dest_words and (not k or norms[k - 1] not in _VENUE_HEADS))
                     # a trade party placed in a state ("a single customer in Korea")
                     or (k and norms[k] == "in" and norms[k - 1] in _TARGETS)
                 ):

@@ -1,0 +1,43 @@
+"""Element cues made stricter by category of wording, each beside wording of the same element that
+must still be read (docs/scoring.md, "Element cues against a probe of look-alikes"): a period that
+has passed since an event is no date of a move, and a place someone speaks or travels from, or
+what someone is familiar with, is no counterparty."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.element_eval import read_elements
+
+ELAPSED: list[tuple[str, bool]] = [
+    # a period since an event: how long ago, not when a move is due
+    ("Three years after the first copper curbs, Peru's smelters have doubled output.", False),
+    ("Two years since the copper duties, Peru's exports have recovered.", False),
+    ("Six months later, Lima's copper mills were running at full tilt again.", False),
+    # a period a move runs for or waits on still dates it
+    ("The duties on Peruvian copper will be reviewed after two years.", True),
+    ("The copper duties will take effect three months after publication.", True),
+    ("Ottawa will cut copper duties on Peru within a year.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ELAPSED)
+def test_a_period_since_an_event_is_no_date(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text, published=None))["date"] is expected, text
+
+
+VENUES: list[tuple[str, bool]] = [
+    # where a speaker is or came from, and what someone knows: no party the measure reaches
+    ("Speaking from Geneva, the Peruvian envoy said Ottawa would keep copper duties.", False),
+    ("The minister said Ottawa was familiar with Lima's concerns about copper duties.", False),
+    ("Writing from Tokyo, the envoy said copper duties would stay.", False),
+    # the same prepositions before a party the measure reaches
+    ("Ottawa will stop copper shipments from Peru.", True),
+    ("Ottawa signed a copper deal with Peru.", True),
+    ("The trade minister, who flew in from Tokyo, signed a copper deal with Peru.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VENUES)
+def test_a_venue_is_no_counterparty(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["destination"] is expected, text
