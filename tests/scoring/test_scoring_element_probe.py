@@ -1,7 +1,8 @@
 """Element cues made stricter by category of wording, each beside wording of the same element that
 must still be read (docs/scoring.md, "Element cues against a probe of look-alikes"): a period that
-has passed since an event is no date of a move, and a place someone speaks or travels from, or
-what someone is familiar with, is no counterparty."""
+has passed since an event is no date of a move, a place someone speaks or travels from, or
+what someone is familiar with, is no counterparty, and a gesture denied or that never came is no
+symbolic move."""
 
 from __future__ import annotations
 
@@ -41,3 +42,21 @@ VENUES: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), VENUES)
 def test_a_venue_is_no_counterparty(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["destination"] is expected, text
+
+
+DENIED: list[tuple[str, bool]] = [
+    # a gesture negated, or one that never happened: no symbolic move
+    ("Lima made no gesture on copper duties.", False),
+    ("The gesture Ottawa hoped for never came.", False),
+    ("The copper ban on Peru was not a symbolic move.", False),
+    ("There was nothing symbolic about the copper ban on Peru.", False),
+    # a gesture made, also beside a negation or a deal that never came elsewhere
+    ("Lima's copper quota cut for Peru was a symbolic gesture.", True),
+    ("Lima's token cut on copper duties for Peru did not come with any figures.", True),
+    ("Ottawa approved a few copper licences for Peru but the wider deal never came.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DENIED)
+def test_a_gesture_denied_is_no_symbolic_move(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["symbolic"] is expected, text

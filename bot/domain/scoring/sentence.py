@@ -234,6 +234,8 @@ _OWN_ACCOUNTS: Final = frozenset(load("clarity.toml")["classes"]["withheld"]["ow
 _UNNAMED_PERSONS: Final = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
 _DENIED: Final = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
 _DENIAL_HEADS: Final = frozenset(d.split()[0] for d in _DENIED)
+_UNFULFILLED: Final = tuple(load("clarity.toml")["classes"]["symbolic"]["unfulfilled"])
+"""Words ending a gesture's clause that say it never happened ("… never came")."""
 _INVERTED: Final = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
@@ -655,6 +657,17 @@ def _counterparty(
     return ""
 
 
+def _unfulfilled(norms: list[str], j: int) -> bool:
+    """Whether the clause after a symbolic cue ending at ``j`` ends on words that say the gesture
+    never happened ("the gesture of goodwill that markets wanted never came")."""
+    k = j
+    while k < len(norms) and k < j + 10 and norms[k] not in _CLAUSE_ENDS:
+        k += 1
+    if k == j:
+        return False
+    return " ".join(norms[j:k]).endswith(_UNFULFILLED)  # (not "did not come with any figures")
+
+
 def _a_list(raw: list[str], norms: list[str], t: int) -> bool:
     """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Unverified
     List"): "list" ends its run of capitalised words."""
@@ -910,6 +923,11 @@ class SentenceAnalyser:
                 )
             ):
                 continue  # "the gesture was anything but symbolic"
+            if name == "symbolic" and (
+                (neg and _in_scope(neg, i, eng.negation_window, norms))
+                or _unfulfilled(norms, j)
+            ):
+                continue  # "made no gesture", "the gesture markets hoped for never came"
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
