@@ -924,8 +924,7 @@ class SentenceAnalyser:
             ):
                 continue  # "the gesture was anything but symbolic"
             if name == "symbolic" and (
-                (neg and _in_scope(neg, i, eng.negation_window, norms))
-                or _unfulfilled(norms, j)
+                (neg and _in_scope(neg, i, eng.negation_window, norms)) or _unfulfilled(norms, j)
             ):
                 continue  # "made no gesture", "the gesture markets hoped for never came"
             if name == _CITED:  # "according to the ministry": an authority on the record
