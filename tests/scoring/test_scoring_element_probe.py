@@ -60,3 +60,29 @@ DENIED: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), DENIED)
 def test_a_gesture_denied_is_no_symbolic_move(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["symbolic"] is expected, text
+
+
+FIGURES: list[tuple[str, bool]] = [
+    # a figure in a sentence that names no measure sizes none
+    ("The envoy's biography, printed in 2019, runs to three hundred and 12 pages.", False),
+    ("The customs office in Lima employs about 2,500 people.", False),
+    ("Peru's copper mines are worth some $40 billion, a banker said.", False),
+    # a number beside a move, a lever, a measure's text or what it reaches or caps
+    ("Ottawa raised copper duties on Peru to 15%.", True),
+    ("Ottawa will cap copper imports from Peru at 3,000 tonnes.", True),
+    ("Ottawa bought 40,000 tonnes of Peruvian copper.", True),
+    ("The decree lists 12 Peruvian smelters.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIGURES)
+def test_a_figure_that_sizes_no_measure_is_no_quantity(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["quantity"] is expected, text
+
+
+def test_a_figure_keeps_its_points_without_a_volume(score) -> None:  # type: ignore[no-untyped-def]
+    # a reported figure still reads as a fact (clarity), but fills no volumes gap
+    plain = score("The customs office in Lima employs many people.")
+    figure = score("The customs office in Lima employs about 2,500 people.")
+    assert figure.clarity > plain.clarity
+    assert any(g.code == "volumes" for g in figure.missing)

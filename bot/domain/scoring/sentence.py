@@ -153,6 +153,12 @@ _HELD_BY: Final = frozenset(load("clarity.toml")["destination"]["held_by"])
 _OF_THE: Final = frozenset(load("clarity.toml")["destination"]["of_the"])
 _HOLDINGS: Final = frozenset(load("clarity.toml")["destination"]["holdings"])
 _PARALLEL: Final = frozenset(load("clarity.toml")["destination"]["parallel"])
+_MEASURED: Final = frozenset(
+    ("instrument", "enforcement", "effective", "reversible", "conditional", "symbolic", "withheld",
+     "renewed_for", "may_revert", "while_holds", "issued", "hedge")
+)  # fmt: skip
+_SIZED: Final = _TARGETS | frozenset(load("clarity.toml")["quantity"]["measures"])
+"""Words of what a measure reaches, caps or counts: a number in their sentence may size it."""
 _VENUE_HEADS: Final = frozenset(load("clarity.toml")["destination"]["venue_heads"])
 """Words before a destination's preposition that make the name after it a venue or something
 known ("speaking from Geneva", "familiar with Lima's concerns"), no counterparty."""
@@ -688,7 +694,7 @@ class SentenceAnalyser:
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to", "than", "until"),
-            _NOT_AFTER, _PARALLEL,
+            _NOT_AFTER, _PARALLEL, _SIZED,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
@@ -1030,8 +1036,17 @@ class SentenceAnalyser:
         ):  # a count in words ("three crews") is read where a move or the beat is named
             k = _counted_at(norms)
         if k >= 0:
-            res.has_quantity = True
-            q = classes["quantity"]
+            if (
+                res.direction
+                or "lever" in layers
+                or not eng.scope.policy_verbs.isdisjoint(listed)
+                or not _SIZED.isdisjoint(listed)
+                or any(cc.name in _MEASURED for cc, _ in res.clarity)
+            ):  # a number sizes a move, a lever or a measure's text
+                res.has_quantity = True
+                q = classes["quantity"]
+            else:  # a memoir's two chapters, a market worth $50bn: a figure, no volumes
+                q = classes["figure"]
             if k and norms[k - 1] in _CURRENCY_SIGNS:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
