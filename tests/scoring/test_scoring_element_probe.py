@@ -86,3 +86,20 @@ def test_a_figure_keeps_its_points_without_a_volume(score) -> None:  # type: ign
     figure = score("The customs office in Lima employs about 2,500 people.")
     assert figure.clarity > plain.clarity
     assert any(g.code == "volumes" for g in figure.missing)
+
+
+DATED: list[tuple[str, bool]] = [
+    # a date in a sentence that names no measure dates none
+    ("The envoy's memoir, printed in 2019, runs to many pages.", False),
+    ("The panel's report, circulated on 4 June, runs long.", False),
+    ("Copper was first mined in Peru in 1850.", False),
+    # a date beside a move, a lever or a measure's text
+    ("Ottawa will raise copper duties on Peru from 1 June.", True),
+    ("The copper decree was published in the gazette in May.", True),
+    ("Ottawa's copper quota on Peru expires on 30 June.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATED)
+def test_a_date_that_dates_no_measure_is_no_date(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text, published=None))["date"] is expected, text

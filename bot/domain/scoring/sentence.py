@@ -584,6 +584,21 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     return any(w in moves and (k == last or norms[k + 1] != "to") for k, w in enumerate(norms))
 
 
+def _names_a_measure(
+    res: SentenceResult, layers: dict[str, list[Span]], listed: frozenset[str], eng: Engine
+) -> bool:
+    """Whether the sentence names a measure whose size or date a number in it may give: a move,
+    a lever of the beat, a policy verb, a measure's clarity cue, or words of what a measure
+    reaches, caps or counts; not a memoir's two chapters or a report circulated on 2 June."""
+    return bool(
+        res.direction
+        or "lever" in layers
+        or not eng.scope.policy_verbs.isdisjoint(listed)
+        or not _SIZED.isdisjoint(listed)
+        or any(cc.name in _MEASURED for cc, _ in res.clarity)
+    )
+
+
 def _enacted(res: SentenceResult) -> str | None:
     """The cue of the sentence's first enacted material move (the ``[material]`` clarity cue:
     "cut duties", "froze their assets"), if it states one."""
@@ -837,8 +852,11 @@ class SentenceAnalyser:
                 if (
                     d.kind != "year" or published is None or int(d.text[-4:]) >= published.year
                 ) and (_NOT_AFTER.isdisjoint(listed) or not _statement_date(text, d)):
-                    res.has_date = True
-                    tl = eng.clarity_classes["timeline"]
+                    if _names_a_measure(res, layers, listed, eng):
+                        res.has_date = True
+                        tl = eng.clarity_classes["timeline"]
+                    else:  # a memoir published in 2021, a report circulated on 2 June
+                        tl = eng.clarity_classes["dated"]
                     res.clarity.append((tl, d.text))
                     break
         if undated and not res.has_date:
@@ -1036,13 +1054,7 @@ class SentenceAnalyser:
         ):  # a count in words ("three crews") is read where a move or the beat is named
             k = _counted_at(norms)
         if k >= 0:
-            if (
-                res.direction
-                or "lever" in layers
-                or not eng.scope.policy_verbs.isdisjoint(listed)
-                or not _SIZED.isdisjoint(listed)
-                or any(cc.name in _MEASURED for cc, _ in res.clarity)
-            ):  # a number sizes a move, a lever or a measure's text
+            if _names_a_measure(res, layers, listed, eng):  # a number sizes a move or a lever
                 res.has_quantity = True
                 q = classes["quantity"]
             else:  # a memoir's two chapters, a market worth $50bn: a figure, no volumes
