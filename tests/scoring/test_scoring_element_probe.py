@@ -103,3 +103,20 @@ DATED: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), DATED)
 def test_a_date_that_dates_no_measure_is_no_date(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text, published=None))["date"] is expected, text
+
+
+TITLES: list[tuple[str, bool]] = [
+    # a title in a sentence where no one speaks and nothing is done: no source on the record
+    ("The trade minister was born in Arequipa and studied law in Lima.", False),
+    ("The commerce secretary previously ran a copper mine near Cusco.", False),
+    # a title that speaks, or that acts on the beat
+    ("The trade minister said Ottawa would keep copper duties on Peru.", True),
+    ("The commerce secretary raised copper duties on Peru.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TITLES)
+def test_a_title_that_neither_speaks_nor_acts_is_not_on_record(
+    score, text: str, expected: bool
+) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["on_record"] is expected, text

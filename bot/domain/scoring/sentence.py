@@ -951,6 +951,14 @@ class SentenceAnalyser:
                 (neg and _in_scope(neg, i, eng.negation_window, norms)) or _unfulfilled(norms, j)
             ):
                 continue  # "made no gesture", "the gesture markets hoped for never came"
+            if (
+                name == "attribution"
+                and not res.direction
+                and phrase in _TITLES
+                and _REPORTING.isdisjoint(listed)
+                and "according" not in norms[max(0, i - 4) : i]
+            ):  # "the secretary was born in Conway": a title that neither speaks nor acts
+                continue
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
