@@ -120,3 +120,28 @@ def test_a_title_that_neither_speaks_nor_acts_is_not_on_record(
     score, text: str, expected: bool
 ) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["on_record"] is expected, text
+
+
+SET_PHRASES: list[tuple[str, str, bool]] = [
+    # set phrases that hold a modal, an "if" or "enforcement" but say nothing of the measure
+    (
+        "hedge",
+        "Lima could not be more pleased with Ottawa's copper quota, the minister said.",
+        False,
+    ),
+    ("hedge", "Economists may disagree, but Ottawa cut copper duties on Peru.", False),
+    ("hedge", "Ottawa could cut copper duties on Peru.", True),
+    ("condition", "If the past is any guide, Ottawa will keep its copper duties on Peru.", False),
+    ("condition", "As if to prove the point, Ottawa cut copper duties on Peru.", False),
+    ("condition", "Ottawa will cut copper duties on Peru if Lima drops its levy.", True),
+    ("enforcement", "Law enforcement officers closed streets near the copper talks.", False),
+    ("enforcement", "The enforcement of contracts in Peru's courts has improved.", False),
+    ("enforcement", "Customs will step up enforcement of the copper quota on Peru.", True),
+    ("anonymous", "Copper is 5% of Peru's exports, according to industry figures.", False),
+    ("anonymous", "Ottawa will cut copper duties on Peru, according to people briefed.", True),
+]
+
+
+@pytest.mark.parametrize(("element", "text", "expected"), SET_PHRASES)
+def test_a_set_phrase_is_no_element(score, element: str, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))[element] is expected, text
