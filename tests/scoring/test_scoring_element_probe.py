@@ -137,6 +137,9 @@ SET_PHRASES: list[tuple[str, str, bool]] = [
     ("enforcement", "Law enforcement officers closed streets near the copper talks.", False),
     ("enforcement", "The enforcement of contracts in Peru's courts has improved.", False),
     ("enforcement", "Customs will step up enforcement of the copper quota on Peru.", True),
+    ("instrument", "Lima acts in line with the law, the trade ministry said of copper.", False),
+    ("instrument", "The act of signing the copper pact with Peru took two minutes.", False),
+    ("instrument", "The Trade Act of 1974 lets Ottawa raise copper duties on Peru.", True),
     ("anonymous", "Copper is 5% of Peru's exports, according to industry figures.", False),
     ("anonymous", "Ottawa will cut copper duties on Peru, according to people briefed.", True),
 ]
