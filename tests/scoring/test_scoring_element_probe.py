@@ -148,3 +148,19 @@ SET_PHRASES: list[tuple[str, str, bool]] = [
 @pytest.mark.parametrize(("element", "text", "expected"), SET_PHRASES)
 def test_a_set_phrase_is_no_element(score, element: str, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))[element] is expected, text
+
+
+EVENTS: list[tuple[str, bool]] = [
+    # a list written in lower case after its name, an event or an era named after a body or state
+    ("Ottawa told copper exporters to check buyers against the Military End-User list.", False),
+    ("The museum in Lima displays copper tariff papers from the Qing dynasty.", False),
+    ("The copper envoy was in Lima for a NATO meeting.", False),
+    # the same names as parties a measure reaches
+    ("Ottawa will cut copper duties for NATO members.", True),
+    ("Ottawa will cut copper duties for Glencore.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EVENTS)
+def test_a_list_or_an_event_is_no_counterparty(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["destination"] is expected, text

@@ -159,6 +159,8 @@ _MEASURED: Final = frozenset(
 )  # fmt: skip
 _SIZED: Final = _TARGETS | frozenset(load("clarity.toml")["quantity"]["measures"])
 """Words of what a measure reaches, caps or counts: a number in their sentence may size it."""
+_EVENTS: Final = frozenset(load("clarity.toml")["destination"]["events"])
+"""Words after a capitalised name that make it an event's or an era's ("a NATO meeting")."""
 _VENUE_HEADS: Final = frozenset(load("clarity.toml")["destination"]["venue_heads"])
 """Words before a destination's preposition that make the name after it a venue or something
 known ("speaking from Geneva", "familiar with Lima's concerns"), no counterparty."""
@@ -690,13 +692,14 @@ def _unfulfilled(norms: list[str], j: int) -> bool:
 
 
 def _a_list(raw: list[str], norms: list[str], t: int) -> bool:
-    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Unverified
-    List"): "list" ends its run of capitalised words."""
+    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Military
+    End-User list") or an event's or era's named after it ("a NATO meeting", "the Qing dynasty"):
+    "list" or one of ``_EVENTS`` ends its run of capitalised words or comes just after it."""
     for x in range(t, min(len(raw), t + 5)):
-        if not raw[x][:1].isupper():
-            return False
         if norms[x] == "list":
             return True
+        if not raw[x][:1].isupper():
+            return x > t and norms[x] in _EVENTS
     return False
 
 
@@ -1078,8 +1081,8 @@ class SentenceAnalyser:
                 k = i - 1
                 while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
                     k -= 1  # "the ban on all US beef", "relief on a few US farm goods"
-                if norms[j - 1] == "list":
-                    continue  # "added to the Unreliable Entity List": a list, no counterparty
+                if norms[j - 1] == "list" or (j < len(norms) and norms[j] in _EVENTS):
+                    continue  # "added to the Unreliable Entity List", "for a NATO meeting"
                 if k >= 0 and (
                     (norms[k] in dest_words and (not k or norms[k - 1] not in _VENUE_HEADS))
                     # a trade party placed in a state ("a single customer in Korea")
