@@ -164,3 +164,19 @@ EVENTS: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), EVENTS)
 def test_a_list_or_an_event_is_no_counterparty(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["destination"] is expected, text
+
+
+UNMEASURED_STATES: list[tuple[str, bool]] = [
+    # two states named in a sentence that names no measure: no counterparty of each other
+    ("The number of Peruvian students in Canada peaked in 2019.", False),
+    ("The unflagged barge, registered in Panama, was seen off the coast of Peru.", False),
+    # two states beside a measure
+    ("Canada's copper quota on Peru starts in June.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNMEASURED_STATES)
+def test_two_states_without_a_measure_are_no_counterparties(
+    score, text: str, expected: bool
+) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["destination"] is expected, text

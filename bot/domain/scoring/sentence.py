@@ -831,7 +831,8 @@ class SentenceAnalyser:
                     topics.append(str(topic))
             res.actors, res.topics = codes, topics
             if len(codes) > 1 and (
-                (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
+                not _names_a_measure(res, layers, listed, eng)  # "peaked in the US in 2019"
+                or (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
                 or (
                     _statistic(res, listed, eng, norms)
                     and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
