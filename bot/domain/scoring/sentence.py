@@ -592,13 +592,11 @@ def _names_a_measure(
     """Whether the sentence names a measure whose size or date a number in it may give: a move,
     a lever of the beat, a policy verb, a measure's clarity cue, or words of what a measure
     reaches, caps or counts; not a memoir's two chapters or a report circulated on 2 June."""
-    return bool(
-        res.direction
-        or "lever" in layers
-        or not eng.scope.policy_verbs.isdisjoint(listed)
-        or not _SIZED.isdisjoint(listed)
-        or any(cc.name in _MEASURED for cc, _ in res.clarity)
-    )
+    if res.direction or "lever" in layers or not _SIZED.isdisjoint(listed):
+        return True
+    if not eng.scope.policy_verbs.isdisjoint(listed):
+        return True
+    return any(cc.name in _MEASURED for cc, _ in res.clarity)
 
 
 def _enacted(res: SentenceResult) -> str | None:
@@ -942,19 +940,22 @@ class SentenceAnalyser:
                 and not w.startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
-            if (
-                name == "symbolic"
-                and not _DENIAL_HEADS.isdisjoint(norms)
-                and any(
-                    c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
-                    for c in layers["clarity"]
+            if name == "symbolic" and (
+                (
+                    not _DENIAL_HEADS.isdisjoint(norms)
+                    and any(
+                        c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
+                        for c in layers["clarity"]
+                    )
+                )  # "the gesture was anything but symbolic"
+                # "made no gesture", "the gesture markets hoped for never came" (each phrase
+                # of ``_UNFULFILLED`` holds a negation)
+                or (
+                    neg
+                    and (_in_scope(neg, i, eng.negation_window, norms) or _unfulfilled(norms, j))
                 )
             ):
-                continue  # "the gesture was anything but symbolic"
-            if name == "symbolic" and (
-                (neg and _in_scope(neg, i, eng.negation_window, norms)) or _unfulfilled(norms, j)
-            ):
-                continue  # "made no gesture", "the gesture markets hoped for never came"
+                continue
             if (
                 name == "attribution"
                 and not res.direction
@@ -1082,7 +1083,7 @@ class SentenceAnalyser:
                 k = i - 1
                 while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
                     k -= 1  # "the ban on all US beef", "relief on a few US farm goods"
-                if norms[j - 1] == "list" or (j < len(norms) and norms[j] in _EVENTS):
+                if norms[j - 1] == "list" or (j < last and norms[j] in _EVENTS):
                     continue  # "added to the Unreliable Entity List", "for a NATO meeting"
                 if k >= 0 and (
                     (norms[k] in dest_words and (not k or norms[k - 1] not in _VENUE_HEADS))
