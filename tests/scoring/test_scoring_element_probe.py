@@ -180,3 +180,20 @@ def test_two_states_without_a_measure_are_no_counterparties(
     score, text: str, expected: bool
 ) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["destination"] is expected, text
+
+
+RANKS: list[tuple[str, bool]] = [
+    # a rank among the largest or most of a kind: no size of a move
+    ("Ottawa's ranking of the 100 largest copper buyers puts two Peruvian firms first.", False),
+    (
+        "A law firm advising 12 of the 20 biggest pension funds praised Ottawa's copper duties.",
+        False,
+    ),
+    # a count of what the measure reaches
+    ("Ottawa imposed copper duties on 20 Peruvian smelters.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RANKS)
+def test_a_rank_is_no_quantity(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["quantity"] is expected, text
