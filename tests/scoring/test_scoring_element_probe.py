@@ -197,3 +197,17 @@ RANKS: list[tuple[str, bool]] = [
 @pytest.mark.parametrize(("text", "expected"), RANKS)
 def test_a_rank_is_no_quantity(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
     assert read_elements(score(text))["quantity"] is expected, text
+
+
+OFFICERS: list[tuple[str, bool]] = [
+    # a title held at a firm or group, named in the possessive: no authority on the record
+    ("The copper group's chairman said Ottawa's duties on Peru would hurt.", False),
+    ("The company's president said Ottawa's copper duties on Peru would hurt.", False),
+    # a state's official by title
+    ("Canada's trade minister said copper duties on Peru would stay.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OFFICERS)
+def test_a_firms_officer_is_not_on_record(score, text: str, expected: bool) -> None:  # type: ignore[no-untyped-def]
+    assert read_elements(score(text))["on_record"] is expected, text

@@ -161,6 +161,9 @@ _SIZED: Final = _TARGETS | frozenset(load("clarity.toml")["quantity"]["measures"
 """Words of what a measure reaches, caps or counts: a number in their sentence may size it."""
 _EVENTS: Final = frozenset(load("clarity.toml")["destination"]["events"])
 """Words after a capitalised name that make it an event's or an era's ("a NATO meeting")."""
+_FIRMS: Final = frozenset(load("scope.toml")["organisations"]["firms"])
+"""Nouns of a firm or group, whose officer a title names in the possessive ("the company's
+chairman"): no authority."""
 _VENUE_HEADS: Final = frozenset(load("clarity.toml")["destination"]["venue_heads"])
 """Words before a destination's preposition that make the name after it a venue or something
 known ("speaking from Geneva", "familiar with Lima's concerns"), no counterparty."""
@@ -383,6 +386,8 @@ def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) ->
         return not _NOT_DECIDING.isdisjoint(norms[max(0, i - 5) : i])
     if phrase not in _TITLES:
         return False
+    if i and norms[i - 1] in _FIRMS and raw[i - 1].endswith(("'s", "’s")):
+        return True  # "Eurasia Group's president", "the company's chairman": a firm's officer
     if raw[j - 1].endswith(("'s", "’s")):
         return j < len(norms) and norms[j] not in _TITLE_STATEMENTS
     for k in range(i - 1, max(-1, i - 4), -1):
