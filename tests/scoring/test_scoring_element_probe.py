@@ -140,6 +140,18 @@ SET_PHRASES: list[tuple[str, str, bool]] = [
     ("instrument", "Lima acts in line with the law, the trade ministry said of copper.", False),
     ("instrument", "The act of signing the copper pact with Peru took two minutes.", False),
     ("instrument", "The Trade Act of 1974 lets Ottawa raise copper duties on Peru.", True),
+    (
+        "condition",
+        "A copper envoy, speaking on condition that he not be named, backed the duties.",
+        False,
+    ),
+    ("condition", "Ottawa will cut copper duties on the condition that Lima drops its levy.", True),
+    ("withheld", "The copper bond sale stopped short of its target, raising $1 billion.", False),
+    (
+        "withheld",
+        "Ottawa stopped short of naming the Peruvian smelters hit by copper duties.",
+        True,
+    ),
     ("anonymous", "Copper is 5% of Peru's exports, according to industry figures.", False),
     ("anonymous", "Ottawa will cut copper duties on Peru, according to people briefed.", True),
 ]
