@@ -192,6 +192,14 @@ def engine() -> Engine:
     effective = classes["effective"]
     in_force_note = str(clarity["timeline"]["in_force_note"])
     classes["in_force"] = ClarityCue("in_force", effective.points, effective.cap, in_force_note)
+    # a figure in a sentence that names no measure: the points of a quantity, no volumes
+    quantity = classes["quantity"]
+    figure_note = str(clarity["quantity"]["figure_note"])
+    classes["figure"] = ClarityCue("figure", quantity.points, quantity.cap, figure_note)
+    # … and a date in such a sentence: the points of a date, no timeline
+    timeline = classes["timeline"]
+    dated_note = str(clarity["timeline"]["dated_note"])
+    classes["dated"] = ClarityCue("dated", timeline.points, timeline.cap, dated_note)
     _add_all(index, "infinitive", clarity["certainty"]["infinitive"]["marks"], True)
     for phrase, strength in clarity["certainty"]["open"]["cues"].items():
         index.add("open", phrase, float(strength))

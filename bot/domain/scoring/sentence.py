@@ -153,6 +153,20 @@ _HELD_BY: Final = frozenset(load("clarity.toml")["destination"]["held_by"])
 _OF_THE: Final = frozenset(load("clarity.toml")["destination"]["of_the"])
 _HOLDINGS: Final = frozenset(load("clarity.toml")["destination"]["holdings"])
 _PARALLEL: Final = frozenset(load("clarity.toml")["destination"]["parallel"])
+_MEASURED: Final = frozenset(
+    ("instrument", "enforcement", "effective", "reversible", "conditional", "symbolic", "withheld",
+     "renewed_for", "may_revert", "while_holds", "issued", "hedge")
+)  # fmt: skip
+_SIZED: Final = _TARGETS | frozenset(load("clarity.toml")["quantity"]["measures"])
+"""Words of what a measure reaches, caps or counts: a number in their sentence may size it."""
+_EVENTS: Final = frozenset(load("clarity.toml")["destination"]["events"])
+"""Words after a capitalised name that make it an event's or an era's ("a NATO meeting")."""
+_FIRMS: Final = frozenset(load("scope.toml")["organisations"]["firms"])
+"""Nouns of a firm or group, whose officer a title names in the possessive ("the company's
+chairman"): no authority."""
+_VENUE_HEADS: Final = frozenset(load("clarity.toml")["destination"]["venue_heads"])
+"""Words before a destination's preposition that make the name after it a venue or something
+known ("speaking from Geneva", "familiar with Lima's concerns"), no counterparty."""
 _TIMELINE: Final = load("clarity.toml")["timeline"]
 _IN_FORCE: Final = frozenset(_TIMELINE["in_force"])
 _DATED_BY: Final = frozenset(_TIMELINE["dated_by"])
@@ -231,6 +245,8 @@ _OWN_ACCOUNTS: Final = frozenset(load("clarity.toml")["classes"]["withheld"]["ow
 _UNNAMED_PERSONS: Final = frozenset(load("clarity.toml")["classes"]["anonymous"]["unnamed_persons"])
 _DENIED: Final = frozenset(load("clarity.toml")["classes"]["symbolic"]["denied"])
 _DENIAL_HEADS: Final = frozenset(d.split()[0] for d in _DENIED)
+_UNFULFILLED: Final = tuple(load("clarity.toml")["classes"]["symbolic"]["unfulfilled"])
+"""Words ending a gesture's clause that say it never happened ("… never came")."""
 _INVERTED: Final = frozenset(
     w.capitalize() for w in load("clarity.toml")["classes"]["conditional"]["inverted"]
 )
@@ -370,6 +386,8 @@ def _no_source(raw: list[str], norms: list[str], i: int, j: int, phrase: str) ->
         return not _NOT_DECIDING.isdisjoint(norms[max(0, i - 5) : i])
     if phrase not in _TITLES:
         return False
+    if i and norms[i - 1] in _FIRMS and raw[i - 1].endswith(("'s", "’s")):
+        return True  # "Eurasia Group's president", "the company's chairman": a firm's officer
     if raw[j - 1].endswith(("'s", "’s")):
         return j < len(norms) and norms[j] not in _TITLE_STATEMENTS
     for k in range(i - 1, max(-1, i - 4), -1):
@@ -573,6 +591,19 @@ def _statistic(res: SentenceResult, listed: frozenset[str], eng: Engine, norms: 
     return any(w in moves and (k == last or norms[k + 1] != "to") for k, w in enumerate(norms))
 
 
+def _names_a_measure(
+    res: SentenceResult, layers: dict[str, list[Span]], listed: frozenset[str], eng: Engine
+) -> bool:
+    """Whether the sentence names a measure whose size or date a number in it may give: a move,
+    a lever of the beat, a policy verb, a measure's clarity cue, or words of what a measure
+    reaches, caps or counts; not a memoir's two chapters or a report circulated on 2 June."""
+    if res.direction or "lever" in layers or not _SIZED.isdisjoint(listed):
+        return True
+    if not eng.scope.policy_verbs.isdisjoint(listed):
+        return True
+    return any(cc.name in _MEASURED for cc, _ in res.clarity)
+
+
 def _enacted(res: SentenceResult) -> str | None:
     """The cue of the sentence's first enacted material move (the ``[material]`` clarity cue:
     "cut duties", "froze their assets"), if it states one."""
@@ -639,7 +670,12 @@ def _counterparty(
     n = len(norms)
     for k in compress(range(n - 1), map(dest_words.__contains__, norms)):  # (not the last word)
         t = k + 2 if norms[k + 1] == "the" else k + 1
-        if t < n and raw[t][:1].isupper() and norms[t] not in _NOT_NAMES:
+        if (
+            t < n
+            and raw[t][:1].isupper()
+            and norms[t] not in _NOT_NAMES
+            and (not k or norms[k - 1] not in _VENUE_HEADS)
+        ):
             if _a_list(raw, norms, t):
                 continue  # "added to the Unreliable Entity List": a list, no counterparty
             # in a headline in title case every word is capitalised
@@ -647,14 +683,26 @@ def _counterparty(
     return ""
 
 
+def _unfulfilled(norms: list[str], j: int) -> bool:
+    """Whether the clause after a symbolic cue ending at ``j`` ends on words that say the gesture
+    never happened ("the gesture of goodwill that markets wanted never came")."""
+    k = j
+    while k < len(norms) and k < j + 10 and norms[k] not in _CLAUSE_ENDS:
+        k += 1
+    if k == j:
+        return False
+    return " ".join(norms[j:k]).endswith(_UNFULFILLED)  # (not "did not come with any figures")
+
+
 def _a_list(raw: list[str], norms: list[str], t: int) -> bool:
-    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Unverified
-    List"): "list" ends its run of capitalised words."""
+    """Whether the name that starts at ``t`` is a list's ("the Entity List", "the Military
+    End-User list") or an event's or era's named after it ("a NATO meeting", "the Qing dynasty"):
+    "list" or one of ``_EVENTS`` ends its run of capitalised words or comes just after it."""
     for x in range(t, min(len(raw), t + 5)):
-        if not raw[x][:1].isupper():
-            return False
         if norms[x] == "list":
             return True
+        if not raw[x][:1].isupper():
+            return x > t and norms[x] in _EVENTS
     return False
 
 
@@ -667,7 +715,7 @@ class SentenceAnalyser:
         self._listed = frozenset().union(
             _DATED, _NUMBER_WORDS, _REPORTING, _UNNAMED, _TARGETS, KIND_WORDS, PASSIVE_AUX,
             _FLOWS, eng.market_moves, scope.org_words, scope.sectors, scope.policy_verbs, ("to", "than", "until"),
-            _NOT_AFTER, _PARALLEL,
+            _NOT_AFTER, _PARALLEL, _SIZED,
         )  # fmt: skip
         """The words of the lists a sentence is tested against as a whole (``_REPORTING`` holds
         ``_SAYING``): their intersection with a sentence is taken once, and each test reads it."""
@@ -786,7 +834,8 @@ class SentenceAnalyser:
                     topics.append(str(topic))
             res.actors, res.topics = codes, topics
             if len(codes) > 1 and (
-                (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
+                not _names_a_measure(res, layers, listed, eng)  # "peaked in the US in 2019"
+                or (not _PARALLEL.isdisjoint(listed) and _side_by_side(acts, norms))
                 or (
                     _statistic(res, listed, eng, norms)
                     and (raw[0].lower() in _FLOWS or not _FLOWS.isdisjoint(raw))
@@ -810,8 +859,11 @@ class SentenceAnalyser:
                 if (
                     d.kind != "year" or published is None or int(d.text[-4:]) >= published.year
                 ) and (_NOT_AFTER.isdisjoint(listed) or not _statement_date(text, d)):
-                    res.has_date = True
-                    tl = eng.clarity_classes["timeline"]
+                    if _names_a_measure(res, layers, listed, eng):
+                        res.has_date = True
+                        tl = eng.clarity_classes["timeline"]
+                    else:  # a memoir published in 2021, a report circulated on 2 June
+                        tl = eng.clarity_classes["dated"]
                     res.clarity.append((tl, d.text))
                     break
         if undated and not res.has_date:
@@ -893,15 +945,30 @@ class SentenceAnalyser:
                 and not w.startswith("ratif")  # "subject to ratification": its own text
             ):
                 continue
-            if (
-                name == "symbolic"
-                and not _DENIAL_HEADS.isdisjoint(norms)
-                and any(
-                    c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
-                    for c in layers["clarity"]
+            if name == "symbolic" and (
+                (
+                    not _DENIAL_HEADS.isdisjoint(norms)
+                    and any(
+                        c[PAYLOAD].name == _NOT_A_CUE and c[PHRASE] in _DENIED
+                        for c in layers["clarity"]
+                    )
+                )  # "the gesture was anything but symbolic"
+                # "made no gesture", "the gesture markets hoped for never came" (each phrase
+                # of ``_UNFULFILLED`` holds a negation)
+                or (
+                    neg
+                    and (_in_scope(neg, i, eng.negation_window, norms) or _unfulfilled(norms, j))
                 )
             ):
-                continue  # "the gesture was anything but symbolic"
+                continue
+            if (
+                name == "attribution"
+                and not res.direction
+                and phrase in _TITLES
+                and _REPORTING.isdisjoint(listed)
+                and "according" not in norms[max(0, i - 4) : i]
+            ):  # "the secretary was born in Conway": a title that neither speaks nor acts
+                continue
             if name == _CITED:  # "according to the ministry": an authority on the record
                 if not _AUTHORITIES.isdisjoint(norms[j : j + 3]):
                     res.clarity.append((classes["attribution"], render(raw[i : j + 3])))
@@ -1005,8 +1072,11 @@ class SentenceAnalyser:
         ):  # a count in words ("three crews") is read where a move or the beat is named
             k = _counted_at(norms)
         if k >= 0:
-            res.has_quantity = True
-            q = classes["quantity"]
+            if _names_a_measure(res, layers, listed, eng):  # a number sizes a move or a lever
+                res.has_quantity = True
+                q = classes["quantity"]
+            else:  # a memoir's two chapters, a market worth $50bn: a figure, no volumes
+                q = classes["figure"]
             if k and norms[k - 1] in _CURRENCY_SIGNS:
                 k -= 1  # "$ 3bn" -> "$3bn"
             res.clarity.append((q, render(raw[k : k + 2])))
@@ -1018,10 +1088,10 @@ class SentenceAnalyser:
                 k = i - 1
                 while k >= i - 3 and k >= 0 and norms[k] in _DETERMINERS:
                     k -= 1  # "the ban on all US beef", "relief on a few US farm goods"
-                if norms[j - 1] == "list":
-                    continue  # "added to the Unreliable Entity List": a list, no counterparty
+                if norms[j - 1] == "list" or (j < last and norms[j] in _EVENTS):
+                    continue  # "added to the Unreliable Entity List", "for a NATO meeting"
                 if k >= 0 and (
-                    norms[k] in dest_words
+                    (norms[k] in dest_words and (not k or norms[k - 1] not in _VENUE_HEADS))
                     # a trade party placed in a state ("a single customer in Korea")
                     or (k and norms[k] == "in" and norms[k - 1] in _TARGETS)
                 ):
