@@ -9,8 +9,9 @@ The scorer is plain, fully typed Python; mypyc (part of mypy) turns its modules 
 that give the same results about a third faster. ``./dev setup`` runs this. It needs mypy,
 setuptools and a C compiler (the ``dev`` extra and gcc); without them it says what is missing and
 the scorer runs as Python source, as it does after any edit of its modules until the next build
-(see ``bot.domain.scoring``). The extensions go to ``bot/domain/scoring/_native/``, the record of
-the sources they were built from last, so that a build that fails half way is never used.
+(see ``bot.domain.scoring``). The extensions go to ``bot/domain/scoring/_native/`` with a record
+of the sources they were built from, written last, so that a build that fails half way is never
+used.
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ def build(package: Path, log: Path) -> None:
     from mypyc.build import mypycify
     from setuptools import Distribution
 
-    from bot.domain.scoring import NATIVE_DIR, NATIVE_RECORD, native_record
+    from bot.domain.scoring import NATIVE_DIR, NATIVE_RECORD, native_record, native_sources
 
     record = native_record(package)
-    sources = sorted(str(p) for p in package.glob("*.py") if p.name != "__init__.py")
+    sources = [str(p) for p in native_sources(package)]
     native = package / NATIVE_DIR
     with tempfile.TemporaryDirectory(prefix="signalbot-native-") as tmp, log.open("w") as out:
         work = Path(tmp)

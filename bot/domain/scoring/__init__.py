@@ -44,14 +44,17 @@ NATIVE_RECORD = "SOURCES"
 """The record in it of the sources they were built from."""
 
 
+def native_sources(package: Path) -> list[Path]:
+    """The modules that are compiled: every ``.py`` here but this one, in name order."""
+    return sorted(p for p in package.glob("*.py") if p.name != "__init__.py")
+
+
 def native_record(package: Path) -> str:
-    """A line per module that is compiled (every ``.py`` here but this one): its SHA-256 and its
-    name, in name order; an extension built from other sources than these must not be used."""
-    lines = []
-    for path in sorted(package.glob("*.py")):
-        if path.name != "__init__.py":
-            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()} {path.name}\n")
-    return "".join(lines)
+    """A line per compiled module, its SHA-256 and its name; an extension built from other
+    sources than these must not be used."""
+    return "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()} {p.name}\n" for p in native_sources(package)
+    )
 
 
 def native_dir(package: Path) -> Path | None:
